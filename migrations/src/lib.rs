@@ -1,0 +1,24 @@
+//! Database migrations for pressnet: one set, run on SQLite and PostgreSQL alike.
+//!
+//! Each migration keeps to portable column types (UUID keys, timestamps with time zone
+//! written in UTC by the application, enums stored as text) so the same files serve both.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_registry;
+mod m20261121_000002_releases;
+mod m20261121_000003_email;
+mod m20261121_000004_inquiries_audit;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_registry::Migration),
+            Box::new(m20261121_000002_releases::Migration),
+            Box::new(m20261121_000003_email::Migration),
+            Box::new(m20261121_000004_inquiries_audit::Migration),
+        ]
+    }
+}

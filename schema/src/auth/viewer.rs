@@ -1,0 +1,134 @@
+//! Who is making a request, and the role and ownership checks every resolver applies.
+use crate::enums::Role;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct ViewerAccount {
+    pub id: Uuid,
+    pub email: String,
+    pub role: Role,
+    pub spokesperson_id: Option<Uuid>,
+    /// The unit a spokesperson speaks for.
+    pub unit_id: Option<Uuid>,
+    /// End of the spokesperson's term, if ended or ending.
+    pub spokesperson_until: Option<DateTime<Utc>>,
+    pub journalist_id: Option<Uuid>,
+    /// The outlet a journalist works for.
+    pub outlet_id: Option<Uuid>,
+}
+
+/// The caller of one request or websocket connection.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub account: Option<Arc<ViewerAccount>>,
+    /// The client's address, for sign-in throttling.
+    pub client_addr: Option<String>,
+}
+
+impl Viewer {
+    pub fn anonymous(client_addr: Option<String>) -> Self {
+        Self {
+            account: None,
+            client_addr,
+        }
+    }
+
+    pub fn signed_in(&self) -> AppResult<&ViewerAccount> {
+        self.account
+            .as_deref()
+            .ok_or_else(|| AppError::Unauthenticated("sign in first".into()))
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.account.as_ref().map(|a| a.role)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role() == Some(Role::Admin)
+    }
+
+    /// ADMIN and AUDITOR read everything.
+    pub fn reads_all(&self) -> bool {
+        matches!(self.role(), Some(Role::Admin | Role::Auditor))
+    }
+
+    pub fn require_admin(&self) -> AppResult<&ViewerAccount> {
+        let a = self.signed_in()?;
+        if a.role == Role::Admin {
+            Ok(a)
+        } else {
+            Err(AppError::forbidden("only an administrator may do this"))
+        }
+    }
+
+    pub fn require_reads_all(&self) -> AppResult<&ViewerAccount> {
+        let a = self.signed_in()?;
+        if matches!(a.role, Role::Admin | Role::Auditor) {
+            Ok(a)
+        } else {
+            Err(AppError::forbidden(
+                "only the press authority (ADMIN, AUDITOR) may see this",
+            ))
+        }
+    }
+
+    pub fn require_role(&self, role: Role) -> AppResult<&ViewerAccount> {
+        let a = self.signed_in()?;
+        if a.role == role {
+            Ok(a)
+        } else {
+            Err(AppError::forbidden(format!(
+                "only a {} may do this",
+                role.as_str()
+            )))
+        }
+    }
+
+    /// True for an active spokesperson of `unit_id` at `now`.
+    pub fn speaks_for(&self, unit_id: Uuid, now: DateTime<Utc>) -> bool {
+        match self.account.as_deref() {
+            Some(a) if a.role == Role::Spokesperson => {
+                a.unit_id == Some(unit_id) && a.spokesperson_until.is_none_or(|u| u > now)
+            }
+            _ => false,
+        }
+    }
+
+    /// ADMIN, or an active spokesperson of the unit.
+    pub fn require_unit_voice(
+        &self,
+        unit_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> AppResult<&ViewerAccount> {
+        let a = self.signed_in()?;
+        if a.role == Role::Admin || self.speaks_for(unit_id, now) {
+            Ok(a)
+        } else {
+            Err(AppError::forbidden(
+                "only an active spokesperson of this unit may do this",
+            ))
+        }
+    }
+
+    /// The unit's spokespersons (even with ended term: they keep read access to their record)
+    /// plus ADMIN and AUDITOR.
+    pub fn can_watch_unit(&self, unit_id: Uuid) -> bool {
+        self.reads_all()
+            || self
+                .account
+                .as_deref()
+                .is_some_and(|a| a.role == Role::Spokesperson && a.unit_id == Some(unit_id))
+    }
+
+    /// The account acting, for the audit log.
+    pub fn actor(&self) -> Option<Uuid> {
+        self.account.as_deref().map(|a| a.id)
+    }
+
+    pub fn outlet_id(&self) -> Option<Uuid> {
+        self.account.as_deref().and_then(|a| a.outlet_id)
+    }
+}

@@ -1,0 +1,35 @@
+//! Everything a service needs, cloned cheaply into each request.
+use crate::clock::Clock;
+use crate::hub::Hub;
+use crate::services::deliveries::DeliveredMarker;
+use crate::settings::Settings;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppContext {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub clock: Clock,
+    pub hub: Hub,
+    /// Held from the start of a publication's transaction until its events reach the hub,
+    /// so the hub sees feed items in sequence order (see `services::publishing`).
+    pub publish_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Records live frames sent, in batches.
+    pub marker: DeliveredMarker,
+}
+
+impl AppContext {
+    /// Must be called inside a tokio runtime (it starts the delivery marker).
+    pub fn new(db: DatabaseConnection, settings: Settings, clock: Clock) -> Self {
+        let hub = Hub::new();
+        Self {
+            marker: DeliveredMarker::start(db.clone(), hub.clone()),
+            db,
+            settings: Arc::new(settings),
+            clock,
+            hub,
+            publish_lock: Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+}

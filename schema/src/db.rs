@@ -1,0 +1,78 @@
+//! Connecting to SQLite or PostgreSQL, and running the migrations.
+use pressnet_migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use std::time::Duration;
+
+/// Opens a pool. On SQLite every connection gets WAL, a busy timeout, NORMAL sync and foreign
+/// keys; the folder of the database file is created first.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        ensure_sqlite_dir(url);
+        opts.max_connections(8)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+    } else {
+        opts.max_connections(20).min_connections(1);
+    }
+    Database::connect(opts).await
+}
+
+fn ensure_sqlite_dir(url: &str) {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path.starts_with(":memory:") {
+        return;
+    }
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        if !dir.as_os_str().is_empty() {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                tracing::warn!(error = %e, dir = %dir.display(), "cannot create database folder");
+            }
+        }
+    }
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Begins a transaction that takes the write lock at once where that matters.
+///
+/// SQLite: `BEGIN IMMEDIATE`, so a read-then-write transaction cannot fail half-way with
+/// SQLITE_BUSY on lock upgrade (the busy timeout makes it wait its turn instead). PostgreSQL: an ordinary transaction; callers that need
+/// ordering take an advisory lock (see `lock_publication`).
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Serialises publications across instances on PostgreSQL so that feed sequence numbers
+/// commit in the order they were assigned (a reader resuming after cursor N can never later
+/// see an item below N appear). SQLite already serialises writers.
+pub async fn lock_publication(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7240001)")
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,31 @@
+#[allow(unused_imports)]
+use crate::enums::*;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "deliveries")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub release_id: Uuid,
+    pub outlet_id: Uuid,
+    pub channel: Channel,
+    pub status: DeliveryStatus,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    /// The e-mail address of an EMAIL delivery; empty for LIVE.
+    pub recipient: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub sent_at: Option<DateTimeUtc>,
+    pub delivered_at: Option<DateTimeUtc>,
+    pub acknowledged_at: Option<DateTimeUtc>,
+    pub acknowledged_by: Option<Uuid>,
+    pub next_attempt_at: Option<DateTimeUtc>,
+    pub message_id: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

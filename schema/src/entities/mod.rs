@@ -1,0 +1,19 @@
+//! sea-orm entities, one file per table.
+pub mod account;
+pub mod audit_event;
+pub mod auth_token;
+pub mod delivery;
+pub mod email_suppression;
+pub mod feed_item;
+pub mod follow;
+pub mod inquiry;
+pub mod journalist;
+pub mod journalist_prefs;
+pub mod login_throttle;
+pub mod outbox;
+pub mod outlet;
+pub mod press_conference;
+pub mod release;
+pub mod rsvp;
+pub mod spokesperson;
+pub mod unit;

@@ -1,0 +1,157 @@
+//! DataLoaders for nested fields, so a list of N items costs one query per field, not N.
+//! They batch but do not cache: one set serves every request without serving stale rows.
+use crate::entities::{journalist, outlet, press_conference, release, spokesperson, unit};
+use crate::error::AppError;
+use crate::services::deliveries::{stats_for, Stats};
+use crate::services::registry::active_spokesperson_condition;
+use async_graphql::dataloader::{DataLoader, Loader};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// A loader failure, shared by every field waiting on the batch.
+#[derive(Clone, Debug)]
+pub struct LoadError(pub Arc<String>);
+
+impl From<sea_orm::DbErr> for LoadError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        LoadError(Arc::new(e.to_string()))
+    }
+}
+
+impl From<LoadError> for AppError {
+    fn from(e: LoadError) -> Self {
+        AppError::internal(format!("loader: {}", e.0))
+    }
+}
+
+/// A loader of rows by primary key.
+macro_rules! by_id_loader {
+    ($name:ident, $module:ident) => {
+        pub struct $name(pub DatabaseConnection);
+
+        impl Loader<Uuid> for $name {
+            type Value = $module::Model;
+            type Error = LoadError;
+
+            async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+                let rows = $module::Entity::find()
+                    .filter($module::Column::Id.is_in(keys.iter().copied()))
+                    .all(&self.0)
+                    .await?;
+                Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+            }
+        }
+    };
+}
+
+by_id_loader!(UnitById, unit);
+by_id_loader!(OutletById, outlet);
+by_id_loader!(JournalistById, journalist);
+by_id_loader!(SpokespersonById, spokesperson);
+by_id_loader!(ReleaseById, release);
+
+pub struct PressConferenceByRelease(pub DatabaseConnection);
+
+impl Loader<Uuid> for PressConferenceByRelease {
+    type Value = press_conference::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = press_conference::Entity::find()
+            .filter(press_conference::Column::ReleaseId.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.release_id, r)).collect())
+    }
+}
+
+/// Delivery stats of many releases in one grouped query.
+pub struct StatsByRelease(pub DatabaseConnection);
+
+impl Loader<Uuid> for StatsByRelease {
+    type Value = Stats;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        stats_for(&self.0, keys, None)
+            .await
+            .map_err(|e| LoadError(Arc::new(format!("{e:?}"))))
+    }
+}
+
+/// A unit's spokespersons whose term is active now, primary first.
+pub struct ActiveSpokespersonsByUnit(pub DatabaseConnection, pub crate::clock::Clock);
+
+impl Loader<Uuid> for ActiveSpokespersonsByUnit {
+    type Value = Vec<spokesperson::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = spokesperson::Entity::find()
+            .filter(spokesperson::Column::UnitId.is_in(keys.iter().copied()))
+            .filter(active_spokesperson_condition(self.1.now()))
+            .order_by_desc(spokesperson::Column::IsPrimary)
+            .order_by_asc(spokesperson::Column::FullName)
+            .all(&self.0)
+            .await?;
+        let mut map: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for r in rows {
+            map.entry(r.unit_id).or_default().push(r);
+        }
+        Ok(map)
+    }
+}
+
+pub struct JournalistsByOutlet(pub DatabaseConnection);
+
+impl Loader<Uuid> for JournalistsByOutlet {
+    type Value = Vec<journalist::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = journalist::Entity::find()
+            .filter(journalist::Column::OutletId.is_in(keys.iter().copied()))
+            .order_by_asc(journalist::Column::FullName)
+            .all(&self.0)
+            .await?;
+        let mut map: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for r in rows {
+            map.entry(r.outlet_id).or_default().push(r);
+        }
+        Ok(map)
+    }
+}
+
+pub struct Loaders {
+    pub unit: DataLoader<UnitById>,
+    pub outlet: DataLoader<OutletById>,
+    pub journalist: DataLoader<JournalistById>,
+    pub spokesperson: DataLoader<SpokespersonById>,
+    pub unit_spokespersons: DataLoader<ActiveSpokespersonsByUnit>,
+    pub outlet_journalists: DataLoader<JournalistsByOutlet>,
+    pub release: DataLoader<ReleaseById>,
+    pub press_conference: DataLoader<PressConferenceByRelease>,
+    pub stats: DataLoader<StatsByRelease>,
+}
+
+impl Loaders {
+    pub fn new(db: &DatabaseConnection, clock: &crate::clock::Clock) -> Self {
+        let d = || db.clone();
+        Self {
+            unit: DataLoader::new(UnitById(d()), tokio::spawn),
+            outlet: DataLoader::new(OutletById(d()), tokio::spawn),
+            journalist: DataLoader::new(JournalistById(d()), tokio::spawn),
+            spokesperson: DataLoader::new(SpokespersonById(d()), tokio::spawn),
+            unit_spokespersons: DataLoader::new(
+                ActiveSpokespersonsByUnit(d(), clock.clone()),
+                tokio::spawn,
+            ),
+            outlet_journalists: DataLoader::new(JournalistsByOutlet(d()), tokio::spawn),
+            release: DataLoader::new(ReleaseById(d()), tokio::spawn),
+            press_conference: DataLoader::new(PressConferenceByRelease(d()), tokio::spawn),
+            stats: DataLoader::new(StatsByRelease(d()), tokio::spawn),
+        }
+    }
+}

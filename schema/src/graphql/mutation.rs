@@ -1,0 +1,394 @@
+//! The mutation root, merged from one object per area.
+use super::context::{app, viewer};
+use super::types::*;
+use crate::enums::{AccreditationStatus, AnswerRating, EmailMode};
+use crate::services::{
+    accounts, conferences, deliveries, publishing, registry, releases, subscriptions,
+};
+use async_graphql::{Context, MergedObject, Object, Result};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    AccountMutation,
+    RegistryMutation,
+    ReleaseMutation,
+    ConferenceMutation,
+    EmailMutation,
+    InquiryMutation,
+);
+
+#[derive(Default)]
+pub struct AccountMutation;
+
+#[Object]
+impl AccountMutation {
+    /// Signs in; the token goes in `Authorization: Bearer <token>`.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> Result<AuthPayload> {
+        let v = viewer(ctx);
+        let s = accounts::login(app(ctx)?, v.client_addr.as_deref(), &email, &password).await?;
+        Ok(AuthPayload {
+            token: s.token,
+            account: s.account,
+        })
+    }
+
+    /// Ends the session of the token this request carries.
+    async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
+        viewer(ctx).signed_in()?;
+        if let Some(token) = ctx.data_opt::<BearerToken>() {
+            accounts::logout(app(ctx)?, &token.0).await?;
+        }
+        Ok(true)
+    }
+
+    /// Sets the password of an invited account (the token from the invitation link) and signs in.
+    async fn accept_invitation(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+        password: String,
+    ) -> Result<AuthPayload> {
+        let s = accounts::accept_invitation(app(ctx)?, &token, &password).await?;
+        Ok(AuthPayload {
+            token: s.token,
+            account: s.account,
+        })
+    }
+}
+
+/// The raw bearer token of the request, for `logout`.
+#[derive(Clone)]
+pub struct BearerToken(pub String);
+
+#[derive(Default)]
+pub struct RegistryMutation;
+
+#[Object]
+impl RegistryMutation {
+    async fn create_unit(&self, ctx: &Context<'_>, input: CreateUnitInput) -> Result<Unit> {
+        let n = registry::NewUnit {
+            code: input.code,
+            name: input.name,
+            level: input.level,
+            parent_id: input.parent_id,
+        };
+        Ok(Unit(
+            registry::create_unit(app(ctx)?, viewer(ctx), n).await?,
+        ))
+    }
+
+    async fn register_spokesperson(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterSpokespersonInput,
+    ) -> Result<Spokesperson> {
+        let n = registry::NewSpokesperson {
+            unit_id: input.unit_id,
+            full_name: input.full_name,
+            position: input.position,
+            phone: input.phone,
+            email: input.email,
+            appointment_ref: input.appointment_ref,
+            is_primary: input.is_primary.unwrap_or(true),
+            password: input.password,
+        };
+        Ok(Spokesperson(
+            registry::register_spokesperson(app(ctx)?, viewer(ctx), n).await?,
+        ))
+    }
+
+    async fn end_spokesperson_term(&self, ctx: &Context<'_>, id: Uuid) -> Result<Spokesperson> {
+        Ok(Spokesperson(
+            registry::end_spokesperson_term(app(ctx)?, viewer(ctx), id).await?,
+        ))
+    }
+
+    /// Registers an outlet; it starts PENDING until accredited.
+    async fn register_outlet(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterOutletInput,
+    ) -> Result<Outlet> {
+        let n = registry::NewOutlet {
+            name: input.name,
+            kind: input.kind,
+            scope: input.scope,
+            licence_number: input.licence_number,
+            email: input.email,
+        };
+        Ok(Outlet(
+            registry::register_outlet(app(ctx)?, viewer(ctx), n).await?,
+        ))
+    }
+
+    async fn set_accreditation(
+        &self,
+        ctx: &Context<'_>,
+        outlet_id: Uuid,
+        status: AccreditationStatus,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Outlet> {
+        let o =
+            registry::set_accreditation(app(ctx)?, viewer(ctx), outlet_id, status, until).await?;
+        Ok(Outlet(o))
+    }
+
+    async fn register_journalist(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterJournalistInput,
+    ) -> Result<Journalist> {
+        let n = registry::NewJournalist {
+            outlet_id: input.outlet_id,
+            full_name: input.full_name,
+            email: input.email,
+            press_card_number: input.press_card_number,
+            password: input.password,
+        };
+        Ok(Journalist(
+            registry::register_journalist(app(ctx)?, viewer(ctx), n).await?,
+        ))
+    }
+}
+
+#[derive(Default)]
+pub struct ReleaseMutation;
+
+#[Object]
+impl ReleaseMutation {
+    /// Writes a DRAFT for a unit (its active spokesperson, or ADMIN).
+    async fn create_release(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateReleaseInput,
+    ) -> Result<Release> {
+        let n = releases::NewRelease {
+            unit_id: input.unit_id,
+            kind: input.kind,
+            title: input.title,
+            summary: input.summary,
+            body: input.body,
+            topics: input.topics.unwrap_or_default(),
+            audience: input.audience.into(),
+            press_conference: input
+                .press_conference
+                .map(|p| releases::NewPressConference {
+                    starts_at: p.starts_at,
+                    ends_at: p.ends_at,
+                    location: p.location,
+                    rsvp_deadline: p.rsvp_deadline,
+                    capacity: p.capacity,
+                }),
+            supersedes_id: input.supersedes_id,
+        };
+        Ok(Release(releases::create(app(ctx)?, viewer(ctx), n).await?))
+    }
+
+    /// Publishes now, or SCHEDULED until `publishAt` (the embargo).
+    async fn publish_release(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        publish_at: Option<DateTime<Utc>>,
+    ) -> Result<Release> {
+        Ok(Release(
+            publishing::publish(app(ctx)?, viewer(ctx), id, publish_at).await?,
+        ))
+    }
+
+    /// Retracts a published release (pushed to every outlet that received it), or cancels a
+    /// scheduled one.
+    async fn retract_release(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        reason: String,
+    ) -> Result<Release> {
+        Ok(Release(
+            publishing::retract(app(ctx)?, viewer(ctx), id, &reason).await?,
+        ))
+    }
+
+    /// A journalist acknowledges their outlet's LIVE delivery.
+    async fn acknowledge_release(&self, ctx: &Context<'_>, release_id: Uuid) -> Result<Delivery> {
+        Ok(Delivery(
+            deliveries::acknowledge(app(ctx)?, viewer(ctx), release_id).await?,
+        ))
+    }
+}
+
+#[derive(Default)]
+pub struct ConferenceMutation;
+
+fn conference_input(p: PressConferenceInput) -> releases::NewPressConference {
+    releases::NewPressConference {
+        starts_at: p.starts_at,
+        ends_at: p.ends_at,
+        location: p.location,
+        rsvp_deadline: p.rsvp_deadline,
+        capacity: p.capacity,
+    }
+}
+
+#[Object]
+impl ConferenceMutation {
+    /// A journalist registers (or withdraws) for a press conference, before its deadline and
+    /// within its capacity (CONFLICT when full).
+    async fn rsvp(
+        &self,
+        ctx: &Context<'_>,
+        release_id: Uuid,
+        attending: bool,
+    ) -> Result<PressConference> {
+        let (model, _) = conferences::rsvp(app(ctx)?, viewer(ctx), release_id, attending).await?;
+        let r = releases::get_visible(app(ctx)?, viewer(ctx), release_id).await?;
+        Ok(PressConference {
+            model,
+            unit_id: r.unit_id,
+        })
+    }
+
+    /// Changes time, place, deadline or capacity; invitees get the update.
+    async fn update_press_conference(
+        &self,
+        ctx: &Context<'_>,
+        release_id: Uuid,
+        input: PressConferenceInput,
+    ) -> Result<PressConference> {
+        let model =
+            conferences::update(app(ctx)?, viewer(ctx), release_id, conference_input(input))
+                .await?;
+        let r = releases::get_visible(app(ctx)?, viewer(ctx), release_id).await?;
+        Ok(PressConference {
+            model,
+            unit_id: r.unit_id,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct EmailMutation;
+
+#[Object]
+impl EmailMutation {
+    /// JOURNALIST: e-mail for each release, a daily digest, or none.
+    async fn set_email_mode(
+        &self,
+        ctx: &Context<'_>,
+        mode: EmailMode,
+    ) -> Result<JournalistSubscription> {
+        Ok(JournalistSubscription(
+            subscriptions::set_mode(app(ctx)?, viewer(ctx), mode).await?,
+        ))
+    }
+
+    /// JOURNALIST: follow a unit's public releases beyond what reaches the outlet.
+    async fn follow_unit(
+        &self,
+        ctx: &Context<'_>,
+        unit_id: Uuid,
+    ) -> Result<JournalistSubscription> {
+        Ok(JournalistSubscription(
+            subscriptions::set_follow(app(ctx)?, viewer(ctx), Some(unit_id), None, true).await?,
+        ))
+    }
+
+    async fn unfollow_unit(
+        &self,
+        ctx: &Context<'_>,
+        unit_id: Uuid,
+    ) -> Result<JournalistSubscription> {
+        Ok(JournalistSubscription(
+            subscriptions::set_follow(app(ctx)?, viewer(ctx), Some(unit_id), None, false).await?,
+        ))
+    }
+
+    /// JOURNALIST: follow public releases with this topic.
+    async fn follow_topic(
+        &self,
+        ctx: &Context<'_>,
+        topic: String,
+    ) -> Result<JournalistSubscription> {
+        Ok(JournalistSubscription(
+            subscriptions::set_follow(app(ctx)?, viewer(ctx), None, Some(topic), true).await?,
+        ))
+    }
+
+    async fn unfollow_topic(
+        &self,
+        ctx: &Context<'_>,
+        topic: String,
+    ) -> Result<JournalistSubscription> {
+        Ok(JournalistSubscription(
+            subscriptions::set_follow(app(ctx)?, viewer(ctx), None, Some(topic), false).await?,
+        ))
+    }
+
+    /// ADMIN: allow a suppressed address again (after the newsroom fixed its mailbox).
+    async fn unsuppress_email(&self, ctx: &Context<'_>, address: String) -> Result<bool> {
+        viewer(ctx).require_admin()?;
+        use sea_orm::EntityTrait;
+        let r =
+            crate::entities::email_suppression::Entity::delete_by_id(address.trim().to_lowercase())
+                .exec(&app(ctx)?.db)
+                .await
+                .map_err(crate::error::AppError::from)?;
+        Ok(r.rows_affected > 0)
+    }
+}
+
+#[derive(Default)]
+pub struct InquiryMutation;
+
+#[Object]
+impl InquiryMutation {
+    /// JOURNALIST of an accredited outlet asks a unit; due after the unit level's deadline.
+    async fn ask_question(
+        &self,
+        ctx: &Context<'_>,
+        unit_id: Uuid,
+        question: String,
+    ) -> Result<Inquiry> {
+        Ok(Inquiry(
+            crate::services::inquiries::ask(app(ctx)?, viewer(ctx), unit_id, &question).await?,
+        ))
+    }
+
+    /// SPOKESPERSON of the unit.
+    async fn answer_inquiry(&self, ctx: &Context<'_>, id: Uuid, answer: String) -> Result<Inquiry> {
+        Ok(Inquiry(
+            crate::services::inquiries::respond(app(ctx)?, viewer(ctx), id, Ok(&answer)).await?,
+        ))
+    }
+
+    /// SPOKESPERSON of the unit, with the legal reason.
+    async fn decline_inquiry(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        reason: String,
+    ) -> Result<Inquiry> {
+        Ok(Inquiry(
+            crate::services::inquiries::respond(app(ctx)?, viewer(ctx), id, Err(&reason)).await?,
+        ))
+    }
+
+    /// The JOURNALIST who asked.
+    async fn rate_answer(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        rating: AnswerRating,
+    ) -> Result<Inquiry> {
+        Ok(Inquiry(
+            crate::services::inquiries::rate(app(ctx)?, viewer(ctx), id, rating).await?,
+        ))
+    }
+}

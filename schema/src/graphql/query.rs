@@ -1,0 +1,260 @@
+//! The query root, merged from one object per area.
+use super::context::{app, viewer};
+use super::types::*;
+use crate::entities::account;
+use crate::enums::{
+    AccreditationStatus, Channel, DeliveryStatus, InquiryStatus, ReleaseKind, ReleaseStatus,
+};
+use crate::error::AppError;
+use crate::services::{deliveries, registry, releases};
+use async_graphql::{Context, MergedObject, Object, Result};
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+#[derive(MergedObject, Default)]
+pub struct Query(RegistryQuery, ReleaseQuery, EmailQuery, AuthorityQuery);
+
+#[derive(Default)]
+pub struct RegistryQuery;
+
+#[Object]
+impl RegistryQuery {
+    /// The signed-in account; null when not signed in.
+    async fn me(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
+        let Some(a) = viewer(ctx).account.as_deref() else {
+            return Ok(None);
+        };
+        let model = account::Entity::find_by_id(a.id)
+            .one(&app(ctx)?.db)
+            .await
+            .map_err(AppError::from)?;
+        Ok(model.map(Account))
+    }
+
+    /// Every unit (public).
+    async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
+        Ok(registry::units(app(ctx)?)
+            .await?
+            .into_iter()
+            .map(Unit)
+            .collect())
+    }
+
+    async fn unit(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<Unit>> {
+        Ok(registry::unit(app(ctx)?, id).await?.map(Unit))
+    }
+
+    /// The public roster of active spokespersons: no token needed.
+    async fn spokesperson_roster(&self, ctx: &Context<'_>) -> Result<Vec<Spokesperson>> {
+        Ok(registry::roster(app(ctx)?)
+            .await?
+            .into_iter()
+            .map(Spokesperson)
+            .collect())
+    }
+
+    /// Outlets, optionally by effective accreditation (signed-in users).
+    async fn outlets(
+        &self,
+        ctx: &Context<'_>,
+        accreditation: Option<AccreditationStatus>,
+    ) -> Result<Vec<Outlet>> {
+        let list = registry::outlets(app(ctx)?, viewer(ctx), accreditation).await?;
+        Ok(list.into_iter().map(Outlet).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct ReleaseQuery;
+
+fn page_info<T>(page: &releases::Page<T>) -> PageInfo {
+    PageInfo {
+        has_next_page: page.has_next,
+        end_cursor: page.items.last().map(|(c, _)| c.clone()),
+    }
+}
+
+#[Object]
+impl ReleaseQuery {
+    /// One release, if the viewer may see it (null otherwise, also before its publication).
+    async fn release(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<Release>> {
+        Ok(releases::get(app(ctx)?, viewer(ctx), id)
+            .await?
+            .map(Release))
+    }
+
+    /// Releases the viewer may see, newest first. `search` ignores case and diacritics.
+    #[allow(clippy::too_many_arguments)]
+    async fn releases(
+        &self,
+        ctx: &Context<'_>,
+        unit_id: Option<Uuid>,
+        kind: Option<ReleaseKind>,
+        status: Option<ReleaseStatus>,
+        search: Option<String>,
+        #[graphql(default_with = "Some(20)")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<ReleaseConnection> {
+        let filter = releases::ReleaseFilter {
+            unit_id,
+            kind,
+            status,
+            search,
+        };
+        let page = releases::list(
+            app(ctx)?,
+            viewer(ctx),
+            filter,
+            first.unwrap_or(20),
+            after.as_deref(),
+        )
+        .await?;
+        let info = page_info(&page);
+        Ok(ReleaseConnection {
+            total_count: page.total as i32,
+            edges: page
+                .items
+                .into_iter()
+                .map(|(cursor, r)| ReleaseEdge {
+                    cursor,
+                    node: Release(r),
+                })
+                .collect(),
+            page_info: info,
+        })
+    }
+
+    /// The delivery log, in the order rows were written. A journalist sees their outlet's
+    /// rows, a spokesperson their unit's releases', the authority all.
+    #[allow(clippy::too_many_arguments)]
+    async fn deliveries(
+        &self,
+        ctx: &Context<'_>,
+        release_id: Option<Uuid>,
+        outlet_id: Option<Uuid>,
+        channel: Option<Channel>,
+        status: Option<DeliveryStatus>,
+        #[graphql(default_with = "Some(50)")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<DeliveryConnection> {
+        let f = deliveries::DeliveryFilter {
+            release_id,
+            outlet_id,
+            channel,
+            status,
+        };
+        let page = deliveries::list(
+            app(ctx)?,
+            viewer(ctx),
+            f,
+            first.unwrap_or(50),
+            after.as_deref(),
+        )
+        .await?;
+        let info = page_info(&page);
+        Ok(DeliveryConnection {
+            total_count: page.total as i32,
+            edges: page
+                .items
+                .into_iter()
+                .map(|(cursor, d)| DeliveryEdge {
+                    cursor,
+                    node: Delivery(d),
+                })
+                .collect(),
+            page_info: info,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct EmailQuery;
+
+#[Object]
+impl EmailQuery {
+    /// The signed-in journalist's e-mail mode and follows.
+    async fn my_subscription(&self, ctx: &Context<'_>) -> Result<JournalistSubscription> {
+        Ok(JournalistSubscription(
+            crate::services::subscriptions::mine(app(ctx)?, viewer(ctx)).await?,
+        ))
+    }
+
+    /// Addresses that bounced permanently (ADMIN, AUDITOR).
+    async fn email_suppressions(&self, ctx: &Context<'_>) -> Result<Vec<EmailSuppression>> {
+        viewer(ctx).require_reads_all()?;
+        use sea_orm::QueryOrder;
+        let rows = crate::entities::email_suppression::Entity::find()
+            .order_by_desc(crate::entities::email_suppression::Column::CreatedAt)
+            .all(&app(ctx)?.db)
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows.into_iter().map(EmailSuppression::from).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct AuthorityQuery;
+
+#[Object]
+impl AuthorityQuery {
+    /// Press questions: a journalist sees their own, a spokesperson their unit's, the
+    /// authority all.
+    async fn inquiries(
+        &self,
+        ctx: &Context<'_>,
+        unit_id: Option<Uuid>,
+        status: Option<InquiryStatus>,
+        overdue_only: Option<bool>,
+    ) -> Result<Vec<Inquiry>> {
+        let list = crate::services::inquiries::list(
+            app(ctx)?,
+            viewer(ctx),
+            unit_id,
+            status,
+            overdue_only.unwrap_or(false),
+        )
+        .await?;
+        Ok(list.into_iter().map(Inquiry).collect())
+    }
+
+    /// One row per unit over [from, to) (ADMIN, AUDITOR).
+    async fn compliance_report(
+        &self,
+        ctx: &Context<'_>,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<UnitCompliance>> {
+        let rows = crate::services::compliance::report(app(ctx)?, viewer(ctx), from, to).await?;
+        Ok(rows.into_iter().map(UnitCompliance).collect())
+    }
+
+    /// The audit log in order (ADMIN, AUDITOR); `after` is the last `seq` seen.
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Some(50)")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Vec<AuditEvent>> {
+        viewer(ctx).require_reads_all()?;
+        let first = releases::page_size(first.unwrap_or(50))?;
+        let after = after
+            .map(|a| {
+                a.parse::<i64>()
+                    .map_err(|_| AppError::bad_input("after", "not a sequence number"))
+            })
+            .transpose()?;
+        let rows = crate::services::audit::page(app(ctx)?, first, after).await?;
+        Ok(rows.into_iter().map(AuditEvent).collect())
+    }
+
+    /// Recomputes the hash chain (ADMIN, AUDITOR).
+    async fn verify_audit_log(&self, ctx: &Context<'_>) -> Result<AuditVerification> {
+        viewer(ctx).require_reads_all()?;
+        let v = crate::services::audit::verify(app(ctx)?).await?;
+        Ok(AuditVerification {
+            ok: v.ok,
+            events_checked: v.events_checked as i32,
+            first_bad_seq: v.first_bad_seq.map(|s| s as i32),
+        })
+    }
+}

@@ -1,0 +1,127 @@
+//! The subscription root: the journalists' live feed and the delivery log as it changes.
+use super::context::{app, viewer};
+use super::types::{Delivery, FeedItem, Inquiry, Release};
+use crate::entities::{delivery, release};
+use crate::enums::Role;
+use crate::error::AppError;
+use crate::services::feed;
+use async_graphql::{Context, Result, Subscription as GqlSubscription};
+use futures::{Stream, StreamExt};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+
+#[derive(Default)]
+pub struct Subscription;
+
+#[GqlSubscription]
+impl Subscription {
+    /// JOURNALIST: releases delivered to the journalist's outlet. Without `since`: first the
+    /// outlet's items whose LIVE delivery is still PENDING, then live ones. With `since`: every
+    /// item after that cursor, in order, then live ones. No gap, no duplicate, no reordering.
+    async fn release_published(
+        &self,
+        ctx: &Context<'_>,
+        since: Option<String>,
+    ) -> Result<impl Stream<Item = Result<FeedItem>>> {
+        let a = viewer(ctx).require_role(Role::Journalist)?;
+        let outlet_id = a
+            .outlet_id
+            .ok_or_else(|| AppError::forbidden("this account has no outlet"))?;
+        let since = since.as_deref().map(feed::decode_cursor).transpose()?;
+        let stream = feed::stream(app(ctx)?.clone(), outlet_id, since).map(|r| {
+            r.map(|item| FeedItem {
+                cursor: feed::encode_cursor(item.seq),
+                release: Release(item.release),
+            })
+            .map_err(async_graphql::Error::from)
+        });
+        Ok(stream)
+    }
+
+    /// The unit's spokespersons, ADMIN, AUDITOR: each change of a delivery of that release.
+    async fn delivery_updated(
+        &self,
+        ctx: &Context<'_>,
+        release_id: Uuid,
+    ) -> Result<impl Stream<Item = Result<Delivery>>> {
+        let v = viewer(ctx);
+        v.signed_in()?;
+        let app = app(ctx)?.clone();
+        let r = release::Entity::find_by_id(release_id)
+            .one(&app.db)
+            .await
+            .map_err(AppError::from)?
+            .ok_or_else(|| AppError::not_found("release"))?;
+        if !v.can_watch_unit(r.unit_id) {
+            return Err(AppError::forbidden(
+                "only the unit's spokespersons and the authority watch its deliveries",
+            )
+            .into());
+        }
+        let mut rx = app.hub.subscribe_deliveries();
+        Ok(async_stream::try_stream! {
+            loop {
+                let ids = match rx.recv().await {
+                    Ok(change) if change.release_id == release_id => Some(change.delivery_ids.to_vec()),
+                    Ok(_) => continue,
+                    // Fell behind: resend the release's whole log, current state.
+                    Err(RecvError::Lagged(_)) => None,
+                    Err(RecvError::Closed) => break,
+                };
+                let mut q = delivery::Entity::find().filter(delivery::Column::ReleaseId.eq(release_id));
+                if let Some(ids) = ids {
+                    q = q.filter(delivery::Column::Id.is_in(ids));
+                }
+                let rows = q.order_by_asc(delivery::Column::Id).all(&app.db).await.map_err(AppError::from)?;
+                for d in rows {
+                    yield Delivery(d);
+                }
+            }
+        })
+    }
+
+    /// New questions, answers, declines and ratings: a unit's spokespersons and the authority
+    /// see the unit's (all units when `unitId` is omitted, for the authority); a journalist
+    /// sees their own questions.
+    async fn inquiry_updated(
+        &self,
+        ctx: &Context<'_>,
+        unit_id: Option<Uuid>,
+    ) -> Result<impl Stream<Item = Result<Inquiry>>> {
+        let v = viewer(ctx).clone();
+        v.signed_in()?;
+        if let Some(u) = unit_id {
+            if !v.can_watch_unit(u) && v.role() != Some(Role::Journalist) {
+                return Err(AppError::forbidden(
+                    "only the unit's spokespersons and the authority watch its questions",
+                )
+                .into());
+            }
+        }
+        let app = app(ctx)?.clone();
+        let mut rx = app.hub.subscribe_inquiries();
+        Ok(async_stream::try_stream! {
+            loop {
+                let change = match rx.recv().await {
+                    Ok(c) => c,
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => break,
+                };
+                if unit_id.is_some_and(|u| u != change.unit_id) {
+                    continue;
+                }
+                let Some(q) = crate::entities::inquiry::Entity::find_by_id(change.inquiry_id)
+                    .one(&app.db)
+                    .await
+                    .map_err(AppError::from)?
+                else {
+                    continue;
+                };
+                if crate::services::inquiries::visible(&v, &q) {
+                    yield Inquiry(q);
+                }
+            }
+        })
+    }
+}

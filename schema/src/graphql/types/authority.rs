@@ -1,0 +1,195 @@
+//! Press questions, the compliance report and the audit log.
+use super::registry::{Account, Journalist, Outlet, Spokesperson, Unit};
+use crate::entities::{account, audit_event, inquiry};
+use crate::enums::{AnswerRating, InquiryStatus};
+use crate::error::AppError;
+use crate::graphql::context::{app, loaders};
+use crate::services::compliance;
+use crate::services::inquiries::is_overdue;
+use async_graphql::{Context, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+pub struct Inquiry(pub inquiry::Model);
+
+#[Object]
+impl Inquiry {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
+        let u = loaders(ctx)?
+            .unit
+            .load_one(self.0.unit_id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Unit(u.ok_or_else(|| {
+            AppError::internal("inquiry without unit")
+        })?))
+    }
+    async fn outlet(&self, ctx: &Context<'_>) -> Result<Outlet> {
+        let o = loaders(ctx)?
+            .outlet
+            .load_one(self.0.outlet_id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Outlet(o.ok_or_else(|| {
+            AppError::internal("inquiry without outlet")
+        })?))
+    }
+    async fn journalist(&self, ctx: &Context<'_>) -> Result<Journalist> {
+        let j = loaders(ctx)?
+            .journalist
+            .load_one(self.0.journalist_id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Journalist(j.ok_or_else(|| {
+            AppError::internal("inquiry without journalist")
+        })?))
+    }
+    async fn question(&self) -> &str {
+        &self.0.question
+    }
+    async fn status(&self) -> InquiryStatus {
+        self.0.status
+    }
+    async fn asked_at(&self) -> DateTime<Utc> {
+        self.0.asked_at
+    }
+    async fn due_at(&self) -> DateTime<Utc> {
+        self.0.due_at
+    }
+    /// Still open after its deadline (from the clock).
+    async fn overdue(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(is_overdue(&self.0, app(ctx)?.clock.now()))
+    }
+    async fn answer(&self) -> Option<&str> {
+        self.0.answer.as_deref()
+    }
+    /// When the unit answered or declined.
+    async fn answered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.answered_at
+    }
+    async fn answered_by(&self, ctx: &Context<'_>) -> Result<Option<Spokesperson>> {
+        let Some(s) = self.0.answered_by else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .spokesperson
+            .load_one(s)
+            .await
+            .map_err(AppError::from)?
+            .map(Spokesperson))
+    }
+    async fn decline_reason(&self) -> Option<&str> {
+        self.0.decline_reason.as_deref()
+    }
+    /// The asking journalist's rating of the answer.
+    async fn rating(&self) -> Option<AnswerRating> {
+        self.0.rating
+    }
+}
+
+pub struct UnitCompliance(pub compliance::UnitCompliance);
+
+#[Object]
+impl UnitCompliance {
+    async fn unit(&self) -> Unit {
+        Unit(self.0.unit.clone())
+    }
+    async fn has_active_spokesperson(&self) -> bool {
+        self.0.has_active_spokesperson
+    }
+    async fn releases_published(&self) -> i32 {
+        self.0.releases_published as i32
+    }
+    async fn press_conferences_held(&self) -> i32 {
+        self.0.press_conferences_held as i32
+    }
+    async fn press_conferences_required(&self) -> i32 {
+        self.0.press_conferences_required as i32
+    }
+    async fn inquiries_received(&self) -> i32 {
+        self.0.inquiries_received as i32
+    }
+    async fn inquiries_answered_on_time(&self) -> i32 {
+        self.0.inquiries_answered_on_time as i32
+    }
+    /// Not answered by the deadline: still open past it, or answered late.
+    async fn inquiries_overdue(&self) -> i32 {
+        self.0.inquiries_overdue as i32
+    }
+    async fn answers_unsatisfied(&self) -> i32 {
+        self.0.answers_unsatisfied as i32
+    }
+    async fn median_response_hours(&self) -> Option<f64> {
+        self.0.median_response_hours
+    }
+    /// Share of targeted (release, outlet) pairs delivered on some channel, 0..1 (1 when
+    /// nothing was targeted).
+    async fn delivery_coverage(&self) -> f64 {
+        self.0.delivery_coverage
+    }
+    /// Targeted (release, outlet) pairs in the period.
+    async fn targeted_pairs(&self) -> i32 {
+        self.0.targeted_pairs as i32
+    }
+    /// Largest spread between the first and last outlet's live delivery of one release.
+    async fn max_delivery_spread_ms(&self) -> Option<i64> {
+        self.0.max_delivery_spread_ms
+    }
+    /// Falls short of the rules: no spokesperson, too few press conferences, overdue
+    /// questions, or coverage under 95 %.
+    async fn needs_attention(&self) -> bool {
+        self.0.needs_attention()
+    }
+}
+
+pub struct AuditEvent(pub audit_event::Model);
+
+#[Object]
+impl AuditEvent {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn seq(&self) -> i32 {
+        self.0.seq as i32
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
+        let Some(a) = self.0.actor_id else {
+            return Ok(None);
+        };
+        Ok(account::Entity::find_by_id(a)
+            .one(&app(ctx)?.db)
+            .await
+            .map_err(AppError::from)?
+            .map(Account))
+    }
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    async fn entity(&self) -> &str {
+        &self.0.entity
+    }
+    async fn entity_id(&self) -> Option<Uuid> {
+        self.0.entity_id
+    }
+    /// The change, as canonical JSON.
+    async fn details(&self) -> &str {
+        &self.0.details
+    }
+    async fn hash(&self) -> &str {
+        &self.0.hash
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct AuditVerification {
+    pub ok: bool,
+    pub events_checked: i32,
+    pub first_bad_seq: Option<i32>,
+}

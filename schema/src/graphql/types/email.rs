@@ -1,0 +1,59 @@
+//! Journalists' e-mail subscriptions and the authority's view of suppressed addresses.
+use super::registry::Unit;
+use crate::entities::{email_suppression, follow};
+use crate::enums::EmailMode;
+use crate::error::AppError;
+use crate::graphql::context::loaders;
+use crate::services::subscriptions::Subscription;
+use async_graphql::{Context, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+pub struct JournalistSubscription(pub Subscription);
+
+#[Object]
+impl JournalistSubscription {
+    async fn email_mode(&self) -> EmailMode {
+        self.0.prefs.email_mode
+    }
+    async fn follows(&self) -> Vec<Follow> {
+        self.0.follows.iter().cloned().map(Follow).collect()
+    }
+}
+
+pub struct Follow(pub follow::Model);
+
+#[Object]
+impl Follow {
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        let Some(u) = self.0.unit_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .unit
+            .load_one(u)
+            .await
+            .map_err(AppError::from)?
+            .map(Unit))
+    }
+    async fn topic(&self) -> Option<&str> {
+        self.0.topic.as_deref()
+    }
+}
+
+/// An address that bounced permanently: later releases do not try it again.
+#[derive(SimpleObject)]
+pub struct EmailSuppression {
+    pub address: String,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<email_suppression::Model> for EmailSuppression {
+    fn from(m: email_suppression::Model) -> Self {
+        Self {
+            address: m.address,
+            reason: m.reason,
+            created_at: m.created_at,
+        }
+    }
+}

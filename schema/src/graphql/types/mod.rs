@@ -1,0 +1,10 @@
+//! GraphQL object and input types, wrapping entity models.
+pub mod authority;
+pub mod email;
+pub mod registry;
+pub mod release;
+
+pub use authority::*;
+pub use email::*;
+pub use registry::*;
+pub use release::*;

@@ -1,0 +1,299 @@
+//! Unit, Spokesperson, Outlet, Journalist, Account and their inputs.
+use crate::entities::{account, journalist, outlet, spokesperson, unit};
+use crate::enums::{AccreditationStatus, OutletKind, OutletScope, Role, UnitLevel};
+use crate::error::AppError;
+use crate::graphql::context::{app, loaders, viewer};
+use crate::services::registry::{effective_accreditation, is_accredited};
+use async_graphql::{Context, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+pub struct Unit(pub unit::Model);
+
+#[Object]
+impl Unit {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn level(&self) -> UnitLevel {
+        self.0.level
+    }
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        let Some(pid) = self.0.parent_id else {
+            return Ok(None);
+        };
+        let u = loaders(ctx)?
+            .unit
+            .load_one(pid)
+            .await
+            .map_err(AppError::from)?;
+        Ok(u.map(Unit))
+    }
+    /// Active spokespersons, primary first.
+    async fn spokespersons(&self, ctx: &Context<'_>) -> Result<Vec<Spokesperson>> {
+        let list = loaders(ctx)?
+            .unit_spokespersons
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?
+            .unwrap_or_default();
+        Ok(list.into_iter().map(Spokesperson).collect())
+    }
+}
+
+pub struct Spokesperson(pub spokesperson::Model);
+
+#[Object]
+impl Spokesperson {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
+        let u = loaders(ctx)?
+            .unit
+            .load_one(self.0.unit_id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Unit(u.ok_or_else(|| {
+            AppError::internal("spokesperson without unit")
+        })?))
+    }
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+    async fn position(&self) -> &str {
+        &self.0.position
+    }
+    async fn phone(&self) -> &str {
+        &self.0.phone
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn appointment_ref(&self) -> Option<&str> {
+        self.0.appointment_ref.as_deref()
+    }
+    async fn is_primary(&self) -> bool {
+        self.0.is_primary
+    }
+    async fn active_from(&self) -> DateTime<Utc> {
+        self.0.active_from
+    }
+    async fn active_until(&self) -> Option<DateTime<Utc>> {
+        self.0.active_until
+    }
+}
+
+pub struct Outlet(pub outlet::Model);
+
+#[Object]
+impl Outlet {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> OutletKind {
+        self.0.kind
+    }
+    async fn scope(&self) -> OutletScope {
+        self.0.scope
+    }
+    async fn licence_number(&self) -> &str {
+        &self.0.licence_number
+    }
+    /// The newsroom's address.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    /// Effective status: an accreditation whose `accreditedUntil` has passed reads PENDING.
+    async fn accreditation(&self, ctx: &Context<'_>) -> Result<AccreditationStatus> {
+        Ok(effective_accreditation(&self.0, app(ctx)?.clock.now()))
+    }
+    async fn accredited_until(&self) -> Option<DateTime<Utc>> {
+        self.0.accredited_until
+    }
+    /// True when the outlet may receive releases now.
+    async fn is_accredited(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(is_accredited(&self.0, app(ctx)?.clock.now()))
+    }
+    /// The outlet's journalists: the authority and spokespersons see all; a journalist sees
+    /// their own outlet's colleagues only.
+    async fn journalists(&self, ctx: &Context<'_>) -> Result<Vec<Journalist>> {
+        let v = viewer(ctx);
+        let allowed = v.reads_all()
+            || v.role() == Some(Role::Spokesperson)
+            || v.outlet_id() == Some(self.0.id);
+        if !allowed {
+            return Ok(Vec::new());
+        }
+        let list = loaders(ctx)?
+            .outlet_journalists
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?
+            .unwrap_or_default();
+        Ok(list.into_iter().map(Journalist).collect())
+    }
+}
+
+pub struct Journalist(pub journalist::Model);
+
+#[Object]
+impl Journalist {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn press_card_number(&self) -> Option<&str> {
+        self.0.press_card_number.as_deref()
+    }
+    async fn outlet(&self, ctx: &Context<'_>) -> Result<Outlet> {
+        let o = loaders(ctx)?
+            .outlet
+            .load_one(self.0.outlet_id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Outlet(o.ok_or_else(|| {
+            AppError::internal("journalist without outlet")
+        })?))
+    }
+}
+
+pub struct Account(pub account::Model);
+
+#[Object]
+impl Account {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn role(&self) -> Role {
+        self.0.role
+    }
+    /// A spokesperson's unit.
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        let Some(sid) = self.0.spokesperson_id else {
+            return Ok(None);
+        };
+        let l = loaders(ctx)?;
+        let Some(s) = l.spokesperson.load_one(sid).await.map_err(AppError::from)? else {
+            return Ok(None);
+        };
+        Ok(l.unit
+            .load_one(s.unit_id)
+            .await
+            .map_err(AppError::from)?
+            .map(Unit))
+    }
+    /// A journalist's outlet.
+    async fn outlet(&self, ctx: &Context<'_>) -> Result<Option<Outlet>> {
+        let Some(jid) = self.0.journalist_id else {
+            return Ok(None);
+        };
+        let l = loaders(ctx)?;
+        let Some(j) = l.journalist.load_one(jid).await.map_err(AppError::from)? else {
+            return Ok(None);
+        };
+        Ok(l.outlet
+            .load_one(j.outlet_id)
+            .await
+            .map_err(AppError::from)?
+            .map(Outlet))
+    }
+    /// The spokesperson record behind a SPOKESPERSON account.
+    async fn spokesperson(&self, ctx: &Context<'_>) -> Result<Option<Spokesperson>> {
+        let Some(sid) = self.0.spokesperson_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .spokesperson
+            .load_one(sid)
+            .await
+            .map_err(AppError::from)?
+            .map(Spokesperson))
+    }
+    /// The journalist record behind a JOURNALIST account.
+    async fn journalist(&self, ctx: &Context<'_>) -> Result<Option<Journalist>> {
+        let Some(jid) = self.0.journalist_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .journalist
+            .load_one(jid)
+            .await
+            .map_err(AppError::from)?
+            .map(Journalist))
+    }
+}
+
+pub struct AuthPayload {
+    pub token: String,
+    pub account: account::Model,
+}
+
+#[Object]
+impl AuthPayload {
+    async fn token(&self) -> &str {
+        &self.token
+    }
+    async fn account(&self) -> Account {
+        Account(self.account.clone())
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateUnitInput {
+    pub code: String,
+    pub name: String,
+    pub level: UnitLevel,
+    pub parent_id: Option<Uuid>,
+}
+
+#[derive(InputObject)]
+pub struct RegisterSpokespersonInput {
+    pub unit_id: Uuid,
+    pub full_name: String,
+    pub position: String,
+    pub phone: String,
+    pub email: String,
+    pub appointment_ref: Option<String>,
+    /// Primary (true, the default) or deputy; an explicit null counts as the default.
+    #[graphql(default_with = "Some(true)")]
+    pub is_primary: Option<bool>,
+    /// Omitted: an invitation to set one is sent.
+    pub password: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct RegisterOutletInput {
+    pub name: String,
+    pub kind: OutletKind,
+    pub scope: OutletScope,
+    pub licence_number: String,
+    pub email: String,
+}
+
+#[derive(InputObject)]
+pub struct RegisterJournalistInput {
+    pub outlet_id: Uuid,
+    pub full_name: String,
+    pub email: String,
+    pub press_card_number: Option<String>,
+    /// Omitted: an invitation to set one is sent.
+    pub password: Option<String>,
+}

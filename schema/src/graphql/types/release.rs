@@ -1,0 +1,364 @@
+//! Release, PressConference, Delivery, their stats and connections, and the feed item.
+use super::registry::{Journalist, Outlet, Unit};
+use crate::entities::{delivery, press_conference, release};
+use crate::enums::{Channel, DeliveryStatus, OutletKind, OutletScope, ReleaseKind, ReleaseStatus};
+use crate::error::AppError;
+use crate::graphql::context::{app, loaders, viewer};
+use crate::services::conferences;
+use crate::services::deliveries::{stats_for, Stats};
+use crate::services::releases::{self, audience_of, topics_of, Audience};
+use crate::services::text::markdown_to_safe_html;
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+pub struct Release(pub release::Model);
+
+#[Object]
+impl Release {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
+        let u = loaders(ctx)?
+            .unit
+            .load_one(self.0.unit_id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Unit(u.ok_or_else(|| {
+            AppError::internal("release without unit")
+        })?))
+    }
+    async fn kind(&self) -> ReleaseKind {
+        self.0.kind
+    }
+    async fn status(&self) -> ReleaseStatus {
+        self.0.status
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn summary(&self) -> &str {
+        &self.0.summary
+    }
+    /// Markdown.
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    /// The body rendered from Markdown to HTML, with anything unsafe removed.
+    async fn body_html(&self) -> String {
+        markdown_to_safe_html(&self.0.body)
+    }
+    async fn topics(&self) -> Vec<String> {
+        topics_of(&self.0)
+    }
+    /// The embargo: when a SCHEDULED release publishes.
+    async fn publish_at(&self) -> Option<DateTime<Utc>> {
+        self.0.publish_at
+    }
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// The release this one corrects (if the viewer may see it).
+    async fn supersedes(&self, ctx: &Context<'_>) -> Result<Option<Release>> {
+        let Some(id) = self.0.supersedes_id else {
+            return Ok(None);
+        };
+        Ok(releases::get(app(ctx)?, viewer(ctx), id)
+            .await?
+            .map(Release))
+    }
+    async fn press_conference(&self, ctx: &Context<'_>) -> Result<Option<PressConference>> {
+        if self.0.kind != ReleaseKind::PressConference {
+            return Ok(None);
+        }
+        let pc = loaders(ctx)?
+            .press_conference
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(pc.map(|m| PressConference {
+            model: m,
+            unit_id: self.0.unit_id,
+        }))
+    }
+    async fn retracted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.retracted_at
+    }
+    async fn retract_reason(&self) -> Option<&str> {
+        self.0.retract_reason.as_deref()
+    }
+    /// Who the release is addressed to (the unit's spokespersons and the authority only).
+    async fn audience(&self, ctx: &Context<'_>) -> Option<AudienceView> {
+        viewer(ctx)
+            .can_watch_unit(self.0.unit_id)
+            .then(|| AudienceView(audience_of(&self.0)))
+    }
+    /// LIVE deliveries by status. The unit and the authority see every outlet; a journalist
+    /// sees their own outlet's part.
+    async fn delivery_stats(&self, ctx: &Context<'_>) -> Result<DeliveryStats> {
+        let v = viewer(ctx);
+        if v.can_watch_unit(self.0.unit_id) {
+            let s = loaders(ctx)?
+                .stats
+                .load_one(self.0.id)
+                .await
+                .map_err(AppError::from)?;
+            return Ok(DeliveryStats(s.unwrap_or_default()));
+        }
+        match v.outlet_id() {
+            Some(o) => {
+                let mut m = stats_for(&app(ctx)?.db, &[self.0.id], Some(o)).await?;
+                Ok(DeliveryStats(m.remove(&self.0.id).unwrap_or_default()))
+            }
+            None => Ok(DeliveryStats(Stats::default())),
+        }
+    }
+}
+
+pub struct AudienceView(pub Audience);
+
+#[Object(name = "Audience")]
+impl AudienceView {
+    async fn all_accredited(&self) -> bool {
+        self.0.all_accredited
+    }
+    async fn outlet_ids(&self) -> &[Uuid] {
+        &self.0.outlet_ids
+    }
+    async fn kinds(&self) -> &[OutletKind] {
+        &self.0.kinds
+    }
+    async fn scopes(&self) -> &[OutletScope] {
+        &self.0.scopes
+    }
+}
+
+pub struct PressConference {
+    pub model: press_conference::Model,
+    pub unit_id: Uuid,
+}
+
+#[Object]
+impl PressConference {
+    async fn starts_at(&self) -> DateTime<Utc> {
+        self.model.starts_at
+    }
+    async fn ends_at(&self) -> Option<DateTime<Utc>> {
+        self.model.ends_at
+    }
+    async fn location(&self) -> &str {
+        &self.model.location
+    }
+    async fn rsvp_deadline(&self) -> Option<DateTime<Utc>> {
+        self.model.rsvp_deadline
+    }
+    async fn capacity(&self) -> Option<i32> {
+        self.model.capacity
+    }
+    /// Journalists who said they will attend (visible to the unit, admins and auditors;
+    /// empty for others).
+    async fn attendees(&self, ctx: &Context<'_>) -> Result<Vec<Journalist>> {
+        if !viewer(ctx).can_watch_unit(self.unit_id) {
+            return Ok(Vec::new());
+        }
+        let list = conferences::attendees(app(ctx)?, self.model.release_id).await?;
+        Ok(list.into_iter().map(Journalist).collect())
+    }
+    /// How many said they will attend.
+    async fn attendee_count(&self, ctx: &Context<'_>) -> Result<i32> {
+        Ok(conferences::attendees(app(ctx)?, self.model.release_id)
+            .await?
+            .len() as i32)
+    }
+    /// The signed-in journalist's answer, if any.
+    async fn my_rsvp(&self, ctx: &Context<'_>) -> Result<Option<bool>> {
+        let Some(jid) = viewer(ctx).account.as_deref().and_then(|a| a.journalist_id) else {
+            return Ok(None);
+        };
+        Ok(conferences::my_rsvp(app(ctx)?, self.model.release_id, jid).await?)
+    }
+    /// iCalendar SEQUENCE of the invitation (counts updates).
+    async fn sequence(&self) -> i32 {
+        self.model.sequence
+    }
+}
+
+pub struct DeliveryStats(pub Stats);
+
+#[Object]
+impl DeliveryStats {
+    async fn targeted(&self) -> i32 {
+        self.0.targeted as i32
+    }
+    async fn pending(&self) -> i32 {
+        (self.0.pending + self.0.sent) as i32
+    }
+    async fn delivered(&self) -> i32 {
+        self.0.delivered as i32
+    }
+    async fn acknowledged(&self) -> i32 {
+        self.0.acknowledged as i32
+    }
+    async fn failed(&self) -> i32 {
+        self.0.failed as i32
+    }
+    /// Milliseconds between the first and the last outlet's live delivery: the evidence that
+    /// no outlet received the release early. Null until one is delivered.
+    async fn spread_ms(&self) -> Option<i64> {
+        self.0.spread_ms
+    }
+}
+
+pub struct Delivery(pub delivery::Model);
+
+#[Object]
+impl Delivery {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn release(&self, ctx: &Context<'_>) -> Result<Release> {
+        let r = loaders(ctx)?
+            .release
+            .load_one(self.0.release_id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Release(r.ok_or_else(|| {
+            AppError::internal("delivery without release")
+        })?))
+    }
+    async fn outlet(&self, ctx: &Context<'_>) -> Result<Outlet> {
+        let o = loaders(ctx)?
+            .outlet
+            .load_one(self.0.outlet_id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Outlet(o.ok_or_else(|| {
+            AppError::internal("delivery without outlet")
+        })?))
+    }
+    async fn channel(&self) -> Channel {
+        self.0.channel
+    }
+    async fn status(&self) -> DeliveryStatus {
+        self.0.status
+    }
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    async fn last_error(&self) -> Option<&str> {
+        self.0.last_error.as_deref()
+    }
+    /// The address of an EMAIL delivery.
+    async fn recipient(&self) -> Option<&str> {
+        Some(self.0.recipient.as_str()).filter(|r| !r.is_empty())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn sent_at(&self) -> Option<DateTime<Utc>> {
+        self.0.sent_at
+    }
+    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.delivered_at
+    }
+    async fn acknowledged_at(&self) -> Option<DateTime<Utc>> {
+        self.0.acknowledged_at
+    }
+    async fn acknowledged_by(&self, ctx: &Context<'_>) -> Result<Option<Journalist>> {
+        let Some(j) = self.0.acknowledged_by else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .journalist
+            .load_one(j)
+            .await
+            .map_err(AppError::from)?
+            .map(Journalist))
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct ReleaseEdge {
+    pub cursor: String,
+    pub node: Release,
+}
+
+#[derive(SimpleObject)]
+pub struct ReleaseConnection {
+    pub edges: Vec<ReleaseEdge>,
+    pub page_info: PageInfo,
+    pub total_count: i32,
+}
+
+#[derive(SimpleObject)]
+pub struct DeliveryEdge {
+    pub cursor: String,
+    pub node: Delivery,
+}
+
+#[derive(SimpleObject)]
+pub struct DeliveryConnection {
+    pub edges: Vec<DeliveryEdge>,
+    pub page_info: PageInfo,
+    pub total_count: i32,
+}
+
+/// One item of a journalist's live feed; `cursor` is opaque and increases with each item.
+#[derive(SimpleObject)]
+pub struct FeedItem {
+    pub cursor: String,
+    pub release: Release,
+}
+
+#[derive(InputObject)]
+pub struct AudienceInput {
+    /// Every outlet accredited at publish time.
+    pub all_accredited: Option<bool>,
+    pub outlet_ids: Option<Vec<Uuid>>,
+    pub kinds: Option<Vec<OutletKind>>,
+    pub scopes: Option<Vec<OutletScope>>,
+}
+
+impl From<AudienceInput> for Audience {
+    fn from(a: AudienceInput) -> Self {
+        Audience {
+            all_accredited: a.all_accredited.unwrap_or(false),
+            outlet_ids: a.outlet_ids.unwrap_or_default(),
+            kinds: a.kinds.unwrap_or_default(),
+            scopes: a.scopes.unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct PressConferenceInput {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub location: String,
+    pub rsvp_deadline: Option<DateTime<Utc>>,
+    pub capacity: Option<i32>,
+}
+
+#[derive(InputObject)]
+pub struct CreateReleaseInput {
+    pub unit_id: Uuid,
+    pub kind: ReleaseKind,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub topics: Option<Vec<String>>,
+    pub audience: AudienceInput,
+    pub press_conference: Option<PressConferenceInput>,
+    /// For a CORRECTION: the release it corrects (its version counts up).
+    pub supersedes_id: Option<Uuid>,
+}

@@ -1,0 +1,18 @@
+//! pressnet's domain: entities, services and the GraphQL schema.
+pub mod auth;
+pub mod clock;
+pub mod context;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod enums;
+pub mod error;
+pub mod graphql;
+pub mod hub;
+pub mod mail;
+pub mod services;
+pub mod settings;
+pub mod validate;
+
+pub use context::AppContext;
+pub use error::{AppError, AppResult, ErrorCode};

@@ -1,0 +1,345 @@
+//! Accounts: sign-in, bearer tokens, invitations, and the bootstrap administrator.
+use crate::auth::{password, token, ViewerAccount};
+use crate::context::AppContext;
+use crate::entities::{account, auth_token, journalist, spokesperson};
+use crate::enums::Role;
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, Change};
+use crate::services::throttle;
+use crate::validate;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+pub struct SignedIn {
+    pub token: String,
+    pub account: account::Model,
+}
+
+#[tracing::instrument(skip(ctx, password), fields(email = %email))]
+pub async fn login(
+    ctx: &AppContext,
+    client_addr: Option<&str>,
+    email: &str,
+    password: &str,
+) -> AppResult<SignedIn> {
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        return Err(AppError::bad_input("email", "must not be blank"));
+    }
+    if email.chars().count() > 254 || password.chars().count() > password::MAX_PASSWORD_CHARS {
+        return Err(AppError::Unauthenticated("wrong e-mail or password".into()));
+    }
+    let acct_key = throttle::account_key(&email);
+    let addr_key = client_addr.map(throttle::address_key);
+    let mut keys = vec![acct_key.clone()];
+    keys.extend(addr_key.clone());
+    throttle::check(ctx, &keys).await?;
+
+    let found = account::Entity::find()
+        .filter(account::Column::Email.eq(email.as_str()))
+        .one(&ctx.db)
+        .await?;
+    let ok = password::verify(
+        password,
+        found.as_ref().and_then(|a| a.password_hash.clone()),
+    )
+    .await?;
+    let account = match (ok, found) {
+        (true, Some(a)) => a,
+        _ => {
+            let mut failed = vec![(acct_key, ctx.settings.max_failures_per_account)];
+            failed.extend(addr_key.map(|k| (k, ctx.settings.max_failures_per_address)));
+            throttle::record_failure(ctx, &failed).await?;
+            let change = Change::new(None, "account.login_failed", "account", None)
+                .details(serde_json::json!({"email": email, "address": client_addr}));
+            audit::record(ctx, change).await?;
+            tracing::info!("failed sign-in");
+            tokio::time::sleep(ctx.settings.failed_login_delay).await;
+            return Err(AppError::Unauthenticated("wrong e-mail or password".into()));
+        }
+    };
+    throttle::clear(ctx, &acct_key).await?;
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    let token = issue_token(
+        ctx,
+        &txn,
+        account.id,
+        token::PURPOSE_SESSION,
+        ctx.settings.session_ttl,
+    )
+    .await?;
+    let change = Change::new(
+        Some(account.id),
+        "account.login",
+        "account",
+        Some(account.id),
+    )
+    .details(serde_json::json!({"address": client_addr}));
+    audit::append(&txn, ctx.clock.now(), change).await?;
+    txn.commit().await?;
+    tracing::info!(account = %account.id, "signed in");
+    Ok(SignedIn { token, account })
+}
+
+async fn issue_token<C: ConnectionTrait>(
+    ctx: &AppContext,
+    conn: &C,
+    account_id: Uuid,
+    purpose: &str,
+    ttl: chrono::Duration,
+) -> AppResult<String> {
+    let now = ctx.clock.now();
+    let secret = token::generate();
+    auth_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        account_id: Set(account_id),
+        token_hash: Set(token::digest(&secret)),
+        purpose: Set(purpose.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(now + ttl),
+    }
+    .insert(conn)
+    .await?;
+    Ok(secret)
+}
+
+/// Opens a session for an account without a password check: for tooling that already
+/// holds the account (the benchmark's bulk seeding), never reachable from the API.
+pub async fn open_session(ctx: &AppContext, account_id: Uuid) -> AppResult<String> {
+    issue_token(
+        ctx,
+        &ctx.db,
+        account_id,
+        token::PURPOSE_SESSION,
+        ctx.settings.session_ttl,
+    )
+    .await
+}
+
+/// Finds the signed-in account behind a bearer token; `None` for an unknown or expired one.
+pub async fn resolve_bearer(ctx: &AppContext, bearer: &str) -> AppResult<Option<ViewerAccount>> {
+    if bearer.is_empty() || bearer.len() > 200 {
+        return Ok(None);
+    }
+    let now = ctx.clock.now();
+    let Some(tok) = auth_token::Entity::find()
+        .filter(auth_token::Column::TokenHash.eq(token::digest(bearer)))
+        .filter(auth_token::Column::Purpose.eq(token::PURPOSE_SESSION))
+        .one(&ctx.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if tok.expires_at <= now {
+        return Ok(None);
+    }
+    let Some(acct) = account::Entity::find_by_id(tok.account_id)
+        .one(&ctx.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    viewer_account(ctx, acct).await.map(Some)
+}
+
+pub async fn viewer_account(ctx: &AppContext, acct: account::Model) -> AppResult<ViewerAccount> {
+    let mut v = ViewerAccount {
+        id: acct.id,
+        email: acct.email.clone(),
+        role: acct.role,
+        spokesperson_id: acct.spokesperson_id,
+        unit_id: None,
+        spokesperson_until: None,
+        journalist_id: acct.journalist_id,
+        outlet_id: None,
+    };
+    if let Some(sid) = acct.spokesperson_id {
+        if let Some(s) = spokesperson::Entity::find_by_id(sid).one(&ctx.db).await? {
+            v.unit_id = Some(s.unit_id);
+            v.spokesperson_until = s.active_until;
+        }
+    }
+    if let Some(jid) = acct.journalist_id {
+        if let Some(j) = journalist::Entity::find_by_id(jid).one(&ctx.db).await? {
+            v.outlet_id = Some(j.outlet_id);
+        }
+    }
+    Ok(v)
+}
+
+/// Ends one session (sign-out).
+pub async fn logout(ctx: &AppContext, bearer: &str) -> AppResult<()> {
+    auth_token::Entity::delete_many()
+        .filter(auth_token::Column::TokenHash.eq(token::digest(bearer)))
+        .exec(&ctx.db)
+        .await?;
+    Ok(())
+}
+
+/// Creates the account of a newly registered spokesperson or journalist, inside the caller's
+/// transaction. With a password the account can sign in at once; without one an invitation
+/// token is made and its link returned (the e-mail channel sends it; until then it is logged).
+pub async fn create_linked<C: ConnectionTrait>(
+    ctx: &AppContext,
+    conn: &C,
+    email: &str,
+    role: Role,
+    link: AccountLink,
+    password_hash: Option<String>,
+) -> AppResult<Option<String>> {
+    let exists = account::Entity::find()
+        .filter(account::Column::Email.eq(email))
+        .one(conn)
+        .await?;
+    if exists.is_some() {
+        return Err(AppError::Conflict(format!(
+            "an account with e-mail {email} already exists"
+        )));
+    }
+    let id = Uuid::now_v7();
+    let invite = password_hash.is_none();
+    account::ActiveModel {
+        id: Set(id),
+        email: Set(email.to_owned()),
+        password_hash: Set(password_hash),
+        role: Set(role),
+        spokesperson_id: Set(link.spokesperson_id),
+        journalist_id: Set(link.journalist_id),
+        created_at: Set(ctx.clock.now()),
+    }
+    .insert(conn)
+    .await?;
+    if !invite {
+        return Ok(None);
+    }
+    let secret = issue_token(
+        ctx,
+        conn,
+        id,
+        token::PURPOSE_INVITE,
+        ctx.settings.invite_ttl,
+    )
+    .await?;
+    let link = format!("{}/#/invite/{}", ctx.settings.public_url, secret);
+    tracing::info!(%email, "invitation created; the set-password link is e-mailed");
+    let payload = crate::mail::render::Payload {
+        subject: Some("Mời tham gia pressnet — đặt mật khẩu".into()),
+        text: Some(format!(
+            "Tài khoản pressnet của bạn ({email}) đã được tạo. Mở liên kết dưới đây để đặt mật khẩu (hiệu lực {} ngày).",
+            ctx.settings.invite_ttl.num_days()
+        )),
+        link: Some(link.clone()),
+        ..Default::default()
+    };
+    let row = crate::services::outbox::new_row(
+        crate::enums::MailKind::Invitation,
+        email,
+        None,
+        None,
+        &payload,
+        ctx.clock.now(),
+    );
+    crate::services::outbox::enqueue(conn, vec![row]).await?;
+    Ok(Some(link))
+}
+
+#[derive(Default, Clone, Copy)]
+pub struct AccountLink {
+    pub spokesperson_id: Option<Uuid>,
+    pub journalist_id: Option<Uuid>,
+}
+
+/// Hashes an optional password given at registration, validating it first.
+pub async fn optional_hash(field: &str, password: Option<&str>) -> AppResult<Option<String>> {
+    match password {
+        None => Ok(None),
+        Some(p) => {
+            password::validate(field, p)?;
+            password::hash(p).await.map(Some)
+        }
+    }
+}
+
+/// Sets the password of an invited account and signs it in.
+pub async fn accept_invitation(
+    ctx: &AppContext,
+    invite: &str,
+    new_password: &str,
+) -> AppResult<SignedIn> {
+    password::validate("password", new_password)?;
+    let now = ctx.clock.now();
+    let tok = auth_token::Entity::find()
+        .filter(auth_token::Column::TokenHash.eq(token::digest(invite)))
+        .filter(auth_token::Column::Purpose.eq(token::PURPOSE_INVITE))
+        .one(&ctx.db)
+        .await?
+        .filter(|t| t.expires_at > now)
+        .ok_or_else(|| AppError::bad_input("token", "the invitation is unknown or has expired"))?;
+    let acct = account::Entity::find_by_id(tok.account_id)
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("account"))?;
+    let hash = password::hash(new_password).await?;
+    let mut am: account::ActiveModel = acct.into();
+    am.password_hash = Set(Some(hash));
+    let acct = am.update(&ctx.db).await?;
+    auth_token::Entity::delete_by_id(tok.id)
+        .exec(&ctx.db)
+        .await?;
+    let token = issue_token(
+        ctx,
+        &ctx.db,
+        acct.id,
+        token::PURPOSE_SESSION,
+        ctx.settings.session_ttl,
+    )
+    .await?;
+    Ok(SignedIn {
+        token,
+        account: acct,
+    })
+}
+
+/// Creates, or resets the password and role of, an ADMIN or AUDITOR account
+/// (`pressnet admin create` and the `PRESSNET_ADMIN_*` bootstrap).
+pub async fn ensure_staff_account(
+    ctx: &AppContext,
+    email: &str,
+    pass: &str,
+    role: Role,
+) -> AppResult<account::Model> {
+    if !matches!(role, Role::Admin | Role::Auditor) {
+        return Err(AppError::bad_input("role", "must be ADMIN or AUDITOR"));
+    }
+    let email = validate::email("email", email)?;
+    password::validate("password", pass)?;
+    let hash = password::hash(pass).await?;
+    let existing = account::Entity::find()
+        .filter(account::Column::Email.eq(email.as_str()))
+        .one(&ctx.db)
+        .await?;
+    let model = match existing {
+        Some(a) => {
+            let mut am: account::ActiveModel = a.into();
+            am.password_hash = Set(Some(hash));
+            am.role = Set(role);
+            am.spokesperson_id = Set(None);
+            am.journalist_id = Set(None);
+            am.update(&ctx.db).await?
+        }
+        None => {
+            account::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                email: Set(email),
+                password_hash: Set(Some(hash)),
+                role: Set(role),
+                spokesperson_id: Set(None),
+                journalist_id: Set(None),
+                created_at: Set(ctx.clock.now()),
+            }
+            .insert(&ctx.db)
+            .await?
+        }
+    };
+    Ok(model)
+}

@@ -1,0 +1,329 @@
+//! The delivery log: who may read which rows, stats, acknowledgement, and recording that a
+//! live frame went out.
+use crate::auth::Viewer;
+use crate::context::AppContext;
+use crate::entities::{delivery, release};
+use crate::enums::{Channel, DeliveryStatus, Role};
+use crate::error::{AppError, AppResult};
+use crate::hub::DeliveryChange;
+use crate::services::audit::{self, Change};
+use crate::services::releases::{page_size, Page};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+/// Counts of one release's LIVE deliveries (one per addressed outlet), by status.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    pub targeted: i64,
+    pub pending: i64,
+    pub sent: i64,
+    pub delivered: i64,
+    pub acknowledged: i64,
+    pub failed: i64,
+    /// Time between the first and the last outlet's live delivery (equal access).
+    pub spread_ms: Option<i64>,
+}
+
+/// The rows a viewer may read: the authority all; a spokesperson their unit's releases';
+/// a journalist their outlet's.
+pub fn visible_condition(viewer: &Viewer) -> AppResult<Condition> {
+    let a = viewer.signed_in()?;
+    Ok(match a.role {
+        Role::Admin | Role::Auditor => Condition::all(),
+        Role::Spokesperson => Condition::all().add(
+            delivery::Column::ReleaseId.in_subquery(
+                Query::select()
+                    .column(release::Column::Id)
+                    .from(release::Entity)
+                    .and_where(release::Column::UnitId.eq(a.unit_id.unwrap_or_default()))
+                    .to_owned(),
+            ),
+        ),
+        Role::Journalist => {
+            Condition::all().add(delivery::Column::OutletId.eq(a.outlet_id.unwrap_or_default()))
+        }
+    })
+}
+
+#[derive(Default)]
+pub struct DeliveryFilter {
+    pub release_id: Option<Uuid>,
+    pub outlet_id: Option<Uuid>,
+    pub channel: Option<Channel>,
+    pub status: Option<DeliveryStatus>,
+}
+
+pub async fn list(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    f: DeliveryFilter,
+    first: i32,
+    after: Option<&str>,
+) -> AppResult<Page<delivery::Model>> {
+    let limit = page_size(first)?;
+    let mut cond = visible_condition(viewer)?;
+    if let Some(v) = f.release_id {
+        cond = cond.add(delivery::Column::ReleaseId.eq(v));
+    }
+    if let Some(v) = f.outlet_id {
+        cond = cond.add(delivery::Column::OutletId.eq(v));
+    }
+    if let Some(v) = f.channel {
+        cond = cond.add(delivery::Column::Channel.eq(v));
+    }
+    if let Some(v) = f.status {
+        cond = cond.add(delivery::Column::Status.eq(v));
+    }
+    let total = delivery::Entity::find()
+        .filter(cond.clone())
+        .count(&ctx.db)
+        .await?;
+    let mut q = delivery::Entity::find().filter(cond);
+    if let Some(c) = after {
+        let id = Uuid::parse_str(c)
+            .map_err(|_| AppError::bad_input("after", "not a cursor from this list"))?;
+        q = q.filter(delivery::Column::Id.gt(id));
+    }
+    let mut rows = q
+        .order_by_asc(delivery::Column::Id)
+        .limit(limit + 1)
+        .all(&ctx.db)
+        .await?;
+    let has_next = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    Ok(Page {
+        items: rows.into_iter().map(|d| (d.id.to_string(), d)).collect(),
+        has_next,
+        total,
+    })
+}
+
+/// (release, status, count, first delivered, last delivered) of one group.
+type StatsRow = (
+    Uuid,
+    DeliveryStatus,
+    i64,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+/// First and last live delivery time of one release.
+type Span = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// Stats for many releases in one grouped query; `outlet` restricts to one outlet's part.
+pub async fn stats_for<C: ConnectionTrait>(
+    db: &C,
+    release_ids: &[Uuid],
+    outlet: Option<Uuid>,
+) -> AppResult<HashMap<Uuid, Stats>> {
+    let mut q = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::ReleaseId)
+        .column(delivery::Column::Status)
+        .column_as(Expr::col(delivery::Column::Id).count(), "n")
+        .column_as(Expr::col(delivery::Column::DeliveredAt).min(), "first_at")
+        .column_as(Expr::col(delivery::Column::DeliveredAt).max(), "last_at")
+        .filter(delivery::Column::ReleaseId.is_in(release_ids.iter().copied()))
+        .filter(delivery::Column::Channel.eq(Channel::Live))
+        .group_by(delivery::Column::ReleaseId)
+        .group_by(delivery::Column::Status);
+    if let Some(o) = outlet {
+        q = q.filter(delivery::Column::OutletId.eq(o));
+    }
+    let rows: Vec<StatsRow> = q.into_tuple().all(db).await?;
+    let mut out: HashMap<Uuid, Stats> = release_ids
+        .iter()
+        .map(|id| (*id, Stats::default()))
+        .collect();
+    let mut bounds: HashMap<Uuid, Span> = HashMap::new();
+    for (rid, status, n, first, last) in rows {
+        let s = out.entry(rid).or_default();
+        s.targeted += n;
+        match status {
+            DeliveryStatus::Pending => s.pending += n,
+            DeliveryStatus::Sent => s.sent += n,
+            DeliveryStatus::Delivered => s.delivered += n,
+            DeliveryStatus::Acknowledged => s.acknowledged += n,
+            DeliveryStatus::Failed => s.failed += n,
+        }
+        let b = bounds.entry(rid).or_default();
+        b.0 = match (b.0, first) {
+            (Some(a), Some(f)) => Some(std::cmp::min(a, f)),
+            (a, f) => a.or(f),
+        };
+        b.1 = match (b.1, last) {
+            (Some(a), Some(l)) => Some(std::cmp::max(a, l)),
+            (a, l) => a.or(l),
+        };
+    }
+    for (rid, (first, last)) in bounds {
+        if let (Some(f), Some(l), Some(s)) = (first, last, out.get_mut(&rid)) {
+            s.spread_ms = Some((l - f).num_milliseconds());
+        }
+    }
+    Ok(out)
+}
+
+/// A journalist acknowledges their outlet's LIVE delivery of a release.
+pub async fn acknowledge(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    release_id: Uuid,
+) -> AppResult<delivery::Model> {
+    let a = viewer.require_role(Role::Journalist)?;
+    let (Some(outlet_id), Some(journalist_id)) = (a.outlet_id, a.journalist_id) else {
+        return Err(AppError::forbidden(
+            "this account is not a journalist of an outlet",
+        ));
+    };
+    let d = delivery::Entity::find()
+        .filter(delivery::Column::ReleaseId.eq(release_id))
+        .filter(delivery::Column::OutletId.eq(outlet_id))
+        .filter(delivery::Column::Channel.eq(Channel::Live))
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("release"))?;
+    if d.status == DeliveryStatus::Acknowledged {
+        return Ok(d);
+    }
+    let now = ctx.clock.now();
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    delivery::Entity::update_many()
+        .col_expr(
+            delivery::Column::Status,
+            Expr::value(DeliveryStatus::Acknowledged),
+        )
+        .col_expr(delivery::Column::AcknowledgedAt, Expr::value(now))
+        .col_expr(delivery::Column::AcknowledgedBy, Expr::value(journalist_id))
+        .col_expr(delivery::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            delivery::Column::DeliveredAt,
+            Expr::value(d.delivered_at.unwrap_or(now)),
+        )
+        .filter(delivery::Column::Id.eq(d.id))
+        .exec(&txn)
+        .await?;
+    let updated = delivery::Entity::find_by_id(d.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::internal("acknowledged delivery vanished"))?;
+    let change = Change::new(viewer.actor(), "delivery.acknowledge", "delivery", Some(d.id))
+        .details(serde_json::json!({"releaseId": release_id, "outletId": outlet_id, "journalistId": journalist_id}));
+    audit::append(&txn, now, change).await?;
+    txn.commit().await?;
+    ctx.hub.publish_deliveries(DeliveryChange {
+        release_id,
+        delivery_ids: Arc::new(vec![d.id]),
+    });
+    Ok(updated)
+}
+
+/// Records that live frames went out, in batches: one transaction every few milliseconds
+/// instead of one write per frame, so a fan-out to thousands of journalists stays cheap.
+#[derive(Clone)]
+pub struct DeliveredMarker {
+    tx: mpsc::UnboundedSender<(Uuid, Uuid, DateTime<Utc>)>,
+}
+
+const MARK_FLUSH: Duration = Duration::from_millis(20);
+const MARK_BATCH: usize = 2_000;
+
+impl DeliveredMarker {
+    pub fn start(db: DatabaseConnection, hub: crate::hub::Hub) -> Self {
+        let (tx, mut rx) = mpsc::unbounded_channel::<(Uuid, Uuid, DateTime<Utc>)>();
+        tokio::spawn(async move {
+            let mut buf = Vec::with_capacity(MARK_BATCH);
+            loop {
+                let n = rx.recv_many(&mut buf, MARK_BATCH).await;
+                if n == 0 {
+                    break;
+                }
+                tokio::time::sleep(MARK_FLUSH).await;
+                while buf.len() < MARK_BATCH {
+                    match rx.try_recv() {
+                        Ok(x) => buf.push(x),
+                        Err(_) => break,
+                    }
+                }
+                if let Err(e) = flush(&db, &hub, &buf).await {
+                    tracing::error!(error = ?e, "recording live deliveries failed; they stay PENDING and are re-sent");
+                }
+                buf.clear();
+            }
+        });
+        Self { tx }
+    }
+
+    /// The live frame of `delivery_id` (of `release_id`) went out at `at`.
+    pub fn mark(&self, release_id: Uuid, delivery_id: Uuid, at: DateTime<Utc>) {
+        let _ = self.tx.send((release_id, delivery_id, at));
+    }
+}
+
+async fn flush(
+    db: &DatabaseConnection,
+    hub: &crate::hub::Hub,
+    items: &[(Uuid, Uuid, DateTime<Utc>)],
+) -> AppResult<()> {
+    // Group by timestamp (millisecond): one UPDATE per distinct time, not per row.
+    let mut by_time: BTreeMap<DateTime<Utc>, Vec<Uuid>> = BTreeMap::new();
+    for (_, d, at) in items {
+        let ms = DateTime::<Utc>::from_timestamp_millis(at.timestamp_millis()).unwrap_or(*at);
+        by_time.entry(ms).or_default().push(*d);
+    }
+    let txn = crate::db::begin_write(db).await?;
+    for (at, ids) in &by_time {
+        for chunk in ids.chunks(1_000) {
+            delivery::Entity::update_many()
+                .col_expr(
+                    delivery::Column::Status,
+                    Expr::value(DeliveryStatus::Delivered),
+                )
+                .col_expr(delivery::Column::DeliveredAt, Expr::value(*at))
+                .col_expr(delivery::Column::UpdatedAt, Expr::value(*at))
+                .col_expr(
+                    delivery::Column::Attempts,
+                    Expr::col(delivery::Column::Attempts).add(1),
+                )
+                .filter(delivery::Column::Id.is_in(chunk.iter().copied()))
+                .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
+                .exec(&txn)
+                .await?;
+        }
+    }
+    // One audit event per release and flush, listing the deliveries it marked.
+    let mut per_release: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (r, d, _) in items {
+        per_release.entry(*r).or_default().push(*d);
+    }
+    let now = items
+        .iter()
+        .map(|(_, _, at)| *at)
+        .max()
+        .unwrap_or_else(Utc::now);
+    for (rid, ids) in &per_release {
+        let change = Change::new(None, "delivery.delivered", "release", Some(*rid))
+            .details(serde_json::json!({"channel": "LIVE", "deliveryIds": ids}));
+        audit::append(&txn, now, change).await?;
+    }
+    txn.commit().await?;
+    let mut by_release: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (r, d, _) in items {
+        by_release.entry(*r).or_default().push(*d);
+    }
+    for (release_id, ids) in by_release {
+        hub.publish_deliveries(DeliveryChange {
+            release_id,
+            delivery_ids: Arc::new(ids),
+        });
+    }
+    Ok(())
+}

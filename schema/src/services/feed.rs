@@ -1,0 +1,183 @@
+//! A journalist's live feed: catch-up from the database, then live items from the hub, with
+//! no gap, no duplicate and no reordering.
+//!
+//! The stream subscribes to the hub *before* reading the database, so anything committed
+//! after the read is in the hub's buffer. Items carry their feed sequence number and the hub
+//! delivers them in sequence order (see `services::publishing`), so "skip seq <= last sent"
+//! removes the overlap. A receiver that lags (a slow client) re-reads from the database
+//! after its last sent item, then carries on.
+use crate::context::AppContext;
+use crate::entities::{delivery, feed_item, release};
+use crate::enums::{Channel, DeliveryStatus, FeedEvent};
+use crate::error::{AppError, AppResult};
+use futures::Stream;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationTrait,
+};
+use std::collections::HashMap;
+use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+
+/// One item of the feed.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub seq: i64,
+    pub release: release::Model,
+}
+
+const PAGE: u64 = 200;
+
+pub fn encode_cursor(seq: i64) -> String {
+    format!("{seq:016x}")
+}
+
+pub fn decode_cursor(c: &str) -> AppResult<i64> {
+    if c.len() != 16 {
+        return Err(AppError::bad_input("since", "not a feed cursor"));
+    }
+    i64::from_str_radix(c, 16).map_err(|_| AppError::bad_input("since", "not a feed cursor"))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Catchup {
+    /// Items whose LIVE delivery is still PENDING, and any item after `max_seq`.
+    Pending { max_seq: i64 },
+    /// Everything after the cursor.
+    After,
+}
+
+async fn page(
+    ctx: &AppContext,
+    outlet_id: Uuid,
+    after: i64,
+    mode: Catchup,
+) -> AppResult<Vec<Item>> {
+    let mut q = feed_item::Entity::find()
+        .filter(feed_item::Column::OutletId.eq(outlet_id))
+        .filter(feed_item::Column::Seq.gt(after));
+    if let Catchup::Pending { max_seq } = mode {
+        q = q
+            .join(JoinType::InnerJoin, feed_item::Relation::Delivery.def())
+            .filter(
+                Condition::any()
+                    .add(feed_item::Column::Seq.gt(max_seq))
+                    .add(delivery::Column::Status.eq(DeliveryStatus::Pending)),
+            );
+    }
+    let items = q
+        .order_by_asc(feed_item::Column::Seq)
+        .limit(PAGE)
+        .all(&ctx.db)
+        .await?;
+    let ids: Vec<Uuid> = items.iter().map(|i| i.release_id).collect();
+    let releases: HashMap<Uuid, release::Model> = release::Entity::find()
+        .filter(release::Column::Id.is_in(ids))
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    Ok(items
+        .into_iter()
+        .filter_map(|i| {
+            releases.get(&i.release_id).map(|r| Item {
+                seq: i.seq,
+                release: r.clone(),
+            })
+        })
+        .collect())
+}
+
+async fn max_seq(ctx: &AppContext) -> AppResult<i64> {
+    let m: Option<Option<i64>> = feed_item::Entity::find()
+        .select_only()
+        .column_as(Expr::col(feed_item::Column::Seq).max(), "m")
+        .into_tuple()
+        .one(&ctx.db)
+        .await?;
+    Ok(m.flatten().unwrap_or(0))
+}
+
+/// The LIVE delivery of (release, outlet), to mark DELIVERED when its frame goes out.
+async fn live_delivery_ids(
+    ctx: &AppContext,
+    outlet_id: Uuid,
+    releases: &[Uuid],
+) -> AppResult<HashMap<Uuid, Uuid>> {
+    let rows: Vec<(Uuid, Uuid)> = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::ReleaseId)
+        .column(delivery::Column::Id)
+        .filter(delivery::Column::OutletId.eq(outlet_id))
+        .filter(delivery::Column::Channel.eq(Channel::Live))
+        .filter(delivery::Column::ReleaseId.is_in(releases.iter().copied()))
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The feed of one outlet. `since`: resume after that cursor; `None`: pending items first.
+pub fn stream(
+    ctx: AppContext,
+    outlet_id: Uuid,
+    since: Option<i64>,
+) -> impl Stream<Item = AppResult<Item>> {
+    async_stream::try_stream! {
+        let mut rx = ctx.hub.subscribe_feed();
+        let mut last = since.unwrap_or(0);
+        let mut mode = match since {
+            Some(_) => Catchup::After,
+            None => Catchup::Pending { max_seq: max_seq(&ctx).await? },
+        };
+        loop {
+            // Catch up from the database, page by page.
+            loop {
+                let items = page(&ctx, outlet_id, last, mode).await?;
+                if items.is_empty() {
+                    break;
+                }
+                let ids: Vec<Uuid> = items.iter().map(|i| i.release.id).collect();
+                let live = live_delivery_ids(&ctx, outlet_id, &ids).await?;
+                for item in items {
+                    last = item.seq;
+                    if let Some(d) = live.get(&item.release.id) {
+                        ctx.marker.mark(item.release.id, *d, ctx.clock.now());
+                    }
+                    yield item;
+                }
+            }
+            // Then live items, until the receiver lags.
+            loop {
+                match rx.recv().await {
+                    Ok(batch) => {
+                        let Some(&seq) = batch.items.get(&outlet_id) else { continue };
+                        if seq <= last {
+                            continue;
+                        }
+                        last = seq;
+                        if batch.event == FeedEvent::Published {
+                            if let Some(d) = live_delivery_for(&batch, outlet_id) {
+                                ctx.marker.mark(batch.release.id, d, ctx.clock.now());
+                            }
+                        }
+                        yield Item { seq, release: batch.release.clone() };
+                    }
+                    Err(RecvError::Lagged(n)) => {
+                        tracing::debug!(%outlet_id, missed = n, "feed subscriber lagged; resynchronising");
+                        // Everything after the last item sent, whatever its delivery status.
+                        mode = Catchup::After;
+                        break;
+                    }
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        }
+    }
+}
+
+fn live_delivery_for(batch: &crate::hub::FeedBatch, outlet_id: Uuid) -> Option<Uuid> {
+    batch.live_deliveries.get(&outlet_id).copied()
+}

@@ -1,0 +1,82 @@
+//! What the public Atom feeds carry: published releases addressed to every accredited outlet
+//! (never a draft, a scheduled, a retracted or a targeted release), newest first.
+use crate::context::AppContext;
+use crate::entities::{account, release, spokesperson, unit};
+use crate::enums::ReleaseStatus;
+use crate::error::AppResult;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub const FEED_SIZE: u64 = 50;
+
+pub struct Entry {
+    pub release: release::Model,
+    pub unit_name: String,
+    pub speaker: Option<String>,
+}
+
+/// `None` when `unit_code` names no unit.
+pub async fn public_entries(
+    ctx: &AppContext,
+    unit_code: Option<&str>,
+) -> AppResult<Option<(Option<unit::Model>, Vec<Entry>)>> {
+    let mut q = release::Entity::find()
+        .filter(release::Column::Status.eq(ReleaseStatus::Published))
+        .filter(release::Column::IsPublic.eq(true))
+        .filter(release::Column::PublishedAt.lte(ctx.clock.now()));
+    let mut the_unit = None;
+    if let Some(code) = unit_code {
+        let Some(u) = unit::Entity::find()
+            .filter(unit::Column::Code.eq(code))
+            .one(&ctx.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        q = q.filter(release::Column::UnitId.eq(u.id));
+        the_unit = Some(u);
+    }
+    let rows = q
+        .order_by_desc(release::Column::ListedAt)
+        .order_by_desc(release::Column::Id)
+        .limit(FEED_SIZE)
+        .all(&ctx.db)
+        .await?;
+    let unit_ids: Vec<Uuid> = rows.iter().map(|r| r.unit_id).collect();
+    let units: HashMap<Uuid, String> = unit::Entity::find()
+        .filter(unit::Column::Id.is_in(unit_ids))
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let authors: Vec<Uuid> = rows.iter().filter_map(|r| r.created_by).collect();
+    let accounts: HashMap<Uuid, Uuid> = account::Entity::find()
+        .filter(account::Column::Id.is_in(authors))
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .filter_map(|a| a.spokesperson_id.map(|s| (a.id, s)))
+        .collect();
+    let speakers: HashMap<Uuid, String> = spokesperson::Entity::find()
+        .filter(spokesperson::Column::Id.is_in(accounts.values().copied()))
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.full_name))
+        .collect();
+    let entries = rows
+        .into_iter()
+        .map(|r| Entry {
+            unit_name: units.get(&r.unit_id).cloned().unwrap_or_default(),
+            speaker: r
+                .created_by
+                .and_then(|a| accounts.get(&a))
+                .and_then(|s| speakers.get(s))
+                .cloned(),
+            release: r,
+        })
+        .collect();
+    Ok(Some((the_unit, entries)))
+}

@@ -1,0 +1,233 @@
+//! The e-mail outbox: a work queue in the database.
+//!
+//! Rows are written in the same transaction as the change that causes them. A worker claims
+//! a batch (sets `claimed_until`; on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several
+//! workers or instances share the queue without taking the same row), sends, and records the
+//! outcome on the row and on its EMAIL delivery. A claim that expires (a worker that died) is
+//! taken again. The Message-ID is derived from the row id, so a receiver can recognise the
+//! rare re-send after a crash between sending and recording.
+use crate::context::AppContext;
+use crate::entities::{delivery, email_suppression, outbox};
+use crate::enums::{DeliveryStatus, MailKind};
+use crate::error::AppResult;
+use crate::hub::DeliveryChange;
+use crate::mail::render::Payload;
+use crate::services::audit::{self, Change};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set, Statement,
+};
+use std::collections::HashSet;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// How long a claim lasts before another worker may take the row.
+pub const CLAIM_TTL: Duration = Duration::minutes(5);
+
+pub const CHANNEL_OFF: &str = "e-mail channel is off: PRESSNET_SMTP_URL is not set";
+
+pub fn new_row(
+    kind: MailKind,
+    recipient: &str,
+    release_id: Option<Uuid>,
+    delivery_id: Option<Uuid>,
+    payload: &Payload,
+    now: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(kind),
+        recipient: Set(recipient.to_owned()),
+        release_id: Set(release_id),
+        delivery_id: Set(delivery_id),
+        payload: Set(payload.to_json()),
+        status: Set(DeliveryStatus::Pending),
+        attempts: Set(0),
+        last_error: Set(None),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        message_id: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+    }
+}
+
+/// Multi-row insert of outbox rows.
+pub async fn enqueue<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<outbox::ActiveModel>,
+) -> AppResult<()> {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(1_000).collect();
+        outbox::Entity::insert_many(chunk)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The addresses among `addresses` that bounced permanently before.
+pub async fn suppressed<C: ConnectionTrait>(
+    conn: &C,
+    addresses: &[String],
+) -> AppResult<HashSet<String>> {
+    if addresses.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut out = HashSet::new();
+    for chunk in addresses.chunks(1_000) {
+        let rows = email_suppression::Entity::find()
+            .filter(email_suppression::Column::Address.is_in(chunk.iter().cloned()))
+            .all(conn)
+            .await?;
+        out.extend(rows.into_iter().map(|r| r.address));
+    }
+    Ok(out)
+}
+
+/// Claims up to `limit` due rows for this worker.
+pub async fn claim(ctx: &AppContext, limit: u64) -> AppResult<Vec<outbox::Model>> {
+    let now = ctx.clock.now();
+    let until = now + CLAIM_TTL;
+    let backend = ctx.db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "UPDATE outbox SET claimed_until = $1 WHERE id IN (SELECT id FROM outbox \
+             WHERE status = 'PENDING' AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $3) \
+             ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING *"
+        }
+        // SQLite serialises writers, and the IMMEDIATE transaction takes the lock first.
+        _ => {
+            "UPDATE outbox SET claimed_until = ? WHERE id IN (SELECT id FROM outbox \
+             WHERE status = 'PENDING' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) \
+             ORDER BY next_attempt_at LIMIT ?) RETURNING *"
+        }
+    };
+    let stmt = Statement::from_sql_and_values(
+        backend,
+        sql,
+        [until.into(), now.into(), now.into(), (limit as i64).into()],
+    );
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    let rows = outbox::Entity::find().from_raw_sql(stmt).all(&txn).await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+/// The outcome of one attempt.
+pub enum Outcome {
+    Sent { message_id: String },
+    Transient(String),
+    Permanent(String),
+}
+
+/// Records an attempt on the outbox row and its EMAIL delivery, in one transaction.
+pub async fn record(ctx: &AppContext, row: &outbox::Model, outcome: Outcome) -> AppResult<()> {
+    let now = ctx.clock.now();
+    let m = &ctx.settings.mail;
+    let attempts = row.attempts + 1;
+    let (status, error, next, message_id, sent_at) = match &outcome {
+        Outcome::Sent { message_id } => (
+            DeliveryStatus::Sent,
+            None,
+            row.next_attempt_at,
+            Some(message_id.clone()),
+            Some(now),
+        ),
+        Outcome::Permanent(e) => (
+            DeliveryStatus::Failed,
+            Some(e.clone()),
+            row.next_attempt_at,
+            None,
+            None,
+        ),
+        Outcome::Transient(e) if attempts >= m.max_attempts => (
+            DeliveryStatus::Failed,
+            Some(format!("gave up after {attempts} attempts: {e}")),
+            row.next_attempt_at,
+            None,
+            None,
+        ),
+        Outcome::Transient(e) => {
+            let factor = 1i32
+                .checked_shl((attempts - 1).clamp(0, 30) as u32)
+                .unwrap_or(i32::MAX);
+            let delay = std::cmp::min(m.retry_base * factor, m.retry_cap);
+            (
+                DeliveryStatus::Pending,
+                Some(e.clone()),
+                now + delay,
+                None,
+                None,
+            )
+        }
+    };
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    outbox::Entity::update(outbox::ActiveModel {
+        id: Set(row.id),
+        status: Set(status),
+        attempts: Set(attempts),
+        last_error: Set(error.clone()),
+        next_attempt_at: Set(next),
+        claimed_until: Set(None),
+        message_id: Set(message_id.clone()),
+        sent_at: Set(sent_at),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
+    if let Some(did) = row.delivery_id {
+        delivery::Entity::update(delivery::ActiveModel {
+            id: Set(did),
+            status: Set(status),
+            attempts: Set(attempts),
+            last_error: Set(error.clone()),
+            next_attempt_at: Set(Some(next)),
+            message_id: Set(message_id),
+            sent_at: Set(sent_at),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?;
+    }
+    if let Some(did) = row.delivery_id {
+        let change = Change::new(None, "delivery.email", "delivery", Some(did)).details(serde_json::json!({
+            "status": status.as_str(), "attempts": attempts, "error": error, "recipient": row.recipient,
+        }));
+        audit::append(&txn, now, change).await?;
+    }
+    if let Outcome::Permanent(e) = &outcome {
+        email_suppression::Entity::insert(email_suppression::ActiveModel {
+            address: Set(row.recipient.to_lowercase()),
+            reason: Set(e.clone()),
+            created_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::column(email_suppression::Column::Address)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    if let (Some(did), Some(rid)) = (row.delivery_id, row.release_id) {
+        ctx.hub.publish_deliveries(DeliveryChange {
+            release_id: rid,
+            delivery_ids: Arc::new(vec![did]),
+        });
+    }
+    Ok(())
+}
+
+/// Rows still waiting (for metrics and tests).
+pub async fn depth(ctx: &AppContext) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::Status.eq(DeliveryStatus::Pending))
+        .count(&ctx.db)
+        .await?)
+}

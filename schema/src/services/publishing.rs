@@ -1,0 +1,476 @@
+//! Publication: the moment a release goes out.
+//!
+//! One transaction changes the status and writes the delivery log (one row per addressed
+//! outlet and channel, a multi-row insert) and the outlets' feed items. Only after it commits
+//! does the hub hear of it. `AppContext::publish_lock` (and on PostgreSQL an advisory lock)
+//! is held from before the transaction until the hub has the event, so feed sequence numbers
+//! commit and reach subscribers in order: a subscriber can trust "seq > last seen".
+use crate::auth::Viewer;
+use crate::context::AppContext;
+use crate::db::{begin_write, lock_publication};
+use crate::entities::{delivery, feed_item, outlet, press_conference, release};
+use crate::enums::{
+    Channel, DeliveryStatus, EmailMode, FeedEvent, MailKind, ReleaseKind, ReleaseStatus,
+};
+use crate::error::{AppError, AppResult};
+use crate::hub::FeedBatch;
+use crate::mail::render::Payload;
+use crate::services::audit::{self, Change};
+use crate::services::registry::accredited_condition;
+use crate::services::releases::{self, audience_of};
+use crate::services::{outbox, subscriptions};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use std::collections::HashMap;
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// Rows per INSERT statement: keeps each statement under SQLite's and PostgreSQL's
+/// bound-parameter limits (16 columns x 1,000 rows).
+const INSERT_CHUNK: usize = 1_000;
+
+/// Publishes now, or schedules for `publish_at` when that is in the future (the embargo).
+#[tracing::instrument(skip(ctx, viewer))]
+pub async fn publish(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    id: Uuid,
+    publish_at: Option<DateTime<Utc>>,
+) -> AppResult<release::Model> {
+    let now = ctx.clock.now();
+    let r = releases::for_unit_voice(ctx, viewer, id).await?;
+    if !matches!(r.status, ReleaseStatus::Draft | ReleaseStatus::Scheduled) {
+        return Err(AppError::Conflict(format!(
+            "the release is already {}",
+            r.status.as_str()
+        )));
+    }
+    match publish_at.filter(|t| *t > now) {
+        Some(at) => schedule(ctx, viewer, r, at).await,
+        None => publish_now(ctx, id, false, viewer.actor())
+            .await?
+            .ok_or_else(|| {
+                AppError::Conflict("the release was published or changed meanwhile".into())
+            }),
+    }
+}
+
+async fn schedule(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    r: release::Model,
+    at: DateTime<Utc>,
+) -> AppResult<release::Model> {
+    let txn = begin_write(&ctx.db).await?;
+    let mut am: release::ActiveModel = r.into();
+    am.status = Set(ReleaseStatus::Scheduled);
+    am.publish_at = Set(Some(at));
+    am.updated_at = Set(ctx.clock.now());
+    let model = am.update(&txn).await?;
+    let change = Change::new(
+        viewer.actor(),
+        "release.schedule",
+        "release",
+        Some(model.id),
+    )
+    .details(serde_json::json!({"publishAt": at}));
+    audit::append(&txn, ctx.clock.now(), change).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Publishes a DRAFT or SCHEDULED release now. With `only_if_due`, only a SCHEDULED release
+/// whose time has come (the scheduler's call). Returns `None` when the release was not in a
+/// publishable state once the lock was held (another caller or instance got there first).
+pub async fn publish_now(
+    ctx: &AppContext,
+    id: Uuid,
+    only_if_due: bool,
+    actor: Option<Uuid>,
+) -> AppResult<Option<release::Model>> {
+    let _order = ctx.publish_lock.lock().await;
+    let started = std::time::Instant::now();
+    let txn = begin_write(&ctx.db).await?;
+    lock_publication(&txn).await?;
+    let now = ctx.clock.now();
+    let Some(r) = release::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok(None);
+    };
+    let publishable = match r.status {
+        ReleaseStatus::Scheduled => !only_if_due || r.publish_at.is_none_or(|t| t <= now),
+        ReleaseStatus::Draft => !only_if_due,
+        _ => false,
+    };
+    if !publishable {
+        return Ok(None);
+    }
+    let outlets: Vec<(Uuid, String)> = outlet::Entity::find()
+        .select_only()
+        .column(outlet::Column::Id)
+        .column(outlet::Column::Email)
+        .filter(accredited_condition(now))
+        .filter(audience_of(&r).condition())
+        .order_by_asc(outlet::Column::Id)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let outlet_ids: Vec<Uuid> = outlets.iter().map(|(id, _)| *id).collect();
+
+    let mut am: release::ActiveModel = r.into();
+    am.status = Set(ReleaseStatus::Published);
+    am.published_at = Set(Some(now));
+    am.listed_at = Set(now);
+    am.updated_at = Set(now);
+    let published = am.update(&txn).await?;
+
+    let deliveries: Vec<delivery::ActiveModel> = outlet_ids
+        .iter()
+        .map(|o| new_delivery(published.id, *o, Channel::Live, now))
+        .collect();
+    let delivery_ids: Vec<(Uuid, Uuid)> = deliveries
+        .iter()
+        .filter_map(|d| match (&d.id, &d.outlet_id) {
+            (sea_orm::ActiveValue::Set(id), sea_orm::ActiveValue::Set(o)) => Some((*o, *id)),
+            _ => None,
+        })
+        .collect();
+    insert_deliveries(&txn, deliveries).await?;
+    let items =
+        insert_feed_items(&txn, published.id, FeedEvent::Published, &delivery_ids, now).await?;
+    let (email_deliveries, mails) = plan_email(ctx, &txn, &published, &outlets, now).await?;
+    insert_deliveries(&txn, email_deliveries).await?;
+    outbox::enqueue(&txn, mails).await?;
+    let by = if actor.is_none() {
+        "scheduler"
+    } else {
+        "account"
+    };
+    let change = Change::new(actor, "release.publish", "release", Some(published.id)).details(
+        serde_json::json!({"outlets": outlet_ids.len(), "by": by, "version": published.version}),
+    );
+    audit::append(&txn, now, change).await?;
+    txn.commit().await?;
+    tracing::info!(
+        release = %published.id,
+        outlets = outlet_ids.len(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "published"
+    );
+    ctx.hub.publish_feed(FeedBatch {
+        release: published.clone(),
+        event: FeedEvent::Published,
+        items,
+        live_deliveries: delivery_ids.into_iter().collect(),
+    });
+    Ok(Some(published))
+}
+
+pub fn new_delivery(
+    release_id: Uuid,
+    outlet_id: Uuid,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> delivery::ActiveModel {
+    delivery::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        release_id: Set(release_id),
+        outlet_id: Set(outlet_id),
+        channel: Set(channel),
+        status: Set(DeliveryStatus::Pending),
+        attempts: Set(0),
+        last_error: Set(None),
+        recipient: Set(String::new()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        sent_at: Set(None),
+        delivered_at: Set(None),
+        acknowledged_at: Set(None),
+        acknowledged_by: Set(None),
+        next_attempt_at: Set(None),
+        message_id: Set(None),
+    }
+}
+
+/// The delivery log rows of one publication: multi-row INSERTs, not a loop of single ones.
+pub async fn insert_deliveries(
+    txn: &DatabaseTransaction,
+    rows: Vec<delivery::ActiveModel>,
+) -> AppResult<()> {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(INSERT_CHUNK).collect();
+        delivery::Entity::insert_many(chunk).exec(txn).await?;
+    }
+    Ok(())
+}
+
+/// One feed item per (outlet, LIVE delivery); returns outlet -> its item's sequence number.
+async fn insert_feed_items(
+    txn: &DatabaseTransaction,
+    release_id: Uuid,
+    event: FeedEvent,
+    outlet_deliveries: &[(Uuid, Uuid)],
+    now: DateTime<Utc>,
+) -> AppResult<HashMap<Uuid, i64>> {
+    if outlet_deliveries.is_empty() {
+        return Ok(HashMap::new());
+    }
+    for chunk in outlet_deliveries.chunks(INSERT_CHUNK) {
+        let rows = chunk.iter().map(|(o, d)| feed_item::ActiveModel {
+            seq: sea_orm::ActiveValue::NotSet,
+            outlet_id: Set(*o),
+            release_id: Set(release_id),
+            delivery_id: Set(*d),
+            event: Set(event),
+            created_at: Set(now),
+        });
+        feed_item::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    let seqs: Vec<(Uuid, i64)> = feed_item::Entity::find()
+        .select_only()
+        .column(feed_item::Column::OutletId)
+        .column(feed_item::Column::Seq)
+        .filter(feed_item::Column::ReleaseId.eq(release_id))
+        .filter(feed_item::Column::Event.eq(event))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(seqs.into_iter().collect())
+}
+
+/// The EMAIL deliveries and outbox rows of a publication: each addressed outlet's newsroom,
+/// and the journalists who chose e-mail for each release (their outlet addressed, or following
+/// the unit or a topic of a public release). Addresses that bounced permanently before get a
+/// FAILED delivery saying so instead of another attempt. A correction also goes to everyone
+/// who received the release it corrects.
+async fn plan_email(
+    ctx: &AppContext,
+    txn: &DatabaseTransaction,
+    r: &release::Model,
+    outlets: &[(Uuid, String)],
+    now: DateTime<Utc>,
+) -> AppResult<(
+    Vec<delivery::ActiveModel>,
+    Vec<crate::entities::outbox::ActiveModel>,
+)> {
+    let addressed: HashSet<Uuid> = outlets.iter().map(|(id, _)| *id).collect();
+    // (outlet, address, unsubscribe token for journalists)
+    let mut targets: Vec<(Uuid, String, Option<String>)> = outlets
+        .iter()
+        .map(|(id, email)| (*id, email.to_lowercase(), None))
+        .collect();
+    for (_, outlet_id, email, token) in
+        subscriptions::recipients(txn, r, &addressed, EmailMode::EachRelease).await?
+    {
+        targets.push((outlet_id, email, Some(token)));
+    }
+    let mut seen = HashSet::new();
+    targets.retain(|(o, e, _)| seen.insert((*o, e.clone())));
+    let addresses: Vec<String> = targets.iter().map(|(_, e, _)| e.clone()).collect();
+    let suppressed = outbox::suppressed(txn, &addresses).await?;
+    let channel_on = ctx.settings.mail.smtp_url.is_some();
+    let mut deliveries = Vec::with_capacity(targets.len());
+    let mut mails = Vec::with_capacity(targets.len());
+    for (outlet_id, email, token) in targets {
+        let mut d = new_delivery(r.id, outlet_id, Channel::Email, now);
+        d.recipient = Set(email.clone());
+        let delivery_id = Uuid::now_v7();
+        d.id = Set(delivery_id);
+        if suppressed.contains(&email) {
+            d.status = Set(DeliveryStatus::Failed);
+            d.last_error = Set(Some(
+                "not sent: this address bounced permanently before (suppressed)".into(),
+            ));
+        } else {
+            if !channel_on {
+                d.last_error = Set(Some(outbox::CHANNEL_OFF.into()));
+            }
+            let payload = Payload {
+                unsubscribe_token: token,
+                ..Default::default()
+            };
+            mails.push(outbox::new_row(
+                MailKind::Release,
+                &email,
+                Some(r.id),
+                Some(delivery_id),
+                &payload,
+                now,
+            ));
+        }
+        deliveries.push(d);
+    }
+    if let Some(prev) = r.supersedes_id {
+        let already: HashSet<String> = deliveries
+            .iter()
+            .filter_map(|d| match &d.recipient {
+                sea_orm::ActiveValue::Set(r) => Some(r.clone()),
+                _ => None,
+            })
+            .collect();
+        let earlier: Vec<String> = delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::Recipient)
+            .filter(delivery::Column::ReleaseId.eq(prev))
+            .filter(delivery::Column::Channel.eq(Channel::Email))
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Sent))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        let notice = Payload {
+            notice: Some("Thông tin này cải chính một thông tin bạn đã nhận trước đây.".into()),
+            ..Default::default()
+        };
+        for email in earlier.into_iter().filter(|e| !already.contains(e)) {
+            mails.push(outbox::new_row(
+                MailKind::Release,
+                &email,
+                Some(r.id),
+                None,
+                &notice,
+                now,
+            ));
+        }
+    }
+    Ok((deliveries, mails))
+}
+
+/// Retracts a published release (pushed to every outlet it was addressed to), or cancels a
+/// scheduled one before its embargo lifts (nobody received it).
+#[tracing::instrument(skip(ctx, viewer, reason))]
+pub async fn retract(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    id: Uuid,
+    reason: &str,
+) -> AppResult<release::Model> {
+    let reason = crate::validate::text("reason", reason, 2_000)?;
+    let now = ctx.clock.now();
+    releases::for_unit_voice(ctx, viewer, id).await?;
+
+    let _order = ctx.publish_lock.lock().await;
+    let txn = begin_write(&ctx.db).await?;
+    lock_publication(&txn).await?;
+    let r = release::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("release"))?;
+    if !matches!(
+        r.status,
+        ReleaseStatus::Published | ReleaseStatus::Scheduled
+    ) {
+        return Err(AppError::Conflict(format!(
+            "a {} release cannot be retracted",
+            r.status.as_str()
+        )));
+    }
+    let mut am: release::ActiveModel = r.into();
+    am.status = Set(ReleaseStatus::Retracted);
+    am.retracted_at = Set(Some(now));
+    am.retract_reason = Set(Some(reason));
+    am.updated_at = Set(now);
+    let retracted = am.update(&txn).await?;
+    let live: Vec<(Uuid, Uuid)> = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::OutletId)
+        .column(delivery::Column::Id)
+        .filter(delivery::Column::ReleaseId.eq(id))
+        .filter(delivery::Column::Channel.eq(Channel::Live))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let items = insert_feed_items(&txn, id, FeedEvent::Retracted, &live, now).await?;
+    let change = Change::new(viewer.actor(), "release.retract", "release", Some(id))
+        .details(serde_json::json!({"reason": retracted.retract_reason}));
+    audit::append(&txn, now, change).await?;
+    notify_earlier_recipients(
+        &txn,
+        &retracted,
+        MailKind::Retraction,
+        format!(
+            "Thông tin này đã được thu hồi. Lý do: {}",
+            retracted.retract_reason.clone().unwrap_or_default()
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    ctx.hub.publish_feed(FeedBatch {
+        release: retracted.clone(),
+        event: FeedEvent::Retracted,
+        items,
+        live_deliveries: HashMap::new(),
+    });
+    Ok(retracted)
+}
+
+/// E-mails everyone whose EMAIL delivery of `r` was accepted: a retraction, or an update of a
+/// press conference (the calendar event keeps its UID; its SEQUENCE is bumped first).
+pub async fn notify_earlier_recipients(
+    txn: &DatabaseTransaction,
+    r: &release::Model,
+    kind: MailKind,
+    notice: String,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    let recipients: Vec<String> = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::Recipient)
+        .filter(delivery::Column::ReleaseId.eq(r.id))
+        .filter(delivery::Column::Channel.eq(Channel::Email))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Sent))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    if r.kind == ReleaseKind::PressConference {
+        press_conference::Entity::update_many()
+            .col_expr(
+                press_conference::Column::Sequence,
+                Expr::col(press_conference::Column::Sequence).add(1),
+            )
+            .filter(press_conference::Column::ReleaseId.eq(r.id))
+            .exec(txn)
+            .await?;
+    }
+    let method = (kind == MailKind::Retraction).then(|| "CANCEL".to_owned());
+    let payload = Payload {
+        notice: Some(notice),
+        method,
+        ..Default::default()
+    };
+    let n = recipients.len();
+    let rows = recipients
+        .iter()
+        .map(|e| outbox::new_row(kind, e, Some(r.id), None, &payload, now))
+        .collect();
+    outbox::enqueue(txn, rows).await?;
+    Ok(n)
+}
+
+/// Publishes every SCHEDULED release whose time has come; returns how many.
+pub async fn publish_due(ctx: &AppContext) -> AppResult<usize> {
+    let now = ctx.clock.now();
+    let due: Vec<Uuid> = release::Entity::find()
+        .select_only()
+        .column(release::Column::Id)
+        .filter(release::Column::Status.eq(ReleaseStatus::Scheduled))
+        .filter(release::Column::PublishAt.lte(now))
+        .order_by_asc(release::Column::PublishAt)
+        .limit(100)
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let mut n = 0;
+    for id in due {
+        if publish_now(ctx, id, true, None).await?.is_some() {
+            n += 1;
+        }
+    }
+    Ok(n)
+}

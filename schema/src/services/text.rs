@@ -1,0 +1,43 @@
+//! Text helpers: diacritic-free search folding and safe Markdown rendering.
+
+/// Lower-case ASCII folding: "Thông cáo BÁO CHÍ về Đà Nẵng" -> "thong cao bao chi ve da nang".
+pub fn fold(text: &str) -> String {
+    deunicode::deunicode(text).to_lowercase()
+}
+
+/// Markdown to HTML with everything unsafe removed (scripts, event handlers, javascript: URLs).
+pub fn markdown_to_safe_html(markdown: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::clean(&html)
+}
+
+/// Escapes LIKE wildcards so user text matches literally (with `ESCAPE '\'`).
+pub fn like_escape(term: &str) -> String {
+    term.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_vietnamese() {
+        assert_eq!(
+            fold("Thông cáo BÁO CHÍ về Đà Nẵng"),
+            "thong cao bao chi ve da nang"
+        );
+    }
+
+    #[test]
+    fn strips_script() {
+        let h =
+            markdown_to_safe_html("**Họp báo** <script>alert(1)</script> [x](javascript:alert(1))");
+        assert!(h.contains("<strong>Họp báo</strong>"));
+        assert!(!h.contains("script"));
+        assert!(!h.contains("javascript"));
+    }
+}

@@ -1,0 +1,86 @@
+//! Typed settings the service layer needs (the server's config builds them from the environment).
+use chrono::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Base URL for links in e-mails, feeds and invitation links, without a trailing slash.
+    pub public_url: String,
+    /// How long a sign-in token stays valid.
+    pub session_ttl: Duration,
+    /// How long an invitation (set-password) link stays valid.
+    pub invite_ttl: Duration,
+    /// Failed sign-ins per account within `throttle_window` before the account is locked.
+    pub max_failures_per_account: i32,
+    /// Failed sign-ins per client address within `throttle_window` before it is locked.
+    pub max_failures_per_address: i32,
+    pub throttle_window: Duration,
+    /// Delay added to every failed sign-in, so guessing is slow even below the lock threshold.
+    pub failed_login_delay: std::time::Duration,
+    pub mail: MailSettings,
+    /// Time a unit has to answer a press question, by unit level.
+    pub inquiry_due: std::collections::HashMap<crate::enums::UnitLevel, Duration>,
+    /// Press conferences required per quarter, by unit level.
+    pub conferences_per_quarter: std::collections::HashMap<crate::enums::UnitLevel, u32>,
+}
+
+impl Settings {
+    pub fn inquiry_due_for(&self, level: crate::enums::UnitLevel) -> Duration {
+        self.inquiry_due
+            .get(&level)
+            .copied()
+            .unwrap_or(Duration::hours(72))
+    }
+}
+
+/// Every level with the same value.
+pub fn per_level<T: Copy>(v: T) -> std::collections::HashMap<crate::enums::UnitLevel, T> {
+    use crate::enums::UnitLevel::*;
+    [Province, Department, Branch, Commune]
+        .into_iter()
+        .map(|l| (l, v))
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `PRESSNET_SMTP_URL`; `None`: the e-mail channel is off and EMAIL deliveries wait.
+    pub smtp_url: Option<String>,
+    pub from: String,
+    /// First retry delay; each next one doubles, up to `retry_cap`.
+    pub retry_base: Duration,
+    pub retry_cap: Duration,
+    /// Attempts before a delivery is FAILED.
+    pub max_attempts: i32,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: "pressnet@localhost".into(),
+            retry_base: Duration::seconds(30),
+            retry_cap: Duration::hours(6),
+            max_attempts: 8,
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            session_ttl: Duration::hours(12),
+            invite_ttl: Duration::days(7),
+            max_failures_per_account: 5,
+            max_failures_per_address: 30,
+            throttle_window: Duration::minutes(15),
+            failed_login_delay: std::time::Duration::from_millis(300),
+            mail: MailSettings::default(),
+            inquiry_due: per_level(Duration::hours(72)),
+            // Decree 09/2017: a provincial People's Committee holds at least one per quarter.
+            conferences_per_quarter: [(crate::enums::UnitLevel::Province, 1)]
+                .into_iter()
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Assembling the application: database, migrations, bootstrap, router, workers, shutdown.
+use crate::config::Config;
+use crate::routes::{self, AppState};
+use crate::workers;
+use anyhow::Context as _;
+use pressnet_schema::clock::Clock;
+use pressnet_schema::enums::Role;
+use pressnet_schema::graphql::build_schema;
+use pressnet_schema::services::accounts;
+use pressnet_schema::settings::Settings;
+use pressnet_schema::{db, demo, AppContext};
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+#[derive(Default, Clone)]
+pub struct BuildOptions {
+    /// Load the demo province before serving.
+    pub demo: bool,
+    /// The clock to use (tests pass one they can move).
+    pub clock: Clock,
+}
+
+pub struct Application {
+    listener: TcpListener,
+    addr: SocketAddr,
+    ctx: AppContext,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates, bootstraps the admin account, optionally loads the demo, and binds.
+    pub async fn build(config: &Config, opts: BuildOptions) -> anyhow::Result<Self> {
+        let conn = db::connect(&config.database_url)
+            .await
+            .with_context(|| "cannot open the database (check DATABASE_URL)")?;
+        db::migrate(&conn).await.context("migrations failed")?;
+        let listener = TcpListener::bind(&config.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.bind))?;
+        let addr = listener.local_addr()?;
+        let settings = Settings {
+            public_url: config.public_url(addr),
+            mail: config.mail_settings(),
+            inquiry_due: {
+                let mut m = pressnet_schema::settings::per_level(chrono::Duration::hours(
+                    config.inquiry_due_hours as i64,
+                ));
+                for (level, hours) in crate::config::parse_levels(
+                    config.inquiry_due_hours_by_level.as_deref().unwrap_or(""),
+                )? {
+                    m.insert(level, chrono::Duration::hours(hours as i64));
+                }
+                m
+            },
+            conferences_per_quarter: crate::config::parse_levels(&config.conferences_per_quarter)?,
+            ..Settings::default()
+        };
+        let ctx = AppContext::new(conn, settings, opts.clock);
+
+        if let (Some(email), Some(pass)) = (&config.admin_email, &config.admin_password) {
+            accounts::ensure_staff_account(&ctx, email, pass, Role::Admin)
+                .await
+                .map_err(|e| {
+                    anyhow::anyhow!("PRESSNET_ADMIN_EMAIL/PASSWORD: {}", e.public_message())
+                })?;
+            tracing::info!(%email, "administrator account ready");
+        }
+        if opts.demo {
+            demo::load(&ctx)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo province: {}", e.public_message()))?;
+        }
+        let schema = build_schema(ctx.clone());
+        let state = AppState::new(ctx.clone(), schema);
+        Ok(Self {
+            listener,
+            addr,
+            ctx,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn context(&self) -> &AppContext {
+        &self.ctx
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish,
+    /// closes websockets, stops the workers and returns.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let stop = self.state.shutdown.clone();
+        let worker_handles = workers::spawn_all(&self.ctx, &stop);
+        let router = routes::router(self.state);
+        tracing::info!(addr = %self.addr, "pressnet listening");
+        let stop_for_signal = stop.clone();
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down");
+            stop_for_signal.cancel();
+        })
+        .await
+        .context("server error")?;
+        stop.cancel();
+        for h in worker_handles {
+            let _ = h.await;
+        }
+        self.ctx.db.clone().close().await.ok();
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

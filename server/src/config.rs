@@ -1,0 +1,136 @@
+//! Typed configuration from the environment (see `shared/api/operations.md`); every variable
+//! also has a command-line flag of the same meaning.
+use clap::Args;
+
+#[derive(Args, Debug, Clone)]
+pub struct Config {
+    /// Listen address.
+    #[arg(
+        long,
+        env = "PRESSNET_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: String,
+    /// SQLite file (created) or postgres://...
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/pressnet.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+    /// SMTP server for the e-mail channel, e.g. smtp://127.0.0.1:2525; unset: e-mail off.
+    #[arg(long, env = "PRESSNET_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    #[arg(
+        long,
+        env = "PRESSNET_MAIL_FROM",
+        default_value = "pressnet@localhost",
+        global = true
+    )]
+    pub mail_from: String,
+    /// Base for links in e-mails and feeds; default http://<bind>.
+    #[arg(long, env = "PRESSNET_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    #[arg(long, env = "PRESSNET_ADMIN_EMAIL", global = true)]
+    pub admin_email: Option<String>,
+    #[arg(
+        long,
+        env = "PRESSNET_ADMIN_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
+    pub admin_password: Option<String>,
+    #[arg(
+        long,
+        env = "PRESSNET_EMAIL_RETRY_BASE_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub email_retry_base_secs: u64,
+    #[arg(
+        long,
+        env = "PRESSNET_EMAIL_MAX_ATTEMPTS",
+        default_value_t = 8,
+        global = true
+    )]
+    pub email_max_attempts: u32,
+    #[arg(
+        long,
+        env = "PRESSNET_INQUIRY_DUE_HOURS",
+        default_value_t = 72,
+        global = true
+    )]
+    pub inquiry_due_hours: u32,
+    /// Per unit level, overriding PRESSNET_INQUIRY_DUE_HOURS, e.g. "PROVINCE=48,COMMUNE=120".
+    #[arg(long, env = "PRESSNET_INQUIRY_DUE_HOURS_BY_LEVEL", global = true)]
+    pub inquiry_due_hours_by_level: Option<String>,
+    /// Press conferences required per quarter, by unit level.
+    #[arg(
+        long,
+        env = "PRESSNET_CONFERENCES_PER_QUARTER",
+        default_value = "PROVINCE=1",
+        global = true
+    )]
+    pub conferences_per_quarter: String,
+}
+
+/// Parses "LEVEL=n,LEVEL=n" into a map; unknown levels or numbers are errors.
+pub fn parse_levels(
+    spec: &str,
+) -> anyhow::Result<std::collections::HashMap<pressnet_schema::enums::UnitLevel, u32>> {
+    use pressnet_schema::enums::UnitLevel;
+    let mut out = std::collections::HashMap::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("expected LEVEL=number, got {part:?}"))?;
+        let level = match k.trim().to_uppercase().as_str() {
+            "PROVINCE" => UnitLevel::Province,
+            "DEPARTMENT" => UnitLevel::Department,
+            "BRANCH" => UnitLevel::Branch,
+            "COMMUNE" => UnitLevel::Commune,
+            other => anyhow::bail!("unknown unit level {other:?}"),
+        };
+        out.insert(level, v.trim().parse()?);
+    }
+    Ok(out)
+}
+
+impl Config {
+    /// A configuration with every default, for a given database (tests, benchmarks).
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            bind: "127.0.0.1:0".into(),
+            database_url: database_url.into(),
+            smtp_url: None,
+            mail_from: "pressnet@localhost".into(),
+            public_url: None,
+            admin_email: None,
+            admin_password: None,
+            email_retry_base_secs: 30,
+            email_max_attempts: 8,
+            inquiry_due_hours: 72,
+            inquiry_due_hours_by_level: None,
+            conferences_per_quarter: "PROVINCE=1".into(),
+        }
+    }
+
+    pub fn mail_settings(&self) -> pressnet_schema::settings::MailSettings {
+        pressnet_schema::settings::MailSettings {
+            smtp_url: self.smtp_url.clone().filter(|u| !u.trim().is_empty()),
+            from: self.mail_from.clone(),
+            retry_base: chrono::Duration::seconds(self.email_retry_base_secs.max(1) as i64),
+            retry_cap: chrono::Duration::hours(6),
+            max_attempts: self.email_max_attempts.max(1) as i32,
+        }
+    }
+
+    pub fn public_url(&self, bound: std::net::SocketAddr) -> String {
+        match &self.public_url {
+            Some(u) => u.trim_end_matches('/').to_owned(),
+            None => format!("http://{bound}"),
+        }
+    }
+}

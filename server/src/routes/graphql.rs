@@ -1,0 +1,73 @@
+//! POST /graphql (queries and mutations, batches bounded) and GET /graphql (GraphiQL).
+use super::auth::{bearer, viewer_for};
+use super::{AppState, MAX_BATCH};
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{BatchRequest, BatchResponse, Response as GqlResponse, ServerError};
+use async_graphql_axum::GraphQLResponse;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse, Response};
+use bytes::Bytes;
+use pressnet_schema::graphql::errors::ensure_code;
+use pressnet_schema::graphql::mutation::BearerToken;
+use std::net::SocketAddr;
+
+pub async fn graphiql() -> impl IntoResponse {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .finish(),
+    )
+}
+
+fn error_response(code: &str, message: &str) -> Response {
+    let mut err = ServerError::new(message, None);
+    err.extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    ensure_code(&mut err);
+    GraphQLResponse::from(GqlResponse::from_errors(vec![err])).into_response()
+}
+
+pub async fn execute(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            let msg = format!("the request body is not a GraphQL request: {e}");
+            return error_response("BAD_USER_INPUT", &msg);
+        }
+    };
+    if let BatchRequest::Batch(list) = &batch {
+        if list.len() > MAX_BATCH {
+            let msg = format!("a batch may hold at most {MAX_BATCH} operations");
+            return error_response("BAD_USER_INPUT", &msg);
+        }
+        if list.is_empty() {
+            return error_response("BAD_USER_INPUT", "the batch is empty");
+        }
+    }
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer)
+        .map(str::to_owned);
+    let viewer = match viewer_for(&state.ctx, token.as_deref(), Some(peer.ip().to_string())).await {
+        Ok(v) => v,
+        Err(e) => {
+            let code = e.code().as_str();
+            return error_response(code, &e.public_message());
+        }
+    };
+    let mut batch = batch.data(viewer);
+    if let Some(t) = token {
+        batch = batch.data(BearerToken(t));
+    }
+    let resp: BatchResponse = state.schema.execute_batch(batch).await;
+    GraphQLResponse::from(resp).into_response()
+}

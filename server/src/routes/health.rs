@@ -1,0 +1,14 @@
+//! GET /healthz: 200 once the database answers.
+use super::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+
+pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.ctx.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! HTTP routes.
+mod auth;
+mod exports;
+mod feeds;
+mod graphql;
+mod health;
+mod unsubscribe;
+mod web;
+mod ws;
+
+use axum::routing::get;
+use axum::Router;
+use pressnet_schema::graphql::AppSchema;
+use pressnet_schema::AppContext;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted (GraphQL documents and variables).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Most operations in one batched GraphQL request.
+pub const MAX_BATCH: usize = 10;
+/// Largest websocket message a client may send.
+pub const MAX_WS_MESSAGE_BYTES: usize = 64 * 1024;
+/// How long a websocket client has to send `connection_init`.
+pub const WS_INIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Clone)]
+pub struct AppState {
+    pub ctx: AppContext,
+    pub schema: AppSchema,
+    /// Cancelled at shutdown: websockets close, workers stop.
+    pub shutdown: CancellationToken,
+}
+
+impl AppState {
+    pub fn new(ctx: AppContext, schema: AppSchema) -> Self {
+        Self {
+            ctx,
+            schema,
+            shutdown: CancellationToken::new(),
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/graphql", get(graphql::graphiql).post(graphql::execute))
+        .route("/graphql/ws", get(ws::upgrade))
+        .route("/healthz", get(health::healthz))
+        .route("/feeds/releases.atom", get(feeds::all))
+        .route("/feeds/units/{file}", get(feeds::unit))
+        .route("/exports/compliance.csv", get(exports::compliance_csv))
+        .route("/exports/deliveries.csv", get(exports::deliveries_csv))
+        .route(
+            "/unsubscribe",
+            get(unsubscribe::confirm).post(unsubscribe::apply),
+        )
+        .merge(web::routes())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,38 @@
+//! One-click unsubscribe (RFC 8058): `POST /unsubscribe?token=…` stops a journalist's
+//! e-mails; `GET` shows a page with a button (a GET must not unsubscribe by itself, since
+//! mail scanners follow links).
+use super::AppState;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use pressnet_schema::services::subscriptions;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct Params {
+    token: String,
+}
+
+pub async fn confirm(Query(p): Query<Params>) -> Html<String> {
+    let token: String = p
+        .token
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    Html(format!(
+        "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Ngừng nhận e-mail</title>\
+         <form method=\"post\" action=\"/unsubscribe?token={token}\"><p>Ngừng nhận e-mail từ pressnet?</p>\
+         <button type=\"submit\">Ngừng nhận</button></form></html>"
+    ))
+}
+
+pub async fn apply(State(state): State<AppState>, Query(p): Query<Params>) -> Response {
+    match subscriptions::unsubscribe(&state.ctx, &p.token).await {
+        Ok(true) => (StatusCode::OK, "Đã ngừng nhận e-mail. Unsubscribed.").into_response(),
+        Ok(false) => (StatusCode::NOT_FOUND, "unknown token").into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e, "unsubscribe");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}

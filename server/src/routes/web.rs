@@ -1,0 +1,45 @@
+//! The web application, embedded in the binary from `web/` (no CDN, no build step).
+use super::AppState;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "../web/"]
+struct Assets;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(index)).fallback(get(asset))
+}
+
+async fn index() -> Response {
+    serve("index.html")
+}
+
+async fn asset(uri: Uri) -> Response {
+    serve(uri.path().trim_start_matches('/'))
+}
+
+fn serve(path: &str) -> Response {
+    match Assets::get(path) {
+        Some(file) => {
+            let mime = file.metadata.mimetype().to_owned();
+            let cache = if path == "index.html" {
+                "no-cache"
+            } else {
+                "public, max-age=300"
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, mime),
+                    (header::CACHE_CONTROL, cache.to_owned()),
+                ],
+                file.data.into_owned(),
+            )
+                .into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}

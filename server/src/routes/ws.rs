@@ -1,0 +1,144 @@
+//! GET /graphql/ws: subscriptions over graphql-transport-ws.
+//!
+//! async-graphql's websocket has no init timeout, so a watchdog closes a connection that has
+//! not sent `connection_init` in time (4408, as the protocol says). Outgoing messages pass a
+//! small bounded channel: a client that stops reading stalls only its own subscription
+//! streams, whose hub receivers then lag and resynchronise from the database.
+use super::auth::{bearer, viewer_for};
+use super::{AppState, MAX_WS_MESSAGE_BYTES, WS_INIT_TIMEOUT};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql::Data;
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, State};
+use axum::response::Response;
+use futures::{SinkExt, StreamExt};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+const OUTGOING_BUFFER: usize = 32;
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    protocol: GraphQLProtocol,
+    ws: WebSocketUpgrade,
+) -> Response {
+    ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .max_message_size(MAX_WS_MESSAGE_BYTES)
+        .max_frame_size(MAX_WS_MESSAGE_BYTES)
+        .on_upgrade(move |socket| serve(socket, state, protocol, peer))
+}
+
+/// A close frame's reason may hold at most 123 bytes (RFC 6455); longer ones (serde's
+/// "unknown variant ..., expected one of ..." for instance) would make the frame unsendable.
+fn close_reason(reason: &str) -> String {
+    let mut end = reason.len().min(123);
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    reason[..end].to_owned()
+}
+
+fn token_from_payload(payload: &serde_json::Value) -> Option<String> {
+    let obj = payload.as_object()?;
+    let raw = ["authorization", "Authorization"]
+        .iter()
+        .find_map(|k| obj.get(*k))
+        .and_then(|v| v.as_str())?;
+    Some(bearer(raw).unwrap_or(raw).to_owned())
+}
+
+async fn serve(socket: WebSocket, state: AppState, protocol: GraphQLProtocol, peer: SocketAddr) {
+    let (mut sink, stream) = socket.split();
+    let (tx, mut rx) = futures::channel::mpsc::channel::<Message>(OUTGOING_BUFFER);
+    let mut close_tx = tx.clone();
+    let writer = tokio::spawn(async move {
+        while let Some(msg) = rx.next().await {
+            let closing = matches!(msg, Message::Close(_));
+            if sink.send(msg).await.is_err() || closing {
+                break;
+            }
+        }
+        let _ = sink.close().await;
+    });
+
+    let (init_seen_tx, init_seen_rx) = oneshot::channel::<()>();
+    let ctx = state.ctx.clone();
+    let addr = peer.ip().to_string();
+    // Set when connection_init is refused (see the close-code mapping below).
+    let refused = Arc::new(AtomicBool::new(false));
+    let refused_in_init = refused.clone();
+    let outgoing = tx
+        .sink_map_err(|_| axum::Error::new("websocket writer closed"))
+        .with(move |msg: Message| {
+            let msg = match msg {
+                // async-graphql closes protocol failures with 1002 or 1011; graphql-transport-ws
+                // names them: 4403 refused connection_init, 4400 invalid message, 4401 subscribe
+                // before connection_init (async-graphql's only 1011).
+                Message::Close(Some(f)) => {
+                    let code = match f.code {
+                        1002 if refused.load(Ordering::Relaxed) => 4403,
+                        1002 => 4400,
+                        // "The handshake is not completed": subscribe before connection_init.
+                        1011 => 4401,
+                        c => c,
+                    };
+                    Message::Close(Some(CloseFrame {
+                        code,
+                        reason: close_reason(&f.reason).into(),
+                    }))
+                }
+                other => other,
+            };
+            futures::future::ready(Ok::<_, axum::Error>(msg))
+        });
+    let gql = GraphQLWebSocket::new_with_pair(outgoing, stream, state.schema.clone(), protocol)
+        .on_connection_init(move |payload| async move {
+            let _ = init_seen_tx.send(());
+            let viewer = match token_from_payload(&payload) {
+                Some(token) => viewer_for(&ctx, Some(&token), Some(addr))
+                    .await
+                    .map_err(|e| e.public_message()),
+                None => Err("connection_init must carry authorization: Bearer <token>".to_owned()),
+            };
+            match viewer {
+                Ok(v) => {
+                    let mut data = Data::default();
+                    data.insert(v);
+                    Ok(data)
+                }
+                Err(reason) => {
+                    refused_in_init.store(true, Ordering::Relaxed);
+                    Err(async_graphql::Error::new(reason))
+                }
+            }
+        });
+
+    let watchdog = async {
+        if tokio::time::timeout(WS_INIT_TIMEOUT, init_seen_rx)
+            .await
+            .is_err()
+        {
+            return 4408u16;
+        }
+        std::future::pending::<u16>().await
+    };
+
+    let close = tokio::select! {
+        _ = gql.serve() => None,
+        code = watchdog => Some((code, "Connection initialisation timeout")),
+        _ = state.shutdown.cancelled() => Some((1001, "server shutting down")),
+    };
+    if let Some((code, reason)) = close {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        let _ = close_tx.send(Message::Close(Some(frame))).await;
+    }
+    drop(close_tx);
+    let _ = writer.await;
+}

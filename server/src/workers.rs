@@ -1,0 +1,109 @@
+//! Background workers, started with the server and stopped on shutdown.
+use futures::StreamExt;
+use pressnet_schema::entities::outbox as outbox_row;
+use pressnet_schema::mail::render::render_outbox;
+use pressnet_schema::mail::sender::{Mailer, SendError};
+use pressnet_schema::services::outbox::{self, Outcome};
+use pressnet_schema::services::{conferences, digest, inquiries, publishing};
+use pressnet_schema::AppContext;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// How often the scheduler looks for due releases: well inside the promised second.
+const SCHEDULER_TICK: Duration = Duration::from_millis(250);
+/// How often reminders and digests are looked for.
+const DAILY_TICK: Duration = Duration::from_secs(5);
+/// How often an idle e-mail worker looks at the outbox.
+const OUTBOX_POLL: Duration = Duration::from_millis(300);
+const OUTBOX_BATCH: u64 = 64;
+/// Messages in flight at once (the SMTP pool has 8 connections).
+const SEND_CONCURRENCY: usize = 8;
+
+/// Starts every worker; each stops when `stop` is cancelled.
+pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<()>> {
+    let mut handles = vec![tokio::spawn(scheduler(ctx.clone(), stop.clone()))];
+    match Mailer::from_settings(&ctx.settings.mail) {
+        Ok(Some(mailer)) => handles.push(tokio::spawn(email(ctx.clone(), mailer, stop.clone()))),
+        Ok(None) => {
+            tracing::warn!("PRESSNET_SMTP_URL is not set: EMAIL deliveries wait in the outbox")
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, "e-mail channel misconfigured; EMAIL deliveries wait in the outbox")
+        }
+    }
+    handles
+}
+
+/// Publishes SCHEDULED releases when their time comes, and queues conference reminders and
+/// digests. State lives in the database, so a release that fell due while the server was
+/// down publishes on the first tick after start; several instances may run this loop, the
+/// publication transaction publishes each release exactly once.
+async fn scheduler(ctx: AppContext, stop: CancellationToken) {
+    let mut last_daily = tokio::time::Instant::now() - DAILY_TICK;
+    loop {
+        match publishing::publish_due(&ctx).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(published = n, "scheduled releases published"),
+            Err(e) => tracing::error!(error = ?e, "scheduler pass failed; retrying"),
+        }
+        if last_daily.elapsed() >= DAILY_TICK {
+            last_daily = tokio::time::Instant::now();
+            if let Err(e) = conferences::send_due_reminders(&ctx).await {
+                tracing::error!(error = ?e, "conference reminders failed; retrying");
+            }
+            if let Err(e) = digest::send_due_digests(&ctx).await {
+                tracing::error!(error = ?e, "digests failed; retrying");
+            }
+            if let Err(e) = inquiries::remind_overdue(&ctx).await {
+                tracing::error!(error = ?e, "overdue reminders failed; retrying");
+            }
+        }
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = tokio::time::sleep(SCHEDULER_TICK) => {}
+        }
+    }
+}
+
+/// Sends the outbox. A batch in flight is finished before shutdown, so a restart neither
+/// loses nor repeats a message.
+async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
+    while !stop.is_cancelled() {
+        let rows = match outbox::claim(&ctx, OUTBOX_BATCH).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::error!(error = ?e, "claiming the outbox failed; retrying");
+                Vec::new()
+            }
+        };
+        if rows.is_empty() {
+            tokio::select! {
+                _ = stop.cancelled() => break,
+                _ = tokio::time::sleep(OUTBOX_POLL) => {}
+            }
+            continue;
+        }
+        futures::stream::iter(rows)
+            .for_each_concurrent(SEND_CONCURRENCY, |row| send_one(&ctx, &mailer, row))
+            .await;
+    }
+}
+
+async fn send_one(ctx: &AppContext, mailer: &Mailer, row: outbox_row::Model) {
+    let message_id = format!("<{}@pressnet>", row.id);
+    let outcome = match render_outbox(ctx, &row).await {
+        Err(e) => Outcome::Transient(format!("cannot render the message: {}", e.public_message())),
+        Ok(rendered) => match mailer.build(&row.recipient, &rendered, &message_id) {
+            Err(SendError::Permanent(e)) | Err(SendError::Transient(e)) => Outcome::Permanent(e),
+            Ok(msg) => match mailer.send(msg).await {
+                Ok(_) => Outcome::Sent { message_id },
+                Err(SendError::Transient(e)) => Outcome::Transient(e),
+                Err(SendError::Permanent(e)) => Outcome::Permanent(e),
+            },
+        },
+    };
+    if let Err(e) = outbox::record(ctx, &row, outcome).await {
+        tracing::error!(error = ?e, outbox = %row.id, "recording an e-mail attempt failed; the claim expires and it is retried");
+    }
+}

@@ -1,0 +1,420 @@
+//! Black-box test harness: the real server on port 0 over a fresh database per test.
+//!
+//! Every database test is written once with `db_test!` and runs twice: on a new SQLite file
+//! and on a new PostgreSQL database. The PostgreSQL variant needs `PRESSNET_TEST_POSTGRES`
+//! (a server URL such as `postgres://postgres@127.0.0.1:5432`); without it that variant
+//! reports itself skipped, so a plain `cargo test` passes where no PostgreSQL runs.
+//! `.ci/run` always sets it.
+pub mod bench;
+pub mod browser;
+pub mod gql;
+pub mod smtp;
+pub mod ws;
+
+use pressnet_schema::clock::Clock;
+use pressnet_schema::enums::Role;
+use pressnet_schema::services::accounts;
+use pressnet_schema::AppContext;
+use pressnet_server::{Application, BuildOptions, Config};
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use gql::Gql;
+
+pub const PASSWORD: &str = "correct horse battery";
+pub const ADMIN_EMAIL: &str = "admin@test.vn";
+pub const AUDITOR_EMAIL: &str = "auditor@test.vn";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const POSTGRES_ENV: &str = "PRESSNET_TEST_POSTGRES";
+
+/// A fresh, empty database for one test.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// `None` when the backend is PostgreSQL and `PRESSNET_TEST_POSTGRES` is unset.
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}/pressnet.db?mode=rwc", dir.path().display());
+                Some(TestDb {
+                    url,
+                    _dir: Some(dir),
+                })
+            }
+            Backend::Postgres => {
+                let server = std::env::var(POSTGRES_ENV).ok()?;
+                let server = server.trim_end_matches('/').to_owned();
+                let name = format!("pressnet_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = sea_orm::Database::connect(format!("{server}/postgres"))
+                    .await
+                    .expect("connect to PostgreSQL (PRESSNET_TEST_POSTGRES)");
+                use sea_orm::ConnectionTrait;
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                Some(TestDb {
+                    url: format!("{server}/{name}"),
+                    _dir: None,
+                })
+            }
+        }
+    }
+}
+
+/// A running server.
+pub struct TestApp {
+    pub backend: Backend,
+    pub addr: std::net::SocketAddr,
+    pub base: String,
+    pub ctx: AppContext,
+    pub clock: Clock,
+    pub db: TestDb,
+    pub config: Config,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestApp {
+    /// Starts a server on a fresh database; `None` when the backend is not available.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let db = TestDb::new(backend).await?;
+        let config = Config::for_database(db.url.clone());
+        Some(Self::start(backend, db, config, Clock::default(), false).await)
+    }
+
+    /// Starts a server on a fresh database with an adjusted configuration.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        let db = TestDb::new(backend).await?;
+        let mut config = Config::for_database(db.url.clone());
+        adjust(&mut config);
+        Some(Self::start(backend, db, config, Clock::default(), false).await)
+    }
+
+    pub async fn start(
+        backend: Backend,
+        db: TestDb,
+        config: Config,
+        clock: Clock,
+        demo: bool,
+    ) -> TestApp {
+        let app = Application::build(
+            &config,
+            BuildOptions {
+                demo,
+                clock: clock.clone(),
+            },
+        )
+        .await
+        .expect("build application");
+        let addr = app.addr();
+        let ctx = app.context().clone();
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(app.run_until(async move {
+            let _ = rx.await;
+        }));
+        TestApp {
+            backend,
+            addr,
+            base: format!("http://{addr}"),
+            ctx,
+            clock,
+            db,
+            config,
+            stop: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    /// Shuts the server down gracefully and waits for it.
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            let r = tokio::time::timeout(Duration::from_secs(20), h).await;
+            let r = r.expect("server stops within 20 s").expect("server task");
+            r.expect("server exits cleanly");
+        }
+    }
+
+    /// Stops the server and starts a new one on the same database (same clock).
+    pub async fn restart(mut self) -> TestApp {
+        self.stop().await;
+        let db = TestDb {
+            url: self.db.url.clone(),
+            _dir: self.db._dir.take(),
+        };
+        Self::start(
+            self.backend,
+            db,
+            self.config.clone(),
+            self.clock.clone(),
+            false,
+        )
+        .await
+    }
+
+    pub fn gql(&self) -> Gql {
+        Gql::new(&self.base, None)
+    }
+
+    pub fn gql_as(&self, token: &str) -> Gql {
+        Gql::new(&self.base, Some(token.to_owned()))
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/graphql/ws", self.addr)
+    }
+
+    /// Creates a staff account directly and signs it in.
+    pub async fn staff(&self, email: &str, role: Role) -> String {
+        accounts::ensure_staff_account(&self.ctx, email, PASSWORD, role)
+            .await
+            .map_err(|e| e.public_message())
+            .expect("staff account");
+        self.login(email, PASSWORD).await
+    }
+
+    pub async fn admin(&self) -> String {
+        self.staff(ADMIN_EMAIL, Role::Admin).await
+    }
+
+    pub async fn auditor(&self) -> String {
+        self.staff(AUDITOR_EMAIL, Role::Auditor).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let r = self
+            .gql()
+            .run(
+                "mutation($e:String!,$p:String!){ login(email:$e,password:$p){ token } }",
+                json!({"e": email, "p": password}),
+            )
+            .await;
+        r.data()["login"]["token"]
+            .as_str()
+            .expect("token")
+            .to_owned()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A small registry built through the API: a unit with a spokesperson, and accredited outlets
+/// with a journalist each. Tokens for every role.
+pub struct World {
+    pub admin: String,
+    pub auditor: String,
+    pub unit_id: String,
+    pub other_unit_id: String,
+    pub spokesperson: String,
+    pub spokesperson_id: String,
+    pub other_spokesperson: String,
+    /// (outlet id, journalist token) for each accredited outlet.
+    pub outlets: Vec<(String, String)>,
+}
+
+impl World {
+    pub async fn build(app: &TestApp, outlets: usize) -> World {
+        let admin = app.admin().await;
+        let auditor = app.auditor().await;
+        let a = app.gql_as(&admin);
+        let unit_id = create_unit(&a, "SO-YTE", "Sở Y tế", "DEPARTMENT").await;
+        let other_unit_id = create_unit(&a, "SO-TC", "Sở Tài chính", "DEPARTMENT").await;
+        let sp = register_spokesperson(&a, &unit_id, "Lê Minh Đức", "duc@syt.vn").await;
+        let spokesperson_id = sp["id"].as_str().unwrap_or_default().to_owned();
+        register_spokesperson(&a, &other_unit_id, "Phạm Quốc Anh", "anh@stc.vn").await;
+        let spokesperson = app.login("duc@syt.vn", PASSWORD).await;
+        let other_spokesperson = app.login("anh@stc.vn", PASSWORD).await;
+        let mut list = Vec::new();
+        for i in 0..outlets {
+            let kind = if i % 2 == 0 { "PRINT" } else { "TELEVISION" };
+            let scope = if i % 3 == 0 { "CENTRAL" } else { "LOCAL" };
+            let id =
+                register_outlet(&a, &format!("Báo số {i}"), kind, scope, &format!("GP-{i}")).await;
+            accredit(&a, &id).await;
+            let email = format!("pv{i}@bao{i}.vn");
+            register_journalist(&a, &id, &format!("Phóng viên {i}"), &email).await;
+            let token = app.login(&email, PASSWORD).await;
+            list.push((id, token));
+        }
+        World {
+            admin,
+            auditor,
+            unit_id,
+            other_unit_id,
+            spokesperson,
+            spokesperson_id,
+            other_spokesperson,
+            outlets: list,
+        }
+    }
+}
+
+pub async fn create_unit(a: &Gql, code: &str, name: &str, level: &str) -> String {
+    let r = a
+        .run(
+            "mutation($i:CreateUnitInput!){ createUnit(input:$i){ id } }",
+            json!({"i": {"code": code, "name": name, "level": level}}),
+        )
+        .await;
+    r.data()["createUnit"]["id"]
+        .as_str()
+        .expect("unit id")
+        .to_owned()
+}
+
+pub async fn register_spokesperson(a: &Gql, unit_id: &str, name: &str, email: &str) -> Value {
+    let r = a
+        .run(
+            "mutation($i:RegisterSpokespersonInput!){ registerSpokesperson(input:$i){ id fullName } }",
+            json!({"i": {"unitId": unit_id, "fullName": name, "position": "Phó Giám đốc",
+                  "phone": "0204 3854 123", "email": email, "appointmentRef": "15/QĐ-UBND",
+                  "password": PASSWORD}}),
+        )
+        .await;
+    r.data()["registerSpokesperson"].clone()
+}
+
+pub async fn register_outlet(
+    a: &Gql,
+    name: &str,
+    kind: &str,
+    scope: &str,
+    licence: &str,
+) -> String {
+    let r = a
+        .run(
+            "mutation($i:RegisterOutletInput!){ registerOutlet(input:$i){ id accreditation } }",
+            json!({"i": {"name": name, "kind": kind, "scope": scope, "licenceNumber": licence,
+                  "email": format!("toasoan-{}@bao.vn", licence.to_lowercase())}}),
+        )
+        .await;
+    assert_eq!(r.data()["registerOutlet"]["accreditation"], "PENDING");
+    r.data()["registerOutlet"]["id"]
+        .as_str()
+        .expect("outlet id")
+        .to_owned()
+}
+
+pub async fn accredit(a: &Gql, outlet_id: &str) {
+    let r = a
+        .run(
+            "mutation($o:UUID!){ setAccreditation(outletId:$o, status:ACCREDITED){ accreditation } }",
+            json!({"o": outlet_id}),
+        )
+        .await;
+    assert_eq!(r.data()["setAccreditation"]["accreditation"], "ACCREDITED");
+}
+
+pub async fn register_journalist(a: &Gql, outlet_id: &str, name: &str, email: &str) -> String {
+    let r = a
+        .run(
+            "mutation($i:RegisterJournalistInput!){ registerJournalist(input:$i){ id } }",
+            json!({"i": {"outletId": outlet_id, "fullName": name, "email": email, "password": PASSWORD}}),
+        )
+        .await;
+    r.data()["registerJournalist"]["id"]
+        .as_str()
+        .expect("journalist id")
+        .to_owned()
+}
+
+/// Writes one test for each backend. The body gets `app: TestApp`.
+#[macro_export]
+macro_rules! db_test {
+    ($(#[$m:meta])* async fn $name:ident($app:ident) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[allow(unused_mut)]
+            async fn run(mut $app: $crate::TestApp) $body
+
+            $(#[$m])*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await.expect("sqlite");
+                run(app).await;
+            }
+
+            $(#[$m])*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match $crate::TestApp::spawn($crate::Backend::Postgres).await {
+                    Some(app) => run(app).await,
+                    None => eprintln!("skipped: set {} to run the PostgreSQL variant", $crate::POSTGRES_ENV),
+                }
+            }
+        }
+    };
+}
+
+pub const CREATE_RELEASE: &str =
+    "mutation($i:CreateReleaseInput!){ createRelease(input:$i){ id status version } }";
+pub const PUBLISH: &str = "mutation($id:UUID!,$at:DateTime){ publishRelease(id:$id,publishAt:$at){ id status publishAt publishedAt } }";
+
+/// Creates a DRAFT press release for `unit_id` addressed to `audience`; returns its id.
+pub async fn draft(g: &Gql, unit_id: &str, title: &str, audience: Value) -> String {
+    let r = g
+        .run(
+            CREATE_RELEASE,
+            json!({"i": {"unitId": unit_id, "kind": "PRESS_RELEASE", "title": title,
+                   "summary": format!("Tóm tắt: {title}"), "body": format!("# {title}\n\nNội dung **chi tiết**."),
+                   "topics": ["y tế"], "audience": audience}}),
+        )
+        .await;
+    assert_eq!(r.data()["createRelease"]["status"], "DRAFT");
+    r.data()["createRelease"]["id"]
+        .as_str()
+        .expect("release id")
+        .to_owned()
+}
+
+/// Drafts and publishes now; returns the id.
+pub async fn publish_now(g: &Gql, unit_id: &str, title: &str, audience: Value) -> String {
+    let id = draft(g, unit_id, title, audience).await;
+    let r = g.run(PUBLISH, json!({"id": id})).await;
+    assert_eq!(
+        r.data()["publishRelease"]["status"],
+        "PUBLISHED",
+        "{}",
+        r.body
+    );
+    id
+}
+
+/// Polls until `f` is true (the delivered marker writes in batches), at most 10 s.
+pub async fn eventually<F, Fut>(what: &str, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..200 {
+        if f().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for: {what}");
+}

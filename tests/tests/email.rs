@@ -1,0 +1,457 @@
+//! The e-mail channel against a real SMTP server over TCP, press-conference invitations and
+//! RSVP, subscriptions and digests, invitations, and the Atom feeds.
+use mail_parser::{MessageParser, MimeHeaders};
+use pressnet_tests::smtp::{free_port, TestSmtp};
+use pressnet_tests::*;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const EMAIL_DELIVERIES: &str = "query($r:UUID){ deliveries(releaseId:$r, channel: EMAIL, first: 100){ totalCount edges { node { recipient status attempts lastError outlet { id } } } } }";
+
+async fn email_rows(app: &TestApp, admin: &str, release: &str) -> Vec<Value> {
+    let r = app
+        .gql_as(admin)
+        .run(EMAIL_DELIVERIES, json!({"r": release}))
+        .await;
+    r.data()["deliveries"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+async fn wait_all_settled(app: &TestApp, admin: &str, release: &str, n: usize) -> Vec<Value> {
+    for _ in 0..300 {
+        let rows = email_rows(app, admin, release).await;
+        if rows.len() == n
+            && rows
+                .iter()
+                .all(|d| d["status"] == "SENT" || d["status"] == "FAILED")
+        {
+            return rows;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "e-mail deliveries did not settle: {:?}",
+        email_rows(app, admin, release).await
+    );
+}
+
+async fn with_smtp(backend: Backend, smtp: &TestSmtp) -> Option<TestApp> {
+    let url = smtp.url();
+    TestApp::spawn_with(backend, |c| {
+        c.smtp_url = Some(url);
+        c.email_retry_base_secs = 1;
+        c.public_url = Some("https://pressnet.hason.gov.vn".into());
+    })
+    .await
+}
+
+macro_rules! smtp_test {
+    (async fn $name:ident($app:ident, $smtp:ident) $body:block) => {
+        mod $name {
+            use super::*;
+            async fn run($app: TestApp, $smtp: TestSmtp) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let smtp = TestSmtp::start();
+                let app = with_smtp(Backend::Sqlite, &smtp).await.expect("sqlite");
+                run(app, smtp).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let smtp = TestSmtp::start();
+                match with_smtp(Backend::Postgres, &smtp).await {
+                    Some(app) => run(app, smtp).await,
+                    None => eprintln!("skipped: set {} to run the PostgreSQL variant", POSTGRES_ENV),
+                }
+            }
+        }
+    };
+}
+
+fn parse(data: &[u8]) -> mail_parser::Message<'_> {
+    MessageParser::default()
+        .parse(data)
+        .expect("parsable message")
+}
+
+smtp_test!(
+    async fn messages_arrive_once_with_the_right_parts(app, smtp) {
+        let w = World::build(&app, 2).await;
+        let (o0, j0) = &w.outlets[0];
+        app.gql_as(j0).run("mutation { setEmailMode(mode: EACH_RELEASE) { emailMode } }", json!({})).await.data();
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Thông cáo báo chí về phòng chống sốt xuất huyết", json!({"allAccredited": true})).await;
+        let rows = wait_all_settled(&app, &w.admin, &id, 3).await;
+        assert!(rows.iter().all(|d| d["status"] == "SENT" && d["attempts"] == 1), "{rows:?}");
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let msgs = smtp.messages();
+        assert_eq!(msgs.len(), 3, "one message per recipient, once");
+        let newsroom = "toasoan-gp-0@bao.vn";
+        let to_newsroom = smtp.to(newsroom);
+        assert_eq!(to_newsroom.len(), 1);
+        let m = parse(&to_newsroom[0].data);
+        assert_eq!(m.subject(), Some("[Sở Y tế] Thông cáo báo chí về phòng chống sốt xuất huyết"));
+        let text = m.body_text(0).expect("text part").to_string();
+        assert!(text.contains("Sở Y tế") && text.contains("Lê Minh Đức") && text.contains("Phó Giám đốc"), "{text}");
+        assert!(text.contains(&format!("https://pressnet.hason.gov.vn/#/releases/{id}")), "{text}");
+        let html = m.body_html(0).expect("html part").to_string();
+        assert!(html.contains("<h1") && html.contains("Lê Minh Đức"));
+        assert!(m.header("List-Unsubscribe").is_none(), "newsroom mail is not a subscription");
+        assert!(m.message_id().is_some());
+        // The journalist's copy carries one-click unsubscribe.
+        let mine = smtp.to("pv0@bao0.vn");
+        assert_eq!(mine.len(), 1);
+        let jm = parse(&mine[0].data);
+        let lu = jm.header_raw("List-Unsubscribe").expect("List-Unsubscribe").trim().to_owned();
+        assert!(lu.starts_with("<https://pressnet.hason.gov.vn/unsubscribe?token="), "{lu}");
+        assert_eq!(jm.header_raw("List-Unsubscribe-Post").map(str::trim), Some("List-Unsubscribe=One-Click"));
+        // Unsubscribing by the link stops the journalist's e-mails.
+        let token = lu.trim_start_matches('<').trim_end_matches('>').split("token=").nth(1).unwrap_or_default().to_owned();
+        let resp = reqwest::Client::new().post(format!("{}/unsubscribe?token={token}", app.base)).send().await.expect("post");
+        assert_eq!(resp.status().as_u16(), 200);
+        let r = app.gql_as(j0).run("{ mySubscription { emailMode } }", json!({})).await;
+        assert_eq!(r.data()["mySubscription"]["emailMode"], "NONE");
+        let _ = o0;
+    }
+);
+
+smtp_test!(
+    async fn a_550_fails_one_recipient_at_once_and_suppresses_it(app, smtp) {
+        let w = World::build(&app, 2).await;
+        let bad = "toasoan-gp-1@bao.vn";
+        smtp.reject(bad);
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Thông báo tuyển dụng", json!({"allAccredited": true})).await;
+        let rows = wait_all_settled(&app, &w.admin, &id, 2).await;
+        let failed = rows.iter().find(|d| d["recipient"] == bad).expect("row");
+        assert_eq!(failed["status"], "FAILED");
+        assert_eq!(failed["attempts"], 1);
+        assert!(failed["lastError"].as_str().unwrap_or_default().contains("550"), "{failed}");
+        assert!(rows.iter().any(|d| d["status"] == "SENT"));
+        let r = app.gql_as(&w.auditor).run("{ emailSuppressions { address reason } }", json!({})).await;
+        assert_eq!(r.data()["emailSuppressions"][0]["address"], bad);
+        // The next release does not try it again, and the log says why.
+        let id2 = publish_now(&sp, &w.unit_id, "Thông báo thứ hai", json!({"allAccredited": true})).await;
+        let rows = wait_all_settled(&app, &w.admin, &id2, 2).await;
+        let skipped = rows.iter().find(|d| d["recipient"] == bad).expect("row");
+        assert_eq!((skipped["status"].as_str(), skipped["attempts"].as_i64()), (Some("FAILED"), Some(0)));
+        assert!(skipped["lastError"].as_str().unwrap_or_default().contains("suppressed"));
+        assert_eq!(smtp.to(bad).len(), 0);
+    }
+);
+
+/// Writes a test run once per backend with an app whose SMTP URL points at a reserved port
+/// where nothing listens yet.
+macro_rules! port_test {
+    (async fn $name:ident($app:ident, $port:ident) $body:block) => {
+        mod $name {
+            use super::*;
+            async fn run($app: TestApp, $port: u16) $body
+            async fn spawn(b: Backend) -> Option<(TestApp, u16)> {
+                let port = free_port();
+                let app = TestApp::spawn_with(b, |c| {
+                    c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+                    c.email_retry_base_secs = 1;
+                })
+                .await?;
+                Some((app, port))
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let (app, port) = spawn(Backend::Sqlite).await.expect("sqlite");
+                run(app, port).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match spawn(Backend::Postgres).await {
+                    Some((app, port)) => run(app, port).await,
+                    None => eprintln!("skipped: set {} to run the PostgreSQL variant", POSTGRES_ENV),
+                }
+            }
+        }
+    };
+}
+
+port_test!(
+    async fn smtp_down_at_publish_time_then_back(app, port) {
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Khi máy chủ thư ngừng", json!({"allAccredited": true})).await;
+        // Connection refused: a transient failure, kept PENDING with the error and retried.
+        eventually("a failed attempt recorded", || {
+            let app = &app;
+            let (admin, id) = (w.admin.clone(), id.clone());
+            async move {
+                let rows = email_rows(app, &admin, &id).await;
+                rows.len() == 1 && rows[0]["attempts"].as_i64().unwrap_or(0) >= 1 && rows[0]["status"] == "PENDING"
+                    && rows[0]["lastError"].is_string()
+            }
+        })
+        .await;
+        let smtp = TestSmtp::start_on(port);
+        // The backoff (1 s, 2 s, ...) passes.
+        app.clock.advance(chrono::Duration::seconds(30));
+        let rows = wait_all_settled(&app, &w.admin, &id, 1).await;
+        assert_eq!(rows[0]["status"], "SENT", "{rows:?}");
+        assert!(rows[0]["attempts"].as_i64().unwrap_or(0) >= 2);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(smtp.messages().len(), 1);
+    }
+);
+
+db_test!(
+    async fn without_smtp_email_deliveries_wait_and_say_why(app) {
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Không có máy chủ thư", json!({"allAccredited": true})).await;
+        let rows = email_rows(&app, &w.admin, &id).await;
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0]["status"], "PENDING");
+        assert!(rows[0]["lastError"].as_str().unwrap_or_default().contains("PRESSNET_SMTP_URL"));
+    }
+);
+
+smtp_test!(
+    async fn a_restart_while_sending_loses_and_doubles_nothing(app, smtp) {
+        let w = World::build(&app, 1).await;
+        let admin = app.gql_as(&w.admin);
+        let mut outlets = Vec::new();
+        for i in 0..60 {
+            let id = register_outlet(&admin, &format!("Báo vùng {i}"), "ONLINE", "LOCAL", &format!("GP-R{i}")).await;
+            accredit(&admin, &id).await;
+            outlets.push(id);
+        }
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Phát hành khi khởi động lại", json!({"allAccredited": true})).await;
+        // Stop while the worker is sending, then start again on the same database.
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        let app = app.restart().await;
+        let rows = wait_all_settled(&app, &w.admin, &id, 61).await;
+        assert!(rows.iter().all(|d| d["status"] == "SENT"), "{rows:?}");
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let msgs = smtp.messages();
+        assert_eq!(msgs.len(), 61, "every recipient exactly once");
+        let mut to: Vec<String> = msgs.iter().flat_map(|m| m.to.clone()).collect();
+        to.sort();
+        to.dedup();
+        assert_eq!(to.len(), 61);
+    }
+);
+
+const CONF: &str = "mutation($i:CreateReleaseInput!){ createRelease(input:$i){ id } }";
+
+fn find_calendar(m: &mail_parser::Message<'_>) -> Option<(String, String)> {
+    m.parts.iter().find_map(|p| {
+        let ct = p.content_type()?;
+        if ct.ctype() == "text" && ct.subtype() == Some("calendar") {
+            let method = ct.attribute("method").unwrap_or_default().to_owned();
+            Some((method, p.text_contents().unwrap_or_default().to_owned()))
+        } else {
+            None
+        }
+    })
+}
+
+fn event_props(ics: &str) -> std::collections::HashMap<String, String> {
+    let unfolded = icalendar::parser::unfold(ics);
+    let cal = icalendar::parser::read_calendar(&unfolded).expect("iCalendar parses");
+    let mut out = std::collections::HashMap::new();
+    for p in &cal.properties {
+        out.insert(format!("CAL:{}", p.name), p.val.to_string());
+    }
+    for c in &cal.components {
+        if c.name == "VEVENT" {
+            for p in &c.properties {
+                out.insert(p.name.to_string(), p.val.to_string());
+            }
+        }
+    }
+    out
+}
+
+smtp_test!(
+    async fn press_conference_invitations_updates_and_cancellation(app, smtp) {
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let starts = chrono::DateTime::parse_from_rfc3339("2030-03-15T02:00:00Z").expect("t").to_utc();
+        let input = json!({"unitId": w.unit_id, "kind": "PRESS_CONFERENCE", "title": "Họp báo thường kỳ quý I/2030",
+            "summary": "Kinh tế - xã hội", "body": "Kính mời", "audience": {"allAccredited": true},
+            "pressConference": {"startsAt": starts.to_rfc3339(), "endsAt": (starts + chrono::Duration::hours(2)).to_rfc3339(),
+                                "location": "Hội trường A, UBND tỉnh", "capacity": 50}});
+        let id = sp.run(CONF, json!({"i": input})).await.data()["createRelease"]["id"].as_str().expect("id").to_owned();
+        sp.run(PUBLISH, json!({"id": id})).await.data();
+        wait_all_settled(&app, &w.admin, &id, 1).await;
+        let first = smtp.messages();
+        assert_eq!(first.len(), 1);
+        let m = parse(&first[0].data);
+        let (method, ics) = find_calendar(&m).expect("calendar part");
+        assert_eq!(method.to_uppercase(), "REQUEST");
+        let ev = event_props(&ics);
+        assert_eq!(ev.get("CAL:METHOD").map(String::as_str), Some("REQUEST"));
+        assert_eq!(ev.get("UID"), Some(&format!("{id}@pressnet")));
+        assert_eq!(ev.get("DTSTART").map(String::as_str), Some("20300315T020000Z"));
+        assert_eq!(ev.get("DTEND").map(String::as_str), Some("20300315T040000Z"));
+        assert_eq!(ev.get("LOCATION").map(String::as_str), Some("Hội trường A, UBND tỉnh"), "escaped on the wire, unescaped by the parser");
+        assert!(ev.get("LOCATION").is_some_and(|l| l.contains("Hội trường A")));
+        assert_eq!(ev.get("SEQUENCE").map(String::as_str), Some("0"));
+        // An update: same UID, next SEQUENCE, to everyone who received it.
+        let later = starts + chrono::Duration::hours(1);
+        let r = sp.run("mutation($id:UUID!,$p:PressConferenceInput!){ updatePressConference(releaseId:$id, input:$p){ startsAt sequence } }",
+            json!({"id": id, "p": {"startsAt": later.to_rfc3339(), "location": "Hội trường B", "capacity": 50}})).await;
+        assert_eq!(r.data()["updatePressConference"]["sequence"], 1);
+        eventually("update e-mailed", || async { smtp.messages().len() == 2 }).await;
+        let m2 = parse(&smtp.messages()[1].data).into_owned();
+        assert!(m2.subject().unwrap_or_default().starts_with("[CẬP NHẬT]"));
+        let (method, ics) = find_calendar(&m2).expect("calendar");
+        assert_eq!(method.to_uppercase(), "REQUEST");
+        let ev = event_props(&ics);
+        assert_eq!((ev.get("UID").cloned(), ev.get("SEQUENCE").cloned()), (Some(format!("{id}@pressnet")), Some("1".into())));
+        assert_eq!(ev.get("DTSTART").map(String::as_str), Some("20300315T030000Z"));
+        // Cancellation: METHOD:CANCEL, same UID, next SEQUENCE.
+        sp.run("mutation($id:UUID!){ retractRelease(id:$id, reason:\"Hoãn họp báo\"){ status } }", json!({"id": id})).await.data();
+        eventually("cancellation e-mailed", || async { smtp.messages().len() == 3 }).await;
+        let m3 = parse(&smtp.messages()[2].data).into_owned();
+        let (method, ics) = find_calendar(&m3).expect("calendar");
+        assert_eq!(method.to_uppercase(), "CANCEL");
+        let ev = event_props(&ics);
+        assert_eq!(ev.get("CAL:METHOD").map(String::as_str), Some("CANCEL"));
+        assert_eq!(ev.get("SEQUENCE").map(String::as_str), Some("2"));
+        assert!(m3.body_text(0).unwrap_or_default().contains("Hoãn họp báo"));
+    }
+);
+
+smtp_test!(
+    async fn rsvp_rules_attendees_and_the_reminder(app, smtp) {
+        let w = World::build(&app, 3).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let starts = app.clock.now() + chrono::Duration::days(3);
+        let input = json!({"unitId": w.unit_id, "kind": "PRESS_CONFERENCE", "title": "Họp báo về dự án cao tốc",
+            "summary": "S", "body": "B", "audience": {"allAccredited": true},
+            "pressConference": {"startsAt": starts.to_rfc3339(), "location": "Phòng họp số 2",
+                                "rsvpDeadline": (starts - chrono::Duration::days(1)).to_rfc3339(), "capacity": 1}});
+        let id = sp.run(CONF, json!({"i": input})).await.data()["createRelease"]["id"].as_str().expect("id").to_owned();
+        let rsvp = "mutation($id:UUID!,$a:Boolean!){ rsvp(releaseId:$id, attending:$a){ attendeeCount myRsvp } }";
+        let (j0, j1) = (app.gql_as(&w.outlets[0].1), app.gql_as(&w.outlets[1].1));
+        // Not before publication (invisible), and only journalists.
+        assert_eq!(j0.run(rsvp, json!({"id": id, "a": true})).await.code(), "NOT_FOUND");
+        sp.run(PUBLISH, json!({"id": id})).await.data();
+        assert_eq!(sp.run(rsvp, json!({"id": id, "a": true})).await.code(), "FORBIDDEN");
+        let r = j0.run(rsvp, json!({"id": id, "a": true})).await;
+        assert_eq!(r.data()["rsvp"], json!({"attendeeCount": 1, "myRsvp": true}));
+        // Full.
+        assert_eq!(j1.run(rsvp, json!({"id": id, "a": true})).await.code(), "CONFLICT");
+        // Answering again is fine; withdrawing frees the seat.
+        j0.run(rsvp, json!({"id": id, "a": true})).await.data();
+        j0.run(rsvp, json!({"id": id, "a": false})).await.data();
+        j1.run(rsvp, json!({"id": id, "a": true})).await.data();
+        // The unit sees the attendee list; another journalist does not.
+        let q = "query($id:UUID!){ release(id:$id){ pressConference { attendees { fullName } } } }";
+        let r = sp.run(q, json!({"id": id})).await;
+        assert_eq!(r.data()["release"]["pressConference"]["attendees"], json!([{"fullName": "Phóng viên 1"}]));
+        let r = j0.run(q, json!({"id": id})).await;
+        assert_eq!(r.data()["release"]["pressConference"]["attendees"], json!([]));
+        // A release that is not a conference.
+        let other = publish_now(&sp, &w.unit_id, "Không phải họp báo", json!({"allAccredited": true})).await;
+        assert_eq!(j0.run(rsvp, json!({"id": other, "a": true})).await.code(), "BAD_USER_INPUT");
+        // The day before: the attendee gets a reminder; after the deadline no more RSVP.
+        app.clock.advance(chrono::Duration::days(2) + chrono::Duration::hours(1));
+        // (Sessions last 12 hours: sign in again after the clock jump.)
+        let j2 = app.login("pv2@bao2.vn", PASSWORD).await;
+        assert_eq!(app.gql_as(&j2).run(rsvp, json!({"id": id, "a": true})).await.code(), "BAD_USER_INPUT");
+        eventually("reminder sent", || async { smtp.to("pv1@bao1.vn").iter().any(|m| parse(&m.data).subject().unwrap_or_default().starts_with("[NHẮC LỊCH]")) }).await;
+        assert!(smtp.to("pv0@bao0.vn").iter().all(|m| !parse(&m.data).subject().unwrap_or_default().starts_with("[NHẮC LỊCH]")));
+    }
+);
+
+smtp_test!(
+    async fn daily_digest_follows_and_invitations(app, smtp) {
+        let w = World::build(&app, 1).await;
+        let j = app.gql_as(&w.outlets[0].1);
+        let r = j.run("mutation { setEmailMode(mode: DAILY_DIGEST) { emailMode } }", json!({})).await;
+        assert_eq!(r.data()["setEmailMode"]["emailMode"], "DAILY_DIGEST");
+        let r = j.run("mutation($u:UUID!){ followUnit(unitId:$u){ follows { unit { code } topic } } }", json!({"u": w.other_unit_id})).await;
+        assert_eq!(r.data()["followUnit"]["follows"][0]["unit"]["code"], "SO-TC");
+        j.run("mutation { followTopic(topic: \"Y TẾ\") { follows { topic } } }", json!({})).await.data();
+        let sp = app.gql_as(&w.spokesperson);
+        publish_now(&sp, &w.unit_id, "Tin thứ nhất trong ngày", json!({"allAccredited": true})).await;
+        publish_now(&sp, &w.unit_id, "Tin thứ hai trong ngày", json!({"allAccredited": true})).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // No per-release mail to the journalist in digest mode.
+        assert!(smtp.to("pv0@bao0.vn").is_empty());
+        app.clock.advance(chrono::Duration::hours(25));
+        eventually("digest sent", || async { !smtp.to("pv0@bao0.vn").is_empty() }).await;
+        tokio::time::sleep(Duration::from_millis(6_000)).await;
+        let mine = smtp.to("pv0@bao0.vn");
+        assert_eq!(mine.len(), 1, "one digest a day");
+        let m = parse(&mine[0].data);
+        let text = m.body_text(0).unwrap_or_default().to_string();
+        assert!(text.contains("Tin thứ nhất trong ngày") && text.contains("Tin thứ hai trong ngày"), "{text}");
+        assert!(m.header("List-Unsubscribe").is_some());
+        // An account registered without a password gets its invitation by e-mail.
+        let admin = app.login(ADMIN_EMAIL, PASSWORD).await;
+        app.gql_as(&admin)
+            .run("mutation($i:RegisterJournalistInput!){ registerJournalist(input:$i){ id } }",
+                 json!({"i": {"outletId": w.outlets[0].0, "fullName": "Hồ Xuân Hương", "email": "huong@bao0.vn"}}))
+            .await
+            .data();
+        eventually("invitation e-mailed", || async { !smtp.to("huong@bao0.vn").is_empty() }).await;
+        let inv = parse(&smtp.to("huong@bao0.vn")[0].data).into_owned();
+        assert!(inv.body_text(0).unwrap_or_default().contains("/#/invite/"));
+    }
+);
+
+db_test!(
+    async fn atom_feeds_carry_only_public_published_releases(app) {
+        let w = World::build(&app, 2).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let public = publish_now(&sp, &w.unit_id, "Thông cáo công khai", json!({"allAccredited": true})).await;
+        let _targeted = publish_now(&sp, &w.unit_id, "Chỉ gửi một báo", json!({"outletIds": [w.outlets[0].0]})).await;
+        let _draft = draft(&sp, &w.unit_id, "Bản nháp", json!({"allAccredited": true})).await;
+        let sched = draft(&sp, &w.unit_id, "Cấm vận", json!({"allAccredited": true})).await;
+        sp.run(PUBLISH, json!({"id": sched, "at": (app.clock.now() + chrono::Duration::hours(3)).to_rfc3339()})).await.data();
+        let other = app.gql_as(&w.other_spokesperson);
+        let other_public = publish_now(&other, &w.other_unit_id, "Tin của Sở Tài chính", json!({"allAccredited": true})).await;
+        let http = reqwest::Client::new();
+        let resp = http.get(format!("{}/feeds/releases.atom", app.base)).send().await.expect("feed");
+        assert_eq!(resp.status().as_u16(), 200);
+        assert!(resp.headers()["content-type"].to_str().unwrap_or_default().starts_with("application/atom+xml"));
+        let etag = resp.headers()["etag"].to_str().unwrap_or_default().to_owned();
+        let lm = resp.headers()["last-modified"].to_str().unwrap_or_default().to_owned();
+        let body = resp.bytes().await.expect("body");
+        let feed = feed_rs::parser::parse(&body[..]).expect("valid Atom");
+        let ids: Vec<String> = feed.entries.iter().map(|e| e.id.clone()).collect();
+        assert_eq!(ids, vec![format!("urn:uuid:{other_public}"), format!("urn:uuid:{public}")]);
+        let e = &feed.entries[1];
+        assert_eq!(e.title.as_ref().map(|t| t.content.clone()), Some("Thông cáo công khai".into()));
+        assert!(e.authors[0].name.contains("Sở Y tế") && e.authors[0].name.contains("Lê Minh Đức"));
+        assert!(e.summary.is_some() && e.content.is_some() && !e.links.is_empty() && e.updated.is_some());
+        // Conditional GET.
+        let r = http.get(format!("{}/feeds/releases.atom", app.base)).header("If-None-Match", &etag).send().await.expect("get");
+        assert_eq!(r.status().as_u16(), 304);
+        let r = http.get(format!("{}/feeds/releases.atom", app.base)).header("If-Modified-Since", &lm).send().await.expect("get");
+        assert_eq!(r.status().as_u16(), 304);
+        // Per unit; unknown unit.
+        let body = http.get(format!("{}/feeds/units/SO-TC.atom", app.base)).send().await.expect("get").bytes().await.expect("body");
+        let feed = feed_rs::parser::parse(&body[..]).expect("valid Atom");
+        assert_eq!(feed.entries.len(), 1);
+        let r = http.get(format!("{}/feeds/units/NOPE.atom", app.base)).send().await.expect("get");
+        assert_eq!(r.status().as_u16(), 404);
+        // The embargo lifts: it appears; a retraction removes it; the ETag changes.
+        app.clock.advance(chrono::Duration::hours(4));
+        eventually("scheduled release in the feed", || {
+            let (http, base, sched) = (http.clone(), app.base.clone(), sched.clone());
+            async move {
+                let body = http.get(format!("{base}/feeds/releases.atom")).send().await.expect("get").bytes().await.expect("b");
+                feed_rs::parser::parse(&body[..]).map(|f| f.entries.iter().any(|e| e.id == format!("urn:uuid:{sched}"))).unwrap_or(false)
+            }
+        })
+        .await;
+        let r = http.get(format!("{}/feeds/releases.atom", app.base)).header("If-None-Match", &etag).send().await.expect("get");
+        assert_eq!(r.status().as_u16(), 200);
+    }
+);
