@@ -17,6 +17,7 @@ pub struct AppContext {
     pub publish_lock: Arc<tokio::sync::Mutex<()>>,
     /// Records live frames sent, in batches.
     pub marker: DeliveredMarker,
+    pub metrics: crate::metrics::SharedMetrics,
 }
 
 impl AppContext {
@@ -30,6 +31,7 @@ impl AppContext {
             clock,
             hub,
             publish_lock: Arc::new(tokio::sync::Mutex::new(())),
+            metrics: Arc::new(crate::metrics::Metrics::new()),
         }
     }
 }

@@ -50,7 +50,19 @@ fn ensure_sqlite_dir(url: &str) {
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return Migrator::up(db, None).await;
+    }
+    // Several instances may start at once: one migrates, the others wait and then find
+    // nothing to do. The lock lives in a transaction on its own connection while the migrator
+    // works on others.
+    let guard = db.begin().await?;
+    guard
+        .execute_unprepared("SELECT pg_advisory_xact_lock(7240002)")
+        .await?;
+    let result = Migrator::up(db, None).await;
+    guard.commit().await?;
+    result
 }
 
 /// Begins a transaction that takes the write lock at once where that matters.

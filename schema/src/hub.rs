@@ -1,21 +1,27 @@
 //! The in-process fan-out hub.
 //!
-//! Publishers send one event per publication (a batch naming every addressed outlet and its
-//! feed sequence number) after their transaction commits. Subscribers filter for their outlet.
-//! `tokio::sync::broadcast` keeps a bounded ring: a stalled subscriber costs no memory beyond
-//! it and delays nobody; when it falls behind it gets `Lagged` and resynchronises from the
-//! database (the source of truth), so nothing is lost. A second instance can feed the same
-//! hub from PostgreSQL LISTEN/NOTIFY by loading the batch from the ids in the notification.
+//! Publishers hand one event per publication (a batch naming every addressed outlet and its
+//! feed sequence number) to `services::fanout`, which puts it here in sequence order.
+//! Subscribers filter for their outlet. `tokio::sync::broadcast` keeps a bounded ring: a
+//! stalled subscriber costs no memory beyond it and delays nobody; when it falls behind it gets
+//! `Lagged` and resynchronises from the database (the source of truth), so nothing is lost.
+//!
+//! Several instances on one PostgreSQL database: what happens on another instance reaches this
+//! hub through `relay` (LISTEN/NOTIFY carrying ids); what happens here is announced to the others
+//! through the `outward` queue that `relay` drains.
 use crate::entities::release;
 use crate::enums::FeedEvent;
 use std::collections::HashMap;
-use std::sync::Arc;
-use tokio::sync::broadcast;
+use std::sync::{Arc, OnceLock};
+use tokio::sync::{broadcast, mpsc, Mutex};
 use uuid::Uuid;
 
 /// Ring size: how many publications a subscriber may fall behind before it resynchronises.
 pub const FEED_CAPACITY: usize = 512;
 pub const DELIVERY_CAPACITY: usize = 4096;
+/// Announcements to other instances waiting to be sent; beyond this they collapse into one
+/// "resynchronise" announcement (see `relay`).
+pub const OUTWARD_CAPACITY: usize = 4096;
 
 /// One publication or retraction: the feed items it created, per outlet.
 #[derive(Debug)]
@@ -28,11 +34,42 @@ pub struct FeedBatch {
     pub live_deliveries: HashMap<Uuid, Uuid>,
 }
 
+impl FeedBatch {
+    /// The lowest and highest sequence numbers of its items (`None` when it addresses nobody).
+    pub fn seq_range(&self) -> Option<(i64, i64)> {
+        let lo = self.items.values().min()?;
+        let hi = self.items.values().max()?;
+        Some((*lo, *hi))
+    }
+}
+
+/// What feed subscribers receive.
+#[derive(Debug, Clone)]
+pub enum FeedSignal {
+    /// Items, in sequence order across signals.
+    Batch(Arc<FeedBatch>),
+    /// Some items may not have come through the hub: re-read from the database after the last
+    /// item sent (as after `Lagged`).
+    Resync,
+}
+
 /// Some deliveries of one release changed.
 #[derive(Debug, Clone)]
 pub struct DeliveryChange {
+    /// `Uuid::nil()`: changes may have been missed for any release; every watcher re-reads.
     pub release_id: Uuid,
+    /// Empty: re-read the release's whole log.
     pub delivery_ids: Arc<Vec<Uuid>>,
+}
+
+impl DeliveryChange {
+    /// Tells every watcher to re-read its release's whole log.
+    pub fn everything() -> Self {
+        Self {
+            release_id: Uuid::nil(),
+            delivery_ids: Arc::new(Vec::new()),
+        }
+    }
 }
 
 /// A press question was asked, answered, declined or rated.
@@ -42,11 +79,24 @@ pub struct InquiryChange {
     pub inquiry_id: Uuid,
 }
 
+/// A local change other instances must hear of.
+#[derive(Debug, Clone)]
+pub enum Outward {
+    Deliveries(DeliveryChange),
+    Inquiry(InquiryChange),
+}
+
 #[derive(Clone)]
 pub struct Hub {
-    feed: broadcast::Sender<Arc<FeedBatch>>,
+    /// This process, so that it can ignore its own announcements.
+    instance: Uuid,
+    feed: broadcast::Sender<FeedSignal>,
     deliveries: broadcast::Sender<DeliveryChange>,
     inquiries: broadcast::Sender<InquiryChange>,
+    /// The highest feed sequence number put into the hub (`None` until `fanout::init`).
+    pub(crate) feed_mark: Arc<Mutex<Option<i64>>>,
+    outward: Arc<OnceLock<mpsc::Sender<Outward>>>,
+    outward_overflow: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Default for Hub {
@@ -61,22 +111,38 @@ impl Hub {
         let (deliveries, _) = broadcast::channel(DELIVERY_CAPACITY);
         let (inquiries, _) = broadcast::channel(DELIVERY_CAPACITY);
         Self {
+            instance: Uuid::new_v4(),
             feed,
             deliveries,
             inquiries,
+            feed_mark: Arc::new(Mutex::new(None)),
+            outward: Arc::new(OnceLock::new()),
+            outward_overflow: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
     }
 
-    pub fn publish_feed(&self, batch: FeedBatch) {
-        // An error only means nobody is listening right now: the items are in the database.
-        let _ = self.feed.send(Arc::new(batch));
+    pub fn instance(&self) -> Uuid {
+        self.instance
     }
 
-    pub fn subscribe_feed(&self) -> broadcast::Receiver<Arc<FeedBatch>> {
+    /// Only `services::fanout` calls this, in sequence order.
+    pub(crate) fn send_feed(&self, signal: FeedSignal) {
+        // An error only means nobody is listening right now: the items are in the database.
+        let _ = self.feed.send(signal);
+    }
+
+    pub fn subscribe_feed(&self) -> broadcast::Receiver<FeedSignal> {
         self.feed.subscribe()
     }
 
+    /// A local change: to local watchers and, with a relay, to the other instances.
     pub fn publish_deliveries(&self, change: DeliveryChange) {
+        self.announce(Outward::Deliveries(change.clone()));
+        self.publish_deliveries_here(change);
+    }
+
+    /// A change heard from another instance: local watchers only.
+    pub fn publish_deliveries_here(&self, change: DeliveryChange) {
         let _ = self.deliveries.send(change);
     }
 
@@ -85,6 +151,11 @@ impl Hub {
     }
 
     pub fn publish_inquiry(&self, change: InquiryChange) {
+        self.announce(Outward::Inquiry(change));
+        self.publish_inquiry_here(change);
+    }
+
+    pub fn publish_inquiry_here(&self, change: InquiryChange) {
         let _ = self.inquiries.send(change);
     }
 
@@ -95,5 +166,26 @@ impl Hub {
     /// Live websocket subscribers of the feed (for metrics).
     pub fn feed_subscribers(&self) -> usize {
         self.feed.receiver_count()
+    }
+
+    /// Connects the outward queue (once, by `relay::start`).
+    pub(crate) fn connect_outward(&self, tx: mpsc::Sender<Outward>) {
+        let _ = self.outward.set(tx);
+    }
+
+    /// Whether announcements were dropped since the last call (the relay then tells the others
+    /// to resynchronise).
+    pub(crate) fn take_outward_overflow(&self) -> bool {
+        self.outward_overflow
+            .swap(false, std::sync::atomic::Ordering::AcqRel)
+    }
+
+    fn announce(&self, o: Outward) {
+        if let Some(tx) = self.outward.get() {
+            if tx.try_send(o).is_err() {
+                self.outward_overflow
+                    .store(true, std::sync::atomic::Ordering::Release);
+            }
+        }
     }
 }

@@ -10,6 +10,8 @@ pub mod error;
 pub mod graphql;
 pub mod hub;
 pub mod mail;
+pub mod metrics;
+pub mod relay;
 pub mod services;
 pub mod settings;
 pub mod validate;

@@ -51,6 +51,9 @@ pub struct MailSettings {
     pub retry_cap: Duration,
     /// Attempts before a delivery is FAILED.
     pub max_attempts: i32,
+    /// How long an instance owns the outbox rows it claimed; if it dies, another instance
+    /// sends them after this.
+    pub claim_ttl: Duration,
 }
 
 impl Default for MailSettings {
@@ -61,6 +64,7 @@ impl Default for MailSettings {
             retry_base: Duration::seconds(30),
             retry_cap: Duration::hours(6),
             max_attempts: 8,
+            claim_ttl: Duration::minutes(5),
         }
     }
 }

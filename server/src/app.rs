@@ -23,6 +23,7 @@ pub struct BuildOptions {
 
 pub struct Application {
     listener: TcpListener,
+    database_url: String,
     addr: SocketAddr,
     ctx: AppContext,
     state: AppState,
@@ -71,10 +72,15 @@ impl Application {
                 .await
                 .map_err(|e| anyhow::anyhow!("demo province: {}", e.public_message()))?;
         }
+        // The hub's feed watermark: subscribers read anything older from the database.
+        pressnet_schema::services::fanout::init(&ctx)
+            .await
+            .map_err(|e| anyhow::anyhow!("feed watermark: {}", e.public_message()))?;
         let schema = build_schema(ctx.clone());
         let state = AppState::new(ctx.clone(), schema);
         Ok(Self {
             listener,
+            database_url: config.database_url.clone(),
             addr,
             ctx,
             state,
@@ -100,7 +106,12 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let stop = self.state.shutdown.clone();
-        let worker_handles = workers::spawn_all(&self.ctx, &stop);
+        let mut worker_handles = workers::spawn_all(&self.ctx, &stop);
+        worker_handles.extend(pressnet_schema::relay::start(
+            &self.ctx,
+            &self.database_url,
+            &stop,
+        ));
         let router = routes::router(self.state);
         tracing::info!(addr = %self.addr, "pressnet listening");
         let stop_for_signal = stop.clone();

@@ -56,6 +56,14 @@ pub struct Config {
         global = true
     )]
     pub email_max_attempts: u32,
+    /// How long an instance owns the outbox rows it claimed before another may send them.
+    #[arg(
+        long,
+        env = "PRESSNET_EMAIL_CLAIM_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub email_claim_secs: u64,
     #[arg(
         long,
         env = "PRESSNET_INQUIRY_DUE_HOURS",
@@ -111,6 +119,7 @@ impl Config {
             admin_password: None,
             email_retry_base_secs: 30,
             email_max_attempts: 8,
+            email_claim_secs: 300,
             inquiry_due_hours: 72,
             inquiry_due_hours_by_level: None,
             conferences_per_quarter: "PROVINCE=1".into(),
@@ -124,6 +133,8 @@ impl Config {
             retry_base: chrono::Duration::seconds(self.email_retry_base_secs.max(1) as i64),
             retry_cap: chrono::Duration::hours(6),
             max_attempts: self.email_max_attempts.max(1) as i32,
+            // Longer than one SMTP attempt may take (the SMTP timeout is 30 s).
+            claim_ttl: chrono::Duration::seconds(self.email_claim_secs.max(2) as i64),
         }
     }
 

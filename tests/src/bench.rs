@@ -1,8 +1,12 @@
 //! Bulk seeding for the benchmark: outlets, journalists and their sessions written straight
 //! into the database (multi-row inserts), so setting up 10,000 journalists takes seconds.
+use chrono::{DateTime, Duration, Utc};
 use pressnet_schema::auth::password;
-use pressnet_schema::entities::{account, journalist, outlet};
-use pressnet_schema::enums::{AccreditationStatus, OutletKind, OutletScope, Role};
+use pressnet_schema::entities::{account, delivery, inquiry, journalist, outlet, release, unit};
+use pressnet_schema::enums::{
+    AccreditationStatus, Channel, DeliveryStatus, InquiryStatus, OutletKind, OutletScope,
+    ReleaseKind, ReleaseStatus, Role, UnitLevel,
+};
 use pressnet_schema::services::accounts;
 use pressnet_schema::AppContext;
 use sea_orm::{EntityTrait, Set};
@@ -10,6 +14,7 @@ use uuid::Uuid;
 
 pub struct Seeded {
     pub outlet_ids: Vec<Uuid>,
+    pub journalist_ids: Vec<Uuid>,
     /// Bearer tokens of the journalists, round-robin over the outlets.
     pub tokens: Vec<String>,
 }
@@ -51,6 +56,7 @@ pub async fn seed(ctx: &AppContext, outlets: usize, journalists: usize) -> anyho
         .await
         .map_err(|e| anyhow::anyhow!(e.public_message()))?;
     let mut account_ids = Vec::with_capacity(journalists);
+    let mut journalist_ids = Vec::with_capacity(journalists);
     let mut js = Vec::with_capacity(journalists);
     let mut accts = Vec::with_capacity(journalists);
     for i in 0..journalists {
@@ -75,6 +81,7 @@ pub async fn seed(ctx: &AppContext, outlets: usize, journalists: usize) -> anyho
             created_at: Set(now),
         });
         account_ids.push(aid);
+        journalist_ids.push(jid);
     }
     for chunk in js.chunks(1000) {
         journalist::Entity::insert_many(chunk.to_vec())
@@ -94,7 +101,11 @@ pub async fn seed(ctx: &AppContext, outlets: usize, journalists: usize) -> anyho
                 .map_err(|e| anyhow::anyhow!(e.public_message()))?,
         );
     }
-    Ok(Seeded { outlet_ids, tokens })
+    Ok(Seeded {
+        outlet_ids,
+        journalist_ids,
+        tokens,
+    })
 }
 
 /// Resident memory of this process in KiB (Linux).
@@ -116,4 +127,159 @@ pub fn pct(sorted: &[f64], p: f64) -> f64 {
     }
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// A year of a large province, written straight into the database: `units` units,
+/// `releases` published releases spread over the year before `end`, each with a LIVE delivery
+/// to `per_release` outlets (97 % delivered, 2 % acknowledged, the rest pending or failed), and
+/// three press questions per unit and month. The outlets and journalists come from `seeded`.
+pub async fn seed_year(
+    ctx: &AppContext,
+    seeded: &Seeded,
+    units: usize,
+    releases: usize,
+    per_release: usize,
+    end: DateTime<Utc>,
+) -> anyhow::Result<u64> {
+    let start = end - Duration::days(365);
+    let unit_ids: Vec<Uuid> = (0..units).map(|_| Uuid::now_v7()).collect();
+    let rows: Vec<unit::ActiveModel> = unit_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| unit::ActiveModel {
+            id: Set(*id),
+            code: Set(format!("BENCH-{i}-{}", &id.simple().to_string()[..8])),
+            name: Set(format!("Đơn vị {i}")),
+            level: Set(if i == 0 {
+                UnitLevel::Province
+            } else {
+                UnitLevel::Department
+            }),
+            parent_id: Set(None),
+            created_at: Set(start),
+        })
+        .collect();
+    for chunk in rows.chunks(1000) {
+        unit::Entity::insert_many(chunk.to_vec())
+            .exec(&ctx.db)
+            .await?;
+    }
+    let outlets = &seeded.outlet_ids;
+    let step = 365.0 * 86_400.0 / releases.max(1) as f64;
+    let mut written = 0u64;
+    let mut rel_rows = Vec::with_capacity(500);
+    let mut del_rows: Vec<delivery::ActiveModel> = Vec::with_capacity(5000);
+    for i in 0..releases {
+        let id = Uuid::now_v7();
+        let at = start + Duration::seconds((i as f64 * step) as i64);
+        rel_rows.push(release::ActiveModel {
+            id: Set(id),
+            unit_id: Set(unit_ids[i % units.max(1)]),
+            kind: Set(ReleaseKind::PressRelease),
+            status: Set(ReleaseStatus::Published),
+            title: Set(format!("Thông cáo báo chí số {i}")),
+            summary: Set("Tóm tắt".into()),
+            body: Set("Nội dung thông cáo.".into()),
+            topics: Set("[]".into()),
+            audience: Set(r#"{"allAccredited":true}"#.into()),
+            is_public: Set(true),
+            search_text: Set(format!("thong cao bao chi so {i}")),
+            listed_at: Set(at),
+            publish_at: Set(None),
+            published_at: Set(Some(at)),
+            version: Set(1),
+            supersedes_id: Set(None),
+            retracted_at: Set(None),
+            retract_reason: Set(None),
+            created_by: Set(None),
+            created_at: Set(at),
+            updated_at: Set(at),
+        });
+        for k in 0..per_release.min(outlets.len()) {
+            let n = i * 31 + k;
+            let status = match n % 100 {
+                0 => DeliveryStatus::Pending,
+                1 => DeliveryStatus::Failed,
+                2 | 3 => DeliveryStatus::Acknowledged,
+                _ => DeliveryStatus::Delivered,
+            };
+            let delivered = matches!(
+                status,
+                DeliveryStatus::Delivered | DeliveryStatus::Acknowledged
+            );
+            del_rows.push(delivery::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                release_id: Set(id),
+                outlet_id: Set(outlets[(i + k) % outlets.len()]),
+                channel: Set(Channel::Live),
+                status: Set(status),
+                attempts: Set(1),
+                last_error: Set(None),
+                recipient: Set(String::new()),
+                created_at: Set(at),
+                updated_at: Set(at),
+                sent_at: Set(None),
+                delivered_at: Set(delivered.then(|| at + Duration::milliseconds((k % 50) as i64))),
+                acknowledged_at: Set(None),
+                acknowledged_by: Set(None),
+                next_attempt_at: Set(None),
+                message_id: Set(None),
+            });
+        }
+        if rel_rows.len() >= 500 || i + 1 == releases {
+            release::Entity::insert_many(std::mem::take(&mut rel_rows))
+                .exec(&ctx.db)
+                .await?;
+        }
+        if del_rows.len() >= 4000 || i + 1 == releases {
+            // One transaction per batch, rows in chunks that stay under bind-parameter limits.
+            let batch = std::mem::take(&mut del_rows);
+            written += batch.len() as u64;
+            for chunk in batch.chunks(1000) {
+                delivery::Entity::insert_many(chunk.to_vec())
+                    .exec(&ctx.db)
+                    .await?;
+            }
+        }
+    }
+    // Press questions: three per unit and month, most answered in time.
+    let journalists = &seeded.journalist_ids;
+    if !journalists.is_empty() {
+        let mut q_rows = Vec::new();
+        for (u, unit_id) in unit_ids.iter().enumerate() {
+            for m in 0..36 {
+                let asked = start + Duration::hours(m as i64 * 240 + u as i64);
+                let j = (u + m) % journalists.len();
+                let answered = m % 9 != 0;
+                q_rows.push(inquiry::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    unit_id: Set(*unit_id),
+                    outlet_id: Set(outlets[j % outlets.len()]),
+                    journalist_id: Set(journalists[j]),
+                    question: Set(format!("Câu hỏi {m}")),
+                    status: Set(if answered {
+                        InquiryStatus::Answered
+                    } else {
+                        InquiryStatus::Open
+                    }),
+                    asked_at: Set(asked),
+                    due_at: Set(asked + Duration::hours(72)),
+                    answer: Set(answered.then(|| "Trả lời".to_owned())),
+                    answered_at: Set(answered.then(|| asked + Duration::hours(5 + (m % 90) as i64))),
+                    answered_by: Set(None),
+                    response_secs: Set(answered.then(|| (5 + (m % 90) as i64) * 3600)),
+                    decline_reason: Set(None),
+                    rating: Set(None),
+                    rated_at: Set(None),
+                    overdue_reminded_at: Set(None),
+                });
+            }
+        }
+        for chunk in q_rows.chunks(500) {
+            inquiry::Entity::insert_many(chunk.to_vec())
+                .exec(&ctx.db)
+                .await?;
+        }
+    }
+    Ok(written)
 }

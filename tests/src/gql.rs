@@ -91,11 +91,17 @@ impl Gql {
     /// discard the response before an HTTP client reads it. Sending only what the server will
     /// read (the headers, or just over the limit of a chunked body) makes the answer observable
     /// every time.
-    pub async fn post_oversized(&self, declared_length: Option<usize>, chunked_bytes: usize) -> u16 {
+    pub async fn post_oversized(
+        &self,
+        declared_length: Option<usize>,
+        chunked_bytes: usize,
+    ) -> u16 {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let rest = self.url.trim_start_matches("http://");
         let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-        let mut sock = tokio::net::TcpStream::connect(authority).await.expect("connect");
+        let mut sock = tokio::net::TcpStream::connect(authority)
+            .await
+            .expect("connect");
         let framing = match declared_length {
             Some(n) => format!("content-length: {n}\r\n"),
             None => "transfer-encoding: chunked\r\n".to_owned(),

@@ -7,6 +7,7 @@
 //! `.ci/run` always sets it.
 pub mod bench;
 pub mod browser;
+pub mod cluster;
 pub mod gql;
 pub mod smtp;
 pub mod ws;

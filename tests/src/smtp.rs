@@ -96,7 +96,7 @@ impl TestSmtp {
         });
         server
             .with_name("smtp.test")
-            .with_num_threads(8)
+            .with_num_threads(64)
             .with_tcp_listener(listener);
         let _ = server.with_ssl(SslConfig::None);
         std::thread::spawn(move || {

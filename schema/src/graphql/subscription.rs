@@ -63,7 +63,11 @@ impl Subscription {
         Ok(async_stream::try_stream! {
             loop {
                 let ids = match rx.recv().await {
-                    Ok(change) if change.release_id == release_id => Some(change.delivery_ids.to_vec()),
+                    // No ids: the release's whole log.
+                    Ok(change) if change.release_id == release_id && !change.delivery_ids.is_empty() => {
+                        Some(change.delivery_ids.to_vec())
+                    }
+                    Ok(change) if change.release_id == release_id || change.release_id.is_nil() => None,
                     Ok(_) => continue,
                     // Fell behind: resend the release's whole log, current state.
                     Err(RecvError::Lagged(_)) => None,

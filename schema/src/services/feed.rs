@@ -10,6 +10,7 @@ use crate::context::AppContext;
 use crate::entities::{delivery, feed_item, release};
 use crate::enums::{Channel, DeliveryStatus, FeedEvent};
 use crate::error::{AppError, AppResult};
+use crate::hub::FeedSignal;
 use futures::Stream;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -152,7 +153,7 @@ pub fn stream(
             // Then live items, until the receiver lags.
             loop {
                 match rx.recv().await {
-                    Ok(batch) => {
+                    Ok(FeedSignal::Batch(batch)) => {
                         let Some(&seq) = batch.items.get(&outlet_id) else { continue };
                         if seq <= last {
                             continue;
@@ -164,6 +165,10 @@ pub fn stream(
                             }
                         }
                         yield Item { seq, release: batch.release.clone() };
+                    }
+                    Ok(FeedSignal::Resync) => {
+                        mode = Catchup::After;
+                        break;
                     }
                     Err(RecvError::Lagged(n)) => {
                         tracing::debug!(%outlet_id, missed = n, "feed subscriber lagged; resynchronising");

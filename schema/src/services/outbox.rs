@@ -13,7 +13,7 @@ use crate::error::AppResult;
 use crate::hub::DeliveryChange;
 use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set, Statement,
@@ -21,9 +21,6 @@ use sea_orm::{
 use std::collections::HashSet;
 use std::sync::Arc;
 use uuid::Uuid;
-
-/// How long a claim lasts before another worker may take the row.
-pub const CLAIM_TTL: Duration = Duration::minutes(5);
 
 pub const CHANNEL_OFF: &str = "e-mail channel is off: PRESSNET_SMTP_URL is not set";
 
@@ -90,7 +87,7 @@ pub async fn suppressed<C: ConnectionTrait>(
 /// Claims up to `limit` due rows for this worker.
 pub async fn claim(ctx: &AppContext, limit: u64) -> AppResult<Vec<outbox::Model>> {
     let now = ctx.clock.now();
-    let until = now + CLAIM_TTL;
+    let until = now + ctx.settings.mail.claim_ttl;
     let backend = ctx.db.get_database_backend();
     let sql = match backend {
         DatabaseBackend::Postgres => {

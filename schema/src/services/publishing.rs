@@ -18,7 +18,7 @@ use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
 use crate::services::registry::accredited_condition;
 use crate::services::releases::{self, audience_of};
-use crate::services::{outbox, subscriptions};
+use crate::services::{fanout, outbox, subscriptions};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -153,19 +153,28 @@ pub async fn publish_now(
         serde_json::json!({"outlets": outlet_ids.len(), "by": by, "version": published.version}),
     );
     audit::append(&txn, now, change).await?;
+    // Other instances hear of it when (and only if) it commits.
+    crate::relay::announce_feed(&txn, ctx.hub.instance(), &items).await?;
     txn.commit().await?;
+    let elapsed = started.elapsed().as_secs_f64();
+    ctx.metrics.publish_seconds.observe(elapsed);
+    ctx.metrics.publications.inc();
     tracing::info!(
         release = %published.id,
         outlets = outlet_ids.len(),
-        ms = started.elapsed().as_secs_f64() * 1000.0,
+        ms = elapsed * 1000.0,
         "published"
     );
-    ctx.hub.publish_feed(FeedBatch {
-        release: published.clone(),
-        event: FeedEvent::Published,
-        items,
-        live_deliveries: delivery_ids.into_iter().collect(),
-    });
+    fanout::emit(
+        ctx,
+        FeedBatch {
+            release: published.clone(),
+            event: FeedEvent::Published,
+            items,
+            live_deliveries: delivery_ids.into_iter().collect(),
+        },
+    )
+    .await;
     Ok(Some(published))
 }
 
@@ -400,13 +409,19 @@ pub async fn retract(
         now,
     )
     .await?;
+    // Other instances hear of it when (and only if) it commits.
+    crate::relay::announce_feed(&txn, ctx.hub.instance(), &items).await?;
     txn.commit().await?;
-    ctx.hub.publish_feed(FeedBatch {
-        release: retracted.clone(),
-        event: FeedEvent::Retracted,
-        items,
-        live_deliveries: HashMap::new(),
-    });
+    fanout::emit(
+        ctx,
+        FeedBatch {
+            release: retracted.clone(),
+            event: FeedEvent::Retracted,
+            items,
+            live_deliveries: HashMap::new(),
+        },
+    )
+    .await;
     Ok(retracted)
 }
 

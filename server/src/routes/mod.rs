@@ -4,6 +4,7 @@ mod exports;
 mod feeds;
 mod graphql;
 mod health;
+mod metrics;
 mod unsubscribe;
 mod web;
 mod ws;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphql::graphiql).post(graphql::execute))
         .route("/graphql/ws", get(ws::upgrade))
         .route("/healthz", get(health::healthz))
+        .route("/metrics", get(metrics::metrics))
         .route("/feeds/releases.atom", get(feeds::all))
         .route("/feeds/units/{file}", get(feeds::unit))
         .route("/exports/compliance.csv", get(exports::compliance_csv))
@@ -58,6 +60,10 @@ pub fn router(state: AppState) -> Router {
             get(unsubscribe::confirm).post(unsubscribe::apply),
         )
         .merge(web::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -1,13 +1,22 @@
 //! pressnet-bench: drives a real pressnet server with real clients and prints one JSON object
 //! per scenario, then writes the table in BENCHMARKS.md.
 //!
-//! Scenarios: publication cost (one release to N outlets, delivery log written in the same
-//! transaction) and fan-out (N journalists connected over graphql-transport-ws, M releases:
-//! publish-to-receive latency, items lost, memory per connection). Each on SQLite and, when
-//! PRESSNET_TEST_POSTGRES is set, on PostgreSQL.
+//! Scenarios, each on SQLite and, when PRESSNET_TEST_POSTGRES is set, on PostgreSQL:
+//! - publication: one release to N outlets, its delivery log written in the same transaction;
+//! - fanout: N journalists connected over graphql-transport-ws to a server in a separate
+//!   process, M releases: publish-to-receive latency, items lost, server memory per connection;
+//! - read: `releases(first: 20)` with nested unit and deliveryStats from 64 concurrent clients;
+//! - email: one release to N newsrooms through a local SMTP server, messages per second;
+//! - report: the yearly compliance report of a large province.
+//!
+//! `pressnet-bench serve` runs the pressnet server itself (the same code as `pressnet serve`):
+//! the fan-out scenario starts its server that way, so server memory is measured apart from
+//! the clients'.
 use clap::Parser;
 use futures::StreamExt;
-use pressnet_tests::bench::{pct, rss_kib, seed};
+use pressnet_tests::bench::{pct, seed, seed_year};
+use pressnet_tests::cluster::Instance;
+use pressnet_tests::smtp::TestSmtp;
 use pressnet_tests::ws::WsClient;
 use pressnet_tests::*;
 use serde_json::{json, Value};
@@ -31,6 +40,21 @@ struct Args {
     /// Releases published in the fan-out scenario.
     #[arg(long, default_value_t = 20)]
     releases: usize,
+    /// Scenarios to run.
+    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "read", "email", "report"].map(String::from).to_vec())]
+    scenarios: Vec<String>,
+    /// Concurrent clients of the read scenario.
+    #[arg(long, default_value_t = 64)]
+    clients: usize,
+    /// Seconds the read scenario runs.
+    #[arg(long, default_value_t = 10)]
+    read_seconds: u64,
+    /// Newsrooms e-mailed in the e-mail scenario.
+    #[arg(long, default_value_t = 1000)]
+    emails: usize,
+    /// Units, outlets and releases of the report scenario's year.
+    #[arg(long, value_delimiter = ',', default_values_t = vec![100, 300, 20000])]
+    report_size: Vec<usize>,
     /// sqlite, postgres or both (postgres needs PRESSNET_TEST_POSTGRES).
     #[arg(long, default_value = "both")]
     backend: String,
@@ -102,21 +126,43 @@ async fn publication(backend: Backend, outlets: usize) -> Option<Value> {
     )
 }
 
+/// Starts this binary as a pressnet server (`pressnet-bench serve`) on `database_url`.
+async fn server_process(database_url: &str, extra: &[(&str, String)]) -> Instance {
+    let exe = std::env::current_exe().expect("own path");
+    let mut env = vec![
+        ("DATABASE_URL", database_url.to_owned()),
+        ("RUST_LOG", "warn,pressnet_server=info".to_owned()),
+    ];
+    env.extend(extra.iter().cloned());
+    Instance::start(&exe.to_string_lossy(), "server", &env).await
+}
+
 async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option<Value> {
-    let (app, unit, sp) = app_with_unit(backend).await?;
+    let (mut app, unit, sp) = app_with_unit(backend).await?;
     let outlets = subscribers.clamp(1, 1000);
     let seeded = seed(&app.ctx, outlets, subscribers).await.expect("seed");
-    let rss_before = rss_kib();
+    // Seeded in-process; served by a separate process so its memory is the server's alone.
+    app.stop().await;
+    let server = server_process(&app.db.url, &[]).await;
+    let pid = server.pid().expect("server pid");
+    // Warm up (schema, pools), then read the baseline.
+    let g = server.gql(&sp);
+    let warm = draft(&g, &unit, "Khởi động", json!({"allAccredited": true})).await;
+    g.run(PUBLISH, json!({"id": warm})).await.data();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_before = rss_of(pid).unwrap_or(0);
     let (tx, mut rx) = mpsc::unbounded_channel::<(String, Instant)>();
     let ready = Arc::new(tokio::sync::Semaphore::new(0));
-    let url = app.ws_url();
+    let url = server.ws_url();
     let tokens = Arc::new(Mutex::new(seeded.tokens.clone()));
     let mut handles = Vec::new();
+    let connect_started = Instant::now();
     for _ in 0..subscribers {
         let tx = tx.clone();
         let ready = ready.clone();
         let url = url.clone();
         let token = tokens.lock().await.pop().unwrap_or_default();
+        let warm = warm.clone();
         handles.push(tokio::spawn(async move {
             let mut c = match WsClient::connect(&url, &token).await {
                 Ok(c) => c,
@@ -140,7 +186,9 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
                         if let Some(id) =
                             v["payload"]["data"]["releasePublished"]["release"]["id"].as_str()
                         {
-                            let _ = tx.send((id.to_owned(), now));
+                            if id != warm {
+                                let _ = tx.send((id.to_owned(), now));
+                            }
                         }
                     }
                 }
@@ -153,10 +201,12 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
     }
     drop(tx);
     let _ = ready.acquire_many(subscribers as u32).await.expect("ready");
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss_connected = rss_kib();
-    let g = app.gql_as(&sp);
+    let connect_secs = connect_started.elapsed().as_secs_f64();
+    // The warm-up item reaches each new subscriber first (it is still PENDING for them).
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let rss_connected = rss_of(pid).unwrap_or(0);
     let mut sent: HashMap<String, Instant> = HashMap::new();
+    let mut publish_ms = Vec::new();
     for i in 0..releases {
         let id = draft(
             &g,
@@ -167,12 +217,13 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
         .await;
         let t = Instant::now();
         g.run(PUBLISH, json!({"id": id})).await.data();
+        publish_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         sent.insert(id, t);
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let expected = subscribers * releases;
     let mut lat = Vec::with_capacity(expected);
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while lat.len() < expected {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, rx.recv()).await {
@@ -184,17 +235,186 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
             _ => break,
         }
     }
+    let rss_after = rss_of(pid).unwrap_or(0);
     for h in handles {
         h.abort();
     }
+    let mut server = server;
+    server.terminate().await;
     lat.sort_by(f64::total_cmp);
+    publish_ms.sort_by(f64::total_cmp);
     let per_conn = (rss_connected.saturating_sub(rss_before)) as f64 * 1024.0 / subscribers as f64;
     Some(
         json!({"scenario": "fanout", "backend": format!("{backend:?}"), "subscribers": subscribers, "releases": releases,
                 "received": lat.len(), "lost": expected - lat.len(),
                 "latency_ms_p50": pct(&lat, 50.0), "latency_ms_p95": pct(&lat, 95.0), "latency_ms_p99": pct(&lat, 99.0), "latency_ms_max": pct(&lat, 100.0),
-                "rss_bytes_per_connection_incl_client": per_conn.round(), "machine": machine()}),
+                "publish_ms_p50": pct(&publish_ms, 50.0),
+                "connect_seconds": connect_secs,
+                "server_rss_kib_before": rss_before, "server_rss_kib_connected": rss_connected, "server_rss_kib_after": rss_after,
+                "server_rss_bytes_per_connection": per_conn.round(), "machine": machine()}),
     )
+}
+
+fn rss_of(pid: u32) -> Option<u64> {
+    pressnet_tests::cluster::rss_kib(pid)
+}
+
+const READ_QUERY: &str = "{ releases(first: 20) { totalCount edges { node { id title publishedAt unit { id name } deliveryStats { targeted pending delivered acknowledged failed } } } } }";
+
+/// `clients` concurrent clients asking for the newest 20 releases with their unit and delivery
+/// figures, for `seconds`.
+async fn read(backend: Backend, clients: usize, seconds: u64) -> Option<Value> {
+    let (app, unit, sp) = app_with_unit(backend).await?;
+    seed(&app.ctx, 50, 0).await.expect("seed");
+    let g = app.gql_as(&sp);
+    for i in 0..40 {
+        publish_now(
+            &g,
+            &unit,
+            &format!("Thông cáo {i}"),
+            json!({"allAccredited": true}),
+        )
+        .await;
+    }
+    let admin = app.admin().await;
+    let url = format!("{}/graphql", app.base);
+    let body = serde_json::to_vec(&json!({"query": READ_QUERY})).expect("json");
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()
+        .expect("client");
+    // Warm-up.
+    for _ in 0..20 {
+        one_read(&http, &url, &admin, &body).await;
+    }
+    let stop = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (http, url, admin, body) = (http.clone(), url.clone(), admin.clone(), body.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = 0u64;
+            while Instant::now() < stop {
+                let t = Instant::now();
+                if one_read(&http, &url, &admin, &body).await {
+                    lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                } else {
+                    errors += 1;
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let mut lat = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        if let Ok((l, e)) = t.await {
+            lat.extend(l);
+            errors += e;
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    lat.sort_by(f64::total_cmp);
+    Some(
+        json!({"scenario": "read", "backend": format!("{backend:?}"), "clients": clients, "seconds": secs,
+        "requests": lat.len(), "errors": errors, "rps": lat.len() as f64 / secs,
+        "latency_ms_p50": pct(&lat, 50.0), "latency_ms_p99": pct(&lat, 99.0), "machine": machine()}),
+    )
+}
+
+async fn one_read(http: &reqwest::Client, url: &str, token: &str, body: &[u8]) -> bool {
+    let r = http
+        .post(url)
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body.to_vec())
+        .send()
+        .await;
+    match r {
+        Ok(r) if r.status().is_success() => match r.bytes().await {
+            Ok(b) => !b.windows(8).any(|w| w == b"\"errors\"".as_slice()),
+            Err(_) => false,
+        },
+        _ => false,
+    }
+}
+
+/// One release to `n` newsrooms; the e-mail worker sends them to a local SMTP server.
+async fn email(backend: Backend, n: usize) -> Option<Value> {
+    let smtp = TestSmtp::start();
+    let smtp_url = smtp.url();
+    let app = TestApp::spawn_with(backend, |c| c.smtp_url = Some(smtp_url)).await?;
+    let admin = app.admin().await;
+    let a = app.gql_as(&admin);
+    let unit = create_unit(&a, "UBND-TINH", "Ủy ban nhân dân tỉnh", "PROVINCE").await;
+    register_spokesperson(&a, &unit, "Nguyễn Văn Thắng", "phatngon@ubnd.vn").await;
+    let sp = app.login("phatngon@ubnd.vn", PASSWORD).await;
+    // The spokesperson's own invitation mail goes first; wait for a quiet outbox.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before = smtp.messages().len();
+    seed(&app.ctx, n, 0).await.expect("seed");
+    let t = Instant::now();
+    publish_now(
+        &app.gql_as(&sp),
+        &unit,
+        "Thông cáo gửi thư",
+        json!({"allAccredited": true}),
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while smtp.messages().len() < before + n && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let got = smtp.messages().len() - before;
+    Some(
+        json!({"scenario": "email", "backend": format!("{backend:?}"), "recipients": n, "received": got,
+        "seconds": secs, "per_second": got as f64 / secs, "machine": machine()}),
+    )
+}
+
+/// The compliance report over a year of a large province.
+async fn report(backend: Backend, units: usize, outlets: usize, releases: usize) -> Option<Value> {
+    let app = TestApp::spawn(backend).await?;
+    let seeded = seed(&app.ctx, outlets, outlets.min(300))
+        .await
+        .expect("seed");
+    let end = app.clock.now();
+    let t = Instant::now();
+    let rows = seed_year(&app.ctx, &seeded, units, releases, outlets, end)
+        .await
+        .expect("seed year");
+    let seed_secs = t.elapsed().as_secs_f64();
+    let admin = app.admin().await;
+    let g = app.gql_as(&admin);
+    let q = "query($f:DateTime!,$t:DateTime!){ complianceReport(from:$f,to:$t){ unit { id } releasesPublished deliveryCoverage medianResponseHours inquiriesOverdue } }";
+    let vars =
+        json!({"f": (end - chrono::Duration::days(365)).to_rfc3339(), "t": end.to_rfc3339()});
+    let mut ms = Vec::new();
+    let mut unit_rows = 0;
+    for i in 0..6 {
+        let t = Instant::now();
+        let r = g.run(q, vars.clone()).await;
+        let took = t.elapsed().as_secs_f64() * 1000.0;
+        unit_rows = r.data()["complianceReport"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or(0);
+        if i > 0 {
+            ms.push(took);
+        }
+    }
+    ms.sort_by(f64::total_cmp);
+    Some(
+        json!({"scenario": "report", "backend": format!("{backend:?}"), "units": units, "outlets": outlets,
+        "releases": releases, "delivery_rows": rows, "unit_rows": unit_rows, "seed_seconds": seed_secs,
+        "report_ms_p50": pct(&ms, 50.0), "report_ms_max": pct(&ms, 100.0), "machine": machine()}),
+    )
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(0.0)
 }
 
 fn table(results: &[Value]) -> String {
@@ -204,13 +424,25 @@ fn table(results: &[Value]) -> String {
         let (size, figs) = match r["scenario"].as_str() {
             Some("publication") => (
                 format!("{} outlets", r["outlets"]),
-                format!("publish p50 {:.1} ms, max {:.1} ms ({} log rows per release)", r["publish_ms_p50"].as_f64().unwrap_or(0.0), r["publish_ms_max"].as_f64().unwrap_or(0.0), r["log_rows_per_release"]),
+                format!("publish p50 {:.1} ms, max {:.1} ms ({} LIVE + {} EMAIL log rows per release)", f(&r["publish_ms_p50"]), f(&r["publish_ms_max"]), r["log_rows_per_release"], r["log_rows_per_release"]),
             ),
             Some("fanout") => (
                 format!("{} subscribers x {} releases", r["subscribers"], r["releases"]),
-                format!("p50 {:.1} / p95 {:.1} / p99 {:.1} / max {:.1} ms; lost {}; {:.0} B RSS per connection (server and client in one process)",
-                    r["latency_ms_p50"].as_f64().unwrap_or(0.0), r["latency_ms_p95"].as_f64().unwrap_or(0.0), r["latency_ms_p99"].as_f64().unwrap_or(0.0),
-                    r["latency_ms_max"].as_f64().unwrap_or(0.0), r["lost"], r["rss_bytes_per_connection_incl_client"].as_f64().unwrap_or(0.0)),
+                format!("p50 {:.1} / p95 {:.1} / p99 {:.1} / max {:.1} ms; lost {}; server RSS {:.1} KiB per connection; publish p50 {:.1} ms",
+                    f(&r["latency_ms_p50"]), f(&r["latency_ms_p95"]), f(&r["latency_ms_p99"]),
+                    f(&r["latency_ms_max"]), r["lost"], f(&r["server_rss_bytes_per_connection"]) / 1024.0, f(&r["publish_ms_p50"])),
+            ),
+            Some("read") => (
+                format!("{} clients, {:.0} s", r["clients"], f(&r["seconds"])),
+                format!("{:.0} requests/s; p50 {:.1} ms, p99 {:.1} ms; {} errors", f(&r["rps"]), f(&r["latency_ms_p50"]), f(&r["latency_ms_p99"]), r["errors"]),
+            ),
+            Some("email") => (
+                format!("{} recipients", r["recipients"]),
+                format!("{:.0} messages/s ({} received in {:.2} s)", f(&r["per_second"]), r["received"], f(&r["seconds"])),
+            ),
+            Some("report") => (
+                format!("{} units, {} outlets, {} releases, {} delivery rows", r["units"], r["outlets"], r["releases"], r["delivery_rows"]),
+                format!("report p50 {:.0} ms, max {:.0} ms", f(&r["report_ms_p50"]), f(&r["report_ms_max"])),
             ),
             _ => (String::new(), r.to_string()),
         };
@@ -225,37 +457,76 @@ fn table(results: &[Value]) -> String {
     s
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    // `pressnet-bench serve …` is the pressnet server itself, for the separate-process runs.
+    if std::env::args().nth(1).as_deref() == Some("serve") {
+        let rt = tokio::runtime::Runtime::new()?;
+        pressnet_server::telemetry::init();
+        return rt.block_on(pressnet_server::cli::run(
+            <pressnet_server::cli::Cli as clap::Parser>::parse(),
+        ));
+    }
+    tokio::runtime::Runtime::new()?.block_on(bench())
+}
+
+async fn bench() -> anyhow::Result<()> {
     let mut args = Args::parse();
     if args.quick {
         args.outlets = vec![100, 1000];
         args.subscribers = vec![200];
         args.releases = 5;
+        args.read_seconds = 2;
+        args.clients = 16;
+        args.emails = 100;
+        args.report_size = vec![20, 60, 1000];
     }
     let backends: Vec<Backend> = match args.backend.as_str() {
         "sqlite" => vec![Backend::Sqlite],
         "postgres" => vec![Backend::Postgres],
         _ => vec![Backend::Sqlite, Backend::Postgres],
     };
+    let want = |s: &str| args.scenarios.iter().any(|x| x == s);
     let mut results = Vec::new();
     let mut lost_total = 0u64;
+    let mut emit = |v: Option<Value>, results: &mut Vec<Value>| {
+        if let Some(v) = v {
+            lost_total += v["lost"].as_u64().unwrap_or(0);
+            if v["scenario"] == "email" {
+                lost_total +=
+                    v["recipients"].as_u64().unwrap_or(0) - v["received"].as_u64().unwrap_or(0);
+            }
+            println!("{v}");
+            results.push(v);
+        }
+    };
     for &b in &backends {
-        for &n in &args.outlets {
-            match publication(b, n).await {
-                Some(v) => {
-                    println!("{v}");
-                    results.push(v);
-                }
-                None => eprintln!("{b:?}: skipped (set {POSTGRES_ENV})"),
+        if b == Backend::Postgres && std::env::var(POSTGRES_ENV).is_err() {
+            eprintln!("PostgreSQL rows not measured: set {POSTGRES_ENV}");
+            continue;
+        }
+        if want("publication") {
+            for &n in &args.outlets {
+                emit(publication(b, n).await, &mut results);
             }
         }
-        for &n in &args.subscribers {
-            if let Some(v) = fanout(b, n, args.releases).await {
-                lost_total += v["lost"].as_u64().unwrap_or(0);
-                println!("{v}");
-                results.push(v);
+        if want("fanout") {
+            for &n in &args.subscribers {
+                emit(fanout(b, n, args.releases).await, &mut results);
             }
+        }
+        if want("read") {
+            emit(read(b, args.clients, args.read_seconds).await, &mut results);
+        }
+        if want("email") {
+            emit(email(b, args.emails).await, &mut results);
+        }
+        if want("report") {
+            let (u, o, r) = (
+                args.report_size[0],
+                args.report_size.get(1).copied().unwrap_or(300),
+                args.report_size.get(2).copied().unwrap_or(20000),
+            );
+            emit(report(b, u, o, r).await, &mut results);
         }
     }
     if args.out != "-" {
