@@ -226,12 +226,14 @@ pub async fn seed_year(
                 message_id: Set(None),
             });
         }
-        if rel_rows.len() >= 500 || i + 1 == releases {
+        // Releases go in before their deliveries (foreign keys).
+        let flush_deliveries = del_rows.len() >= 4000 || i + 1 == releases;
+        if !rel_rows.is_empty() && (rel_rows.len() >= 500 || flush_deliveries) {
             release::Entity::insert_many(std::mem::take(&mut rel_rows))
                 .exec(&ctx.db)
                 .await?;
         }
-        if del_rows.len() >= 4000 || i + 1 == releases {
+        if flush_deliveries {
             // One transaction per batch, rows in chunks that stay under bind-parameter limits.
             let batch = std::mem::take(&mut del_rows);
             written += batch.len() as u64;

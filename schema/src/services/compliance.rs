@@ -135,10 +135,21 @@ pub async fn compute(
         median.insert(get(&r, 0)?, secs / 3600.0);
     }
     let mut coverage: HashMap<Uuid, (i64, i64)> = HashMap::new();
-    for r in db.query_all_raw(stmt(b, "SELECT r.unit_id, COUNT(*), COALESCE(SUM(t.ok), 0) FROM (\
-        SELECT release_id, outlet_id, MAX(CASE WHEN status IN ('SENT', 'DELIVERED', 'ACKNOWLEDGED') THEN 1 ELSE 0 END) AS ok \
-        FROM deliveries GROUP BY release_id, outlet_id) t JOIN releases r ON r.id = t.release_id \
-        WHERE r.published_at >= ? AND r.published_at < ? GROUP BY r.unit_id", vec![f.clone(), t.clone()])).await? {
+    // The period's releases first, then their deliveries: grouping the whole delivery log
+    // before the join made PostgreSQL re-run the aggregate per release (35 s for 60,000 rows).
+    for r in db
+        .query_all_raw(stmt(
+            b,
+            "SELECT t.unit_id, COUNT(*), COALESCE(SUM(t.ok), 0) FROM (\
+        SELECT r.unit_id, d.release_id, d.outlet_id, \
+        MAX(CASE WHEN d.status IN ('SENT', 'DELIVERED', 'ACKNOWLEDGED') THEN 1 ELSE 0 END) AS ok \
+        FROM releases r JOIN deliveries d ON d.release_id = r.id \
+        WHERE r.published_at >= ? AND r.published_at < ? \
+        GROUP BY r.unit_id, d.release_id, d.outlet_id) t GROUP BY t.unit_id",
+            vec![f.clone(), t.clone()],
+        ))
+        .await?
+    {
         coverage.insert(get(&r, 0)?, (get(&r, 1)?, get(&r, 2)?));
     }
     let mut spread: HashMap<Uuid, i64> = HashMap::new();

@@ -212,7 +212,9 @@ pub async fn insert_deliveries(
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<_> = rows.by_ref().take(INSERT_CHUNK).collect();
-        delivery::Entity::insert_many(chunk).exec(txn).await?;
+        delivery::Entity::insert_many(chunk)
+            .exec_without_returning(txn)
+            .await?;
     }
     Ok(())
 }
@@ -228,6 +230,9 @@ async fn insert_feed_items(
     if outlet_deliveries.is_empty() {
         return Ok(HashMap::new());
     }
+    // RETURNING gives the assigned sequence numbers without reading the table back (the
+    // table grows by one row per outlet and publication; there is no index on release_id).
+    let mut seqs = HashMap::with_capacity(outlet_deliveries.len());
     for chunk in outlet_deliveries.chunks(INSERT_CHUNK) {
         let rows = chunk.iter().map(|(o, d)| feed_item::ActiveModel {
             seq: sea_orm::ActiveValue::NotSet,
@@ -237,20 +242,14 @@ async fn insert_feed_items(
             event: Set(event),
             created_at: Set(now),
         });
-        feed_item::Entity::insert_many(rows)
-            .exec_without_returning(txn)
-            .await?;
+        for item in feed_item::Entity::insert_many(rows)
+            .exec_with_returning(txn)
+            .await?
+        {
+            seqs.insert(item.outlet_id, item.seq);
+        }
     }
-    let seqs: Vec<(Uuid, i64)> = feed_item::Entity::find()
-        .select_only()
-        .column(feed_item::Column::OutletId)
-        .column(feed_item::Column::Seq)
-        .filter(feed_item::Column::ReleaseId.eq(release_id))
-        .filter(feed_item::Column::Event.eq(event))
-        .into_tuple()
-        .all(txn)
-        .await?;
-    Ok(seqs.into_iter().collect())
+    Ok(seqs)
 }
 
 /// The EMAIL deliveries and outbox rows of a publication: each addressed outlet's newsroom,

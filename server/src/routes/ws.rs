@@ -29,6 +29,14 @@ pub async fn upgrade(
     ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
         .max_message_size(MAX_WS_MESSAGE_BYTES)
         .max_frame_size(MAX_WS_MESSAGE_BYTES)
+        // tungstenite allocates its read buffer up front (128 KiB by default): with thousands
+        // of mostly idle journalists that is most of the server's memory. Clients send little
+        // (init, subscribe, pong), so 4 KiB suffices and grows for the rare larger message.
+        .read_buffer_size(4 * 1024)
+        // Frames are written as they come (the feed is latency-bound, not throughput-bound);
+        // a connection's unsent data is bounded.
+        .write_buffer_size(0)
+        .max_write_buffer_size(1024 * 1024)
         .on_upgrade(move |socket| serve(socket, state, protocol, peer))
 }
 

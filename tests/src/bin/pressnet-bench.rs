@@ -466,6 +466,9 @@ fn main() -> anyhow::Result<()> {
             <pressnet_server::cli::Cli as clap::Parser>::parse(),
         ));
     }
+    if std::env::var_os("RUST_LOG").is_some() {
+        pressnet_server::telemetry::init();
+    }
     tokio::runtime::Runtime::new()?.block_on(bench())
 }
 
