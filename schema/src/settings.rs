@@ -21,6 +21,8 @@ pub struct Settings {
     pub inquiry_due: std::collections::HashMap<crate::enums::UnitLevel, Duration>,
     /// Press conferences required per quarter, by unit level.
     pub conferences_per_quarter: std::collections::HashMap<crate::enums::UnitLevel, u32>,
+    /// `GET /metrics` requires this bearer token when set.
+    pub metrics_token: Option<String>,
 }
 
 impl Settings {
@@ -85,6 +87,7 @@ impl Default for Settings {
             conferences_per_quarter: [(crate::enums::UnitLevel::Province, 1)]
                 .into_iter()
                 .collect(),
+            metrics_token: None,
         }
     }
 }

@@ -55,6 +55,7 @@ impl Application {
                 m
             },
             conferences_per_quarter: crate::config::parse_levels(&config.conferences_per_quarter)?,
+            metrics_token: config.metrics_token.clone().filter(|t| !t.is_empty()),
             ..Settings::default()
         };
         let ctx = AppContext::new(conn, settings, opts.clock);

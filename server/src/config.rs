@@ -82,6 +82,14 @@ pub struct Config {
         global = true
     )]
     pub conferences_per_quarter: String,
+    /// When set, `GET /metrics` requires `Authorization: Bearer <this>`.
+    #[arg(
+        long,
+        env = "PRESSNET_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
 }
 
 /// Parses "LEVEL=n,LEVEL=n" into a map; unknown levels or numbers are errors.
@@ -123,6 +131,7 @@ impl Config {
             inquiry_due_hours: 72,
             inquiry_due_hours_by_level: None,
             conferences_per_quarter: "PROVINCE=1".into(),
+            metrics_token: None,
         }
     }
 

@@ -153,8 +153,15 @@ impl TestApp {
     }
 
     /// Stops the server and starts a new one on the same database (same clock).
-    pub async fn restart(mut self) -> TestApp {
+    pub async fn restart(self) -> TestApp {
+        self.restart_with(|_| {}).await
+    }
+
+    /// Stops the server and starts a new one on the same database with an adjusted
+    /// configuration.
+    pub async fn restart_with(mut self, adjust: impl FnOnce(&mut Config)) -> TestApp {
         self.stop().await;
+        adjust(&mut self.config);
         let db = TestDb {
             url: self.db.url.clone(),
             _dir: self.db._dir.take(),

@@ -58,3 +58,15 @@ db_test!(
         assert!(s.samples.iter().all(|x| x.labels.get("route").is_none_or(|r| !r.contains("no/such"))));
     }
 );
+
+db_test!(
+    async fn metrics_token_when_configured(app) {
+        let app = app.restart_with(|c| c.metrics_token = Some("bi-mat-van-hanh".into())).await;
+        let url = format!("{}/metrics", app.base);
+        let http = reqwest::Client::new();
+        assert_eq!(http.get(&url).send().await.expect("get").status().as_u16(), 401);
+        assert_eq!(http.get(&url).bearer_auth("sai").send().await.expect("get").status().as_u16(), 401);
+        let ok = http.get(&url).bearer_auth("bi-mat-van-hanh").send().await.expect("get");
+        assert_eq!(ok.status().as_u16(), 200);
+    }
+);

@@ -1,13 +1,30 @@
 //! GET /metrics (Prometheus text format) and the middleware that counts and times requests.
 use super::AppState;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use pressnet_schema::metrics::{RequestLabels, RouteLabels};
 use pressnet_schema::services::operations;
+use sha2::{Digest, Sha256};
 
-pub async fn metrics(State(state): State<AppState>) -> Response {
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(want) = &state.ctx.settings.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        // Compare digests, so the time taken says nothing about the token.
+        if Sha256::digest(given.as_bytes()) != Sha256::digest(want.as_bytes()) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                "metrics need the bearer token (PRESSNET_METRICS_TOKEN)",
+            )
+                .into_response();
+        }
+    }
     if let Err(e) = operations::refresh_metrics(&state.ctx).await {
         tracing::warn!(error = ?e, "metrics: the database did not answer");
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
