@@ -26,6 +26,19 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             });
     } else {
         opts.max_connections(20).min_connections(1);
+        // See `tcp_nodelay`: sqlx 0.9.0 leaves Nagle's algorithm on.
+        let port = url
+            .parse::<sea_orm::sqlx::postgres::PgConnectOptions>()
+            .map(|o| o.get_port())
+            .unwrap_or(5432);
+        opts.map_sqlx_postgres_pool_opts(move |p| {
+            p.after_connect(move |_conn, _meta| {
+                Box::pin(async move {
+                    crate::tcp_nodelay::set_on_sockets_to(port);
+                    Ok(())
+                })
+            })
+        });
     }
     Database::connect(opts).await
 }
@@ -58,7 +71,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     // works on others.
     let guard = db.begin().await?;
     guard
-        .execute_unprepared("SELECT pg_advisory_xact_lock(7240002)")
+        .execute_unprepared("SELECT pg_advisory_xact_lock(7240003)")
         .await?;
     let result = Migrator::up(db, None).await;
     guard.commit().await?;
@@ -87,4 +100,14 @@ pub async fn lock_publication(txn: &DatabaseTransaction) -> Result<(), DbErr> {
             .await?;
     }
     Ok(())
+}
+
+/// Rows per multi-row INSERT: under both databases' bound-parameter limits (SQLite 32,766;
+/// PostgreSQL 65,535) for tables of up to 20 columns, and as few statements as that allows.
+pub fn rows_per_insert(_backend: DatabaseBackend, wide: bool) -> usize {
+    if wide {
+        1_000
+    } else {
+        1_500
+    }
 }

@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod relay;
 pub mod services;
 pub mod settings;
+pub mod tcp_nodelay;
 pub mod validate;
 
 pub use context::AppContext;

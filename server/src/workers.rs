@@ -16,9 +16,9 @@ const SCHEDULER_TICK: Duration = Duration::from_millis(250);
 const DAILY_TICK: Duration = Duration::from_secs(5);
 /// How often an idle e-mail worker looks at the outbox.
 const OUTBOX_POLL: Duration = Duration::from_millis(300);
-const OUTBOX_BATCH: u64 = 64;
-/// Messages in flight at once (the SMTP pool has 8 connections).
-const SEND_CONCURRENCY: usize = 8;
+const OUTBOX_BATCH: u64 = 256;
+/// Messages in flight at once (the SMTP pool has as many connections).
+const SEND_CONCURRENCY: usize = 32;
 
 /// Starts every worker; each stops when `stop` is cancelled.
 pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<()>> {

@@ -65,7 +65,7 @@ impl Mailer {
             .timeout(Some(Duration::from_secs(30)))
             .pool_config(
                 PoolConfig::new()
-                    .max_size(8)
+                    .max_size(32)
                     .idle_timeout(Duration::from_secs(60)),
             )
             .build();

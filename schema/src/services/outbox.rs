@@ -55,9 +55,10 @@ pub async fn enqueue<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<outbox::ActiveModel>,
 ) -> AppResult<()> {
+    let per = crate::db::rows_per_insert(conn.get_database_backend(), true);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(1_000).collect();
+        let chunk: Vec<_> = rows.by_ref().take(per).collect();
         outbox::Entity::insert_many(chunk)
             .exec_without_returning(conn)
             .await?;

@@ -22,16 +22,12 @@ use crate::services::{fanout, outbox, subscriptions};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 use std::collections::HashSet;
 use uuid::Uuid;
-
-/// Rows per INSERT statement: keeps each statement under SQLite's and PostgreSQL's
-/// bound-parameter limits (16 columns x 1,000 rows).
-const INSERT_CHUNK: usize = 1_000;
 
 /// Publishes now, or schedules for `publish_at` when that is in the future (the embargo).
 #[tracing::instrument(skip(ctx, viewer))]
@@ -209,9 +205,10 @@ pub async fn insert_deliveries(
     txn: &DatabaseTransaction,
     rows: Vec<delivery::ActiveModel>,
 ) -> AppResult<()> {
+    let per = crate::db::rows_per_insert(txn.get_database_backend(), false);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(INSERT_CHUNK).collect();
+        let chunk: Vec<_> = rows.by_ref().take(per).collect();
         delivery::Entity::insert_many(chunk)
             .exec_without_returning(txn)
             .await?;
@@ -233,7 +230,8 @@ async fn insert_feed_items(
     // RETURNING gives the assigned sequence numbers without reading the table back (the
     // table grows by one row per outlet and publication; there is no index on release_id).
     let mut seqs = HashMap::with_capacity(outlet_deliveries.len());
-    for chunk in outlet_deliveries.chunks(INSERT_CHUNK) {
+    let per = crate::db::rows_per_insert(txn.get_database_backend(), false);
+    for chunk in outlet_deliveries.chunks(per) {
         let rows = chunk.iter().map(|(o, d)| feed_item::ActiveModel {
             seq: sea_orm::ActiveValue::NotSet,
             outlet_id: Set(*o),

@@ -533,15 +533,26 @@ async fn bench() -> anyhow::Result<()> {
         }
     }
     if args.out != "-" {
-        let md = format!(
-            "# Benchmarks\n\nWritten by `pressnet-bench` (`cargo run --release -p pressnet-tests --bin pressnet-bench`). Machine: {}.\n\n{}",
-            machine(),
-            table(&results)
-        );
-        std::fs::write(&args.out, md)?;
+        write_table(&args.out, &table(&results))?;
     }
     if lost_total > 0 {
         anyhow::bail!("{lost_total} items lost");
     }
+    Ok(())
+}
+
+const START: &str = "<!-- bench:start -->";
+const END: &str = "<!-- bench:end -->";
+
+/// Replaces the table between the markers in `path`, keeping the rest of the file (the
+/// hand-written figures and notes); a file without markers gets them appended.
+fn write_table(path: &str, table: &str) -> anyhow::Result<()> {
+    let section = format!("{START}\nMachine: {}.\n\n{table}{END}", machine());
+    let old = std::fs::read_to_string(path).unwrap_or_default();
+    let new = match (old.find(START), old.find(END)) {
+        (Some(a), Some(b)) if a < b => format!("{}{section}{}", &old[..a], &old[b + END.len()..]),
+        _ => format!("{old}\n## Latest run\n\n{section}\n"),
+    };
+    std::fs::write(path, new)?;
     Ok(())
 }
