@@ -53,6 +53,18 @@ async fn cluster(outlets: usize, env: &[(&str, String)]) -> Option<Cluster> {
     })
 }
 
+/// Publishes `n` releases to every accredited outlet, alternately through A and B.
+async fn publish_alternating(c: &Cluster, n: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let via = if i % 2 == 0 { &c.a } else { &c.b };
+        let g = via.gql(&c.world.spokesperson);
+        let title = format!("Thông cáo số {i}");
+        ids.push(publish_now(&g, &c.world.unit_id, &title, json!({"allAccredited": true})).await);
+    }
+    ids
+}
+
 async fn feed(i: &Instance, token: &str) -> WsClient {
     let mut c = WsClient::connect(&i.ws_url(), token)
         .await
@@ -182,19 +194,7 @@ async fn live_delivery_crosses_instances() {
     }
 
     // Many publications, alternating instances: every journalist gets every one, in order.
-    let mut ids = Vec::new();
-    for n in 0..10 {
-        let via = if n % 2 == 0 { &c.a } else { &c.b };
-        ids.push(
-            publish_now(
-                &via.gql(&w.spokesperson),
-                &w.unit_id,
-                &format!("Tin số {n}"),
-                json!({"allAccredited": true}),
-            )
-            .await,
-        );
-    }
+    let ids = publish_alternating(&c, 10).await;
     let want: HashSet<String> = ids.iter().cloned().collect();
     assert_eq!(collect(&mut j0, &want, Duration::from_secs(10)).await, ids);
     assert_eq!(collect(&mut j1, &want, Duration::from_secs(10)).await, ids);
@@ -208,20 +208,7 @@ async fn one_email_per_delivery_across_instances() {
     let Some(c) = cluster(4, &[("PRESSNET_SMTP_URL", smtp.url())]).await else {
         return;
     };
-    let w = &c.world;
-    let mut ids = Vec::new();
-    for n in 0..8 {
-        let via = if n % 2 == 0 { &c.a } else { &c.b };
-        ids.push(
-            publish_now(
-                &via.gql(&w.spokesperson),
-                &w.unit_id,
-                &format!("Thông cáo {n}"),
-                json!({"allAccredited": true}),
-            )
-            .await,
-        );
-    }
+    publish_alternating(&c, 8).await;
     let emails = || delivery::Entity::find().filter(delivery::Column::Channel.eq(Channel::Email));
     let total = emails().count(&c.db).await.expect("count");
     assert!(

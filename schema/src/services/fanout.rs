@@ -13,7 +13,7 @@ use crate::entities::{feed_item, release};
 use crate::enums::FeedEvent;
 use crate::error::AppResult;
 use crate::hub::{FeedBatch, FeedSignal};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use crate::services::feed;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,7 +26,7 @@ const PAGE: u64 = 10_000;
 /// database themselves. Call before serving.
 pub async fn init(ctx: &AppContext) -> AppResult<()> {
     let mut mark = ctx.hub.feed_mark.lock().await;
-    *mark = Some(max_seq(ctx).await?);
+    *mark = Some(feed::max_seq(ctx).await?);
     Ok(())
 }
 
@@ -80,14 +80,7 @@ async fn show_from_db(ctx: &AppContext, mark: &mut i64, upto: Option<i64>) -> Ap
             return Ok(());
         };
         let full = rows.len() as u64 == PAGE;
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.release_id).collect();
-        let releases: HashMap<Uuid, release::Model> = release::Entity::find()
-            .filter(release::Column::Id.is_in(ids))
-            .all(&ctx.db)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
+        let releases = feed::releases_of(ctx, &rows).await?;
         for batch in group(rows, &releases) {
             ctx.hub.send_feed(FeedSignal::Batch(Arc::new(batch)));
         }
@@ -124,14 +117,4 @@ fn group(rows: Vec<feed_item::Model>, releases: &HashMap<Uuid, release::Model>) 
         }
     }
     out
-}
-
-async fn max_seq(ctx: &AppContext) -> AppResult<i64> {
-    let m: Option<Option<i64>> = feed_item::Entity::find()
-        .select_only()
-        .column_as(Expr::col(feed_item::Column::Seq).max(), "m")
-        .into_tuple()
-        .one(&ctx.db)
-        .await?;
-    Ok(m.flatten().unwrap_or(0))
 }

@@ -72,14 +72,7 @@ async fn page(
         .limit(PAGE)
         .all(&ctx.db)
         .await?;
-    let ids: Vec<Uuid> = items.iter().map(|i| i.release_id).collect();
-    let releases: HashMap<Uuid, release::Model> = release::Entity::find()
-        .filter(release::Column::Id.is_in(ids))
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+    let releases = releases_of(ctx, &items).await?;
     Ok(items
         .into_iter()
         .filter_map(|i| {
@@ -91,7 +84,23 @@ async fn page(
         .collect())
 }
 
-async fn max_seq(ctx: &AppContext) -> AppResult<i64> {
+/// The releases the feed items refer to, by id.
+pub(crate) async fn releases_of(
+    ctx: &AppContext,
+    items: &[feed_item::Model],
+) -> AppResult<HashMap<Uuid, release::Model>> {
+    let ids: Vec<Uuid> = items.iter().map(|i| i.release_id).collect();
+    Ok(release::Entity::find()
+        .filter(release::Column::Id.is_in(ids))
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect())
+}
+
+/// The newest feed sequence number (0 when the feed is empty).
+pub(crate) async fn max_seq(ctx: &AppContext) -> AppResult<i64> {
     let m: Option<Option<i64>> = feed_item::Entity::find()
         .select_only()
         .column_as(Expr::col(feed_item::Column::Seq).max(), "m")
