@@ -55,10 +55,12 @@ pub async fn enqueue<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<outbox::ActiveModel>,
 ) -> AppResult<()> {
-    let per = crate::db::rows_per_insert(conn.get_database_backend(), true);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(per).collect();
+        let chunk: Vec<_> = rows
+            .by_ref()
+            .take(crate::db::OUTBOX_ROWS_PER_INSERT)
+            .collect();
         outbox::Entity::insert_many(chunk)
             .exec_without_returning(conn)
             .await?;

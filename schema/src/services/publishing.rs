@@ -7,7 +7,7 @@
 //! commit and reach subscribers in order: a subscriber can trust "seq > last seen".
 use crate::auth::Viewer;
 use crate::context::AppContext;
-use crate::db::{begin_write, lock_publication};
+use crate::db::{begin_write, lock_publication, ROWS_PER_INSERT};
 use crate::entities::{delivery, feed_item, outlet, press_conference, release};
 use crate::enums::{
     Channel, DeliveryStatus, EmailMode, FeedEvent, MailKind, ReleaseKind, ReleaseStatus,
@@ -22,8 +22,8 @@ use crate::services::{fanout, outbox, subscriptions};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use std::collections::HashMap;
 use std::collections::HashSet;
@@ -205,10 +205,9 @@ pub async fn insert_deliveries(
     txn: &DatabaseTransaction,
     rows: Vec<delivery::ActiveModel>,
 ) -> AppResult<()> {
-    let per = crate::db::rows_per_insert(txn.get_database_backend(), false);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(per).collect();
+        let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_INSERT).collect();
         delivery::Entity::insert_many(chunk)
             .exec_without_returning(txn)
             .await?;
@@ -230,8 +229,7 @@ async fn insert_feed_items(
     // RETURNING gives the assigned sequence numbers without reading the table back (the
     // table grows by one row per outlet and publication; there is no index on release_id).
     let mut seqs = HashMap::with_capacity(outlet_deliveries.len());
-    let per = crate::db::rows_per_insert(txn.get_database_backend(), false);
-    for chunk in outlet_deliveries.chunks(per) {
+    for chunk in outlet_deliveries.chunks(ROWS_PER_INSERT) {
         let rows = chunk.iter().map(|(o, d)| feed_item::ActiveModel {
             seq: sea_orm::ActiveValue::NotSet,
             outlet_id: Set(*o),
