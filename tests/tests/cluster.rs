@@ -110,6 +110,27 @@ async fn until(what: &str, secs: u64, mut f: impl AsyncFnMut() -> bool) {
     panic!("timed out after {secs} s waiting for: {what}");
 }
 
+/// Waits until every EMAIL delivery of `releases` is SENT; returns how many there are.
+async fn until_every_email_sent(c: &Cluster, releases: &[String], secs: u64) -> u64 {
+    let rids: Vec<uuid::Uuid> = releases.iter().filter_map(|i| i.parse().ok()).collect();
+    let emails = || {
+        delivery::Entity::find()
+            .filter(delivery::Column::Channel.eq(Channel::Email))
+            .filter(delivery::Column::ReleaseId.is_in(rids.clone()))
+    };
+    let total = emails().count(&c.db).await.expect("count");
+    until("every EMAIL delivery SENT", secs, async || {
+        emails()
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Sent))
+            .count(&c.db)
+            .await
+            .unwrap_or(0)
+            == total
+    })
+    .await;
+    total
+}
+
 async fn publications_of(db: &DatabaseConnection, release_id: uuid::Uuid) -> u64 {
     audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq("release.publish"))
@@ -208,22 +229,12 @@ async fn one_email_per_delivery_across_instances() {
     let Some(c) = cluster(4, &[("PRESSNET_SMTP_URL", smtp.url())]).await else {
         return;
     };
-    publish_alternating(&c, 8).await;
-    let emails = || delivery::Entity::find().filter(delivery::Column::Channel.eq(Channel::Email));
-    let total = emails().count(&c.db).await.expect("count");
+    let ids = publish_alternating(&c, 8).await;
+    let total = until_every_email_sent(&c, &ids, 30).await;
     assert!(
         total >= 8 * 4,
         "a newsroom e-mail per outlet and release: {total}"
     );
-    until("every EMAIL delivery SENT", 30, async || {
-        emails()
-            .filter(delivery::Column::Status.eq(DeliveryStatus::Sent))
-            .count(&c.db)
-            .await
-            .unwrap_or(0)
-            == total
-    })
-    .await;
     until("the outbox drained", 30, async || {
         outbox::Entity::find()
             .filter(outbox::Column::Status.eq(DeliveryStatus::Pending))
@@ -398,22 +409,8 @@ async fn killing_an_instance_mid_publication_loses_nothing() {
         assert!(missing.is_empty(), "lost on the live feed: {missing:?}");
     }
     // Every e-mail went out (A's claims expire and B sends them).
-    let emails = || {
-        delivery::Entity::find()
-            .filter(delivery::Column::Channel.eq(Channel::Email))
-            .filter(delivery::Column::ReleaseId.is_in(rids.clone()))
-    };
-    let total = emails().count(&c.db).await.expect("count");
+    let total = until_every_email_sent(&c, &ids, 60).await;
     assert!(total >= ids.len() as u64 * 12);
-    until("every EMAIL delivery SENT", 60, async || {
-        emails()
-            .filter(delivery::Column::Status.eq(DeliveryStatus::Sent))
-            .count(&c.db)
-            .await
-            .unwrap_or(0)
-            == total
-    })
-    .await;
     let outbox_ids: HashMap<uuid::Uuid, ()> = outbox::Entity::find()
         .filter(outbox::Column::ReleaseId.is_in(rids.clone()))
         .all(&c.db)
