@@ -8,6 +8,10 @@ mod m20261121_000001_registry;
 mod m20261121_000002_releases;
 mod m20261121_000003_email;
 mod m20261121_000004_inquiries_audit;
+mod m20261122_000005_release_reach;
+
+/// The SQL that summarises the whole delivery log into `release_reach`.
+pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
 
 pub struct Migrator;
 
@@ -19,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_releases::Migration),
             Box::new(m20261121_000003_email::Migration),
             Box::new(m20261121_000004_inquiries_audit::Migration),
+            Box::new(m20261122_000005_release_reach::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ use pressnet_schema::services::outbox::{self, Outcome};
 use pressnet_schema::services::{conferences, digest, inquiries, publishing};
 use pressnet_schema::AppContext;
 use std::time::Duration;
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -19,6 +20,8 @@ const OUTBOX_POLL: Duration = Duration::from_millis(300);
 const OUTBOX_BATCH: u64 = 256;
 /// Messages in flight at once (the SMTP pool has as many connections).
 const SEND_CONCURRENCY: usize = 32;
+/// Outcomes recorded per transaction, at most.
+const RECORD_BATCH: usize = 64;
 
 /// Starts every worker; each stops when `stop` is cancelled.
 pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<()>> {
@@ -84,15 +87,42 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
             }
             continue;
         }
+        // Outcomes go to a recorder that commits them in batches while sending goes on.
+        let (tx, rx) = mpsc::channel(OUTBOX_BATCH as usize);
+        let recorder = tokio::spawn(record_outcomes(ctx.clone(), rx));
         futures::stream::iter(rows)
-            .for_each_concurrent(SEND_CONCURRENCY, |row| send_one(&ctx, &mailer, row))
+            .for_each_concurrent(SEND_CONCURRENCY, |row| {
+                let tx = tx.clone();
+                let (ctx, mailer) = (&ctx, &mailer);
+                async move {
+                    let outcome = send_one(ctx, mailer, &row).await;
+                    // The recorder outlives this loop (it ends when every sender is gone).
+                    let _ = tx.send((row, outcome)).await;
+                }
+            })
             .await;
+        drop(tx);
+        if let Err(e) = recorder.await {
+            tracing::error!(error = ?e, "the e-mail recorder stopped");
+        }
     }
 }
 
-async fn send_one(ctx: &AppContext, mailer: &Mailer, row: outbox_row::Model) {
+/// Commits outcomes as they come, up to `RECORD_BATCH` per transaction.
+async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(outbox_row::Model, Outcome)>) {
+    let mut buf = Vec::with_capacity(RECORD_BATCH);
+    while rx.recv_many(&mut buf, RECORD_BATCH).await > 0 {
+        let batch = std::mem::take(&mut buf);
+        let n = batch.len();
+        if let Err(e) = outbox::record_many(&ctx, batch).await {
+            tracing::error!(error = ?e, messages = n, "recording e-mail attempts failed; their claims expire and they are retried");
+        }
+    }
+}
+
+async fn send_one(ctx: &AppContext, mailer: &Mailer, row: &outbox_row::Model) -> Outcome {
     let message_id = format!("<{}@pressnet>", row.id);
-    let outcome = match render_outbox(ctx, &row).await {
+    match render_outbox(ctx, row).await {
         Err(e) => Outcome::Transient(format!("cannot render the message: {}", e.public_message())),
         Ok(rendered) => match mailer.build(&row.recipient, &rendered, &message_id) {
             Err(SendError::Permanent(e)) | Err(SendError::Transient(e)) => Outcome::Permanent(e),
@@ -102,8 +132,5 @@ async fn send_one(ctx: &AppContext, mailer: &Mailer, row: outbox_row::Model) {
                 Err(SendError::Permanent(e)) => Outcome::Permanent(e),
             },
         },
-    };
-    if let Err(e) = outbox::record(ctx, &row, outcome).await {
-        tracing::error!(error = ?e, outbox = %row.id, "recording an e-mail attempt failed; the claim expires and it is retried");
     }
 }

@@ -283,5 +283,9 @@ pub async fn seed_year(
                 .await?;
         }
     }
+    // The deliveries went in past the service layer: summarise them as publication would.
+    pressnet_schema::services::reach::rebuild(&ctx.db)
+        .await
+        .map_err(|e| anyhow::anyhow!("summarising the deliveries: {e:?}"))?;
     Ok(written)
 }

@@ -455,3 +455,60 @@ db_test!(
         assert_eq!(r.status().as_u16(), 200);
     }
 );
+
+smtp_test!(
+    async fn the_reach_summary_agrees_with_the_delivery_log(app, smtp) {
+        use pressnet_schema::entities::release_reach;
+        use sea_orm::{EntityTrait, QueryOrder};
+        // Eight outlets: 0-6 follow live, 0-3 also want each release by e-mail (two EMAIL
+        // rows for one outlet), outlet 7's newsroom refuses mail and nobody there is live.
+        let w = World::build(&app, 8).await;
+        smtp.reject("toasoan-gp-7@bao.vn");
+        for (_, j) in &w.outlets[..4] {
+            app.gql_as(j).run("mutation { setEmailMode(mode: EACH_RELEASE) { emailMode } }", json!({})).await.data();
+        }
+        let mut live = Vec::new();
+        for (_, j) in &w.outlets[..7] {
+            let mut c = pressnet_tests::ws::WsClient::connect(&app.ws_url(), j).await.expect("ws");
+            c.subscribe("s", "subscription{ releasePublished { release { id } } }", json!({})).await;
+            live.push(c);
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let mut ids = Vec::new();
+        for i in 0..3 {
+            ids.push(publish_now(&sp, &w.unit_id, &format!("Thông cáo {i}"), json!({"allAccredited": true})).await);
+        }
+        for c in &mut live {
+            for _ in 0..3 {
+                c.next_data(Duration::from_secs(10)).await;
+            }
+        }
+        for id in &ids {
+            wait_all_settled(&app, &w.admin, id, 12).await;
+            let admin = app.gql_as(&w.admin);
+            eventually("live deliveries recorded", || async {
+                let r = admin.run("query($r:UUID){ deliveries(releaseId:$r, channel: LIVE, status: DELIVERED, first: 100){ totalCount } }", json!({"r": id})).await;
+                r.data()["deliveries"]["totalCount"] == 7
+            }).await;
+        }
+        app.gql_as(&w.outlets[0].1).run("mutation($id:UUID!){ acknowledgeRelease(releaseId:$id){ status } }", json!({"id": ids[0]})).await.data();
+        let kept = release_reach::Entity::find().order_by_asc(release_reach::Column::ReleaseId).all(&app.ctx.db).await.expect("reach");
+        assert_eq!(kept.len(), 3);
+        for r in &kept {
+            assert_eq!((r.targeted, r.reached), (8, 7), "{r:?}");
+            assert!(r.live_first_at.is_some() && r.live_last_at >= r.live_first_at, "{r:?}");
+        }
+        // Recomputed from the whole log, it is the same.
+        pressnet_schema::services::reach::rebuild(&app.ctx.db).await.expect("rebuild");
+        let rebuilt = release_reach::Entity::find().order_by_asc(release_reach::Column::ReleaseId).all(&app.ctx.db).await.expect("reach");
+        assert_eq!(kept, rebuilt);
+        // And the report reads it: 21 of 24 (release, outlet) pairs reached.
+        let period = json!({"f": (app.clock.now() - chrono::Duration::days(1)).to_rfc3339(), "t": (app.clock.now() + chrono::Duration::days(1)).to_rfc3339()});
+        let r = app.gql_as(&w.auditor).run("query($f:DateTime!,$t:DateTime!){ complianceReport(from:$f, to:$t){ unit { id } targetedPairs deliveryCoverage maxDeliverySpreadMs } }", period).await;
+        let row = r.data()["complianceReport"].as_array().and_then(|a| a.iter().find(|u| u["unit"]["id"] == w.unit_id.as_str())).cloned().expect("row");
+        assert_eq!(row["targetedPairs"], 24);
+        assert!((row["deliveryCoverage"].as_f64().unwrap_or_default() - 21.0 / 24.0).abs() < 1e-9, "{row}");
+        assert!(row["maxDeliverySpreadMs"].as_i64().is_some(), "{row}");
+    }
+);

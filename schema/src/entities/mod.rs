@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod outlet;
 pub mod press_conference;
 pub mod release;
+pub mod release_reach;
 pub mod rsvp;
 pub mod spokesperson;
 pub mod unit;

@@ -7,6 +7,7 @@ use crate::enums::{Channel, DeliveryStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::hub::DeliveryChange;
 use crate::services::audit::{self, Change};
+use crate::services::reach;
 use crate::services::releases::{page_size, Page};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -14,7 +15,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -196,6 +197,12 @@ pub async fn acknowledge(
     }
     let now = ctx.clock.now();
     let txn = crate::db::begin_write(&ctx.db).await?;
+    reach::lock(&txn, &BTreeSet::from([release_id])).await?;
+    // Read again under the lock: the frame may have been marked in between.
+    let d = delivery::Entity::find_by_id(d.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("release"))?;
     delivery::Entity::update_many()
         .col_expr(
             delivery::Column::Status,
@@ -215,6 +222,12 @@ pub async fn acknowledge(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("acknowledged delivery vanished"))?;
+    if !reach::is_reached(d.status) {
+        reach::note_reached(&txn, &[(release_id, outlet_id)]).await?;
+    }
+    if d.delivered_at.is_none() {
+        reach::note_live_span(&txn, release_id, now, now).await?;
+    }
     let change = Change::new(viewer.actor(), "delivery.acknowledge", "delivery", Some(d.id))
         .details(serde_json::json!({"releaseId": release_id, "outletId": outlet_id, "journalistId": journalist_id}));
     audit::append(&txn, now, change).await?;
@@ -279,10 +292,16 @@ async fn flush(
         let ms = DateTime::<Utc>::from_timestamp_millis(at.timestamp_millis()).unwrap_or(*at);
         by_time.entry(ms).or_default().push(*d);
     }
+    let releases: BTreeSet<Uuid> = items.iter().map(|(r, _, _)| *r).collect();
     let txn = crate::db::begin_write(db).await?;
+    reach::lock(&txn, &releases).await?;
+    let mut became = Vec::with_capacity(items.len());
+    let mut spans: HashMap<Uuid, (DateTime<Utc>, DateTime<Utc>)> = HashMap::new();
     for (at, ids) in &by_time {
         for chunk in ids.chunks(1_000) {
-            delivery::Entity::update_many()
+            // RETURNING tells which rows this flush moved (an acknowledgement may have
+            // come first), for the reach summary.
+            let changed = delivery::Entity::update_many()
                 .col_expr(
                     delivery::Column::Status,
                     Expr::value(DeliveryStatus::Delivered),
@@ -295,9 +314,19 @@ async fn flush(
                 )
                 .filter(delivery::Column::Id.is_in(chunk.iter().copied()))
                 .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
-                .exec(&txn)
+                .exec_with_returning(&txn)
                 .await?;
+            for d in changed {
+                became.push((d.release_id, d.outlet_id));
+                let span = spans.entry(d.release_id).or_insert((*at, *at));
+                span.0 = std::cmp::min(span.0, *at);
+                span.1 = std::cmp::max(span.1, *at);
+            }
         }
+    }
+    reach::note_reached(&txn, &became).await?;
+    for (release_id, (first, last)) in spans {
+        reach::note_live_span(&txn, release_id, first, last).await?;
     }
     // One audit event per release and flush, listing the deliveries it marked.
     let mut per_release: HashMap<Uuid, Vec<Uuid>> = HashMap::new();

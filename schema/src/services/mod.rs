@@ -12,6 +12,7 @@ pub mod inquiries;
 pub mod operations;
 pub mod outbox;
 pub mod publishing;
+pub mod reach;
 pub mod registry;
 pub mod releases;
 pub mod subscriptions;

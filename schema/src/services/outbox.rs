@@ -13,12 +13,13 @@ use crate::error::AppResult;
 use crate::hub::DeliveryChange;
 use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
+use crate::services::reach;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set, Statement,
 };
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -125,10 +126,27 @@ pub enum Outcome {
 
 /// Records an attempt on the outbox row and its EMAIL delivery, in one transaction.
 pub async fn record(ctx: &AppContext, row: &outbox::Model, outcome: Outcome) -> AppResult<()> {
-    let now = ctx.clock.now();
-    let m = &ctx.settings.mail;
+    record_many(ctx, vec![(row.clone(), outcome)]).await
+}
+
+/// What one attempt changes on its rows.
+struct Attempt {
+    status: DeliveryStatus,
+    attempts: i32,
+    error: Option<String>,
+    next: DateTime<Utc>,
+    message_id: Option<String>,
+    sent_at: Option<DateTime<Utc>>,
+}
+
+fn attempt(
+    m: &crate::settings::MailSettings,
+    row: &outbox::Model,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+) -> Attempt {
     let attempts = row.attempts + 1;
-    let (status, error, next, message_id, sent_at) = match &outcome {
+    let (status, error, next, message_id, sent_at) = match outcome {
         Outcome::Sent { message_id } => (
             DeliveryStatus::Sent,
             None,
@@ -164,60 +182,118 @@ pub async fn record(ctx: &AppContext, row: &outbox::Model, outcome: Outcome) -> 
             )
         }
     };
+    Attempt {
+        status,
+        attempts,
+        error,
+        next,
+        message_id,
+        sent_at,
+    }
+}
+
+/// Records a batch of attempts in one transaction: each outbox row, its EMAIL delivery (a
+/// delivery already SENT stays so), the reach summary, one audit event per message, and the
+/// suppression of addresses that bounced permanently. One commit per batch, not per message,
+/// is what lets the worker keep up with the SMTP server.
+pub async fn record_many(
+    ctx: &AppContext,
+    outcomes: Vec<(outbox::Model, Outcome)>,
+) -> AppResult<()> {
+    if outcomes.is_empty() {
+        return Ok(());
+    }
+    let now = ctx.clock.now();
+    let attempts: Vec<Attempt> = outcomes
+        .iter()
+        .map(|(row, o)| attempt(&ctx.settings.mail, row, o, now))
+        .collect();
+    let releases: BTreeSet<Uuid> = outcomes
+        .iter()
+        .filter(|(row, _)| row.delivery_id.is_some())
+        .filter_map(|(row, _)| row.release_id)
+        .collect();
     let txn = crate::db::begin_write(&ctx.db).await?;
-    outbox::Entity::update(outbox::ActiveModel {
-        id: Set(row.id),
-        status: Set(status),
-        attempts: Set(attempts),
-        last_error: Set(error.clone()),
-        next_attempt_at: Set(next),
-        claimed_until: Set(None),
-        message_id: Set(message_id.clone()),
-        sent_at: Set(sent_at),
-        ..Default::default()
-    })
-    .exec(&txn)
-    .await?;
-    if let Some(did) = row.delivery_id {
-        delivery::Entity::update(delivery::ActiveModel {
-            id: Set(did),
-            status: Set(status),
-            attempts: Set(attempts),
-            last_error: Set(error.clone()),
-            next_attempt_at: Set(Some(next)),
-            message_id: Set(message_id),
-            sent_at: Set(sent_at),
-            updated_at: Set(now),
+    reach::lock(&txn, &releases).await?;
+    let mut became = Vec::new();
+    let mut changes = Vec::new();
+    let mut suppress = Vec::new();
+    let mut touched: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for ((row, outcome), a) in outcomes.iter().zip(&attempts) {
+        outbox::Entity::update(outbox::ActiveModel {
+            id: Set(row.id),
+            status: Set(a.status),
+            attempts: Set(a.attempts),
+            last_error: Set(a.error.clone()),
+            next_attempt_at: Set(a.next),
+            claimed_until: Set(None),
+            message_id: Set(a.message_id.clone()),
+            sent_at: Set(a.sent_at),
             ..Default::default()
         })
         .exec(&txn)
         .await?;
+        if let Some(did) = row.delivery_id {
+            let changed = delivery::Entity::update_many()
+                .col_expr(delivery::Column::Status, Expr::value(a.status))
+                .col_expr(delivery::Column::Attempts, Expr::value(a.attempts))
+                .col_expr(delivery::Column::LastError, Expr::value(a.error.clone()))
+                .col_expr(delivery::Column::NextAttemptAt, Expr::value(Some(a.next)))
+                .col_expr(
+                    delivery::Column::MessageId,
+                    Expr::value(a.message_id.clone()),
+                )
+                .col_expr(delivery::Column::SentAt, Expr::value(a.sent_at))
+                .col_expr(delivery::Column::UpdatedAt, Expr::value(now))
+                .filter(delivery::Column::Id.eq(did))
+                .filter(delivery::Column::Status.is_not_in(reach::REACHED))
+                .exec_with_returning(&txn)
+                .await?;
+            for d in changed {
+                if reach::is_reached(a.status) {
+                    became.push((d.release_id, d.outlet_id));
+                }
+                touched.entry(d.release_id).or_default().push(d.id);
+            }
+            changes.push(
+                Change::new(None, "delivery.email", "delivery", Some(did)).details(
+                    serde_json::json!({
+                        "status": a.status.as_str(), "attempts": a.attempts,
+                        "error": a.error, "recipient": row.recipient,
+                    }),
+                ),
+            );
+        }
+        if let Outcome::Permanent(e) = outcome {
+            suppress.push(email_suppression::ActiveModel {
+                address: Set(row.recipient.to_lowercase()),
+                reason: Set(e.clone()),
+                created_at: Set(now),
+            });
+        }
     }
-    if let Some(did) = row.delivery_id {
-        let change = Change::new(None, "delivery.email", "delivery", Some(did)).details(serde_json::json!({
-            "status": status.as_str(), "attempts": attempts, "error": error, "recipient": row.recipient,
-        }));
-        audit::append(&txn, now, change).await?;
-    }
-    if let Outcome::Permanent(e) = &outcome {
-        email_suppression::Entity::insert(email_suppression::ActiveModel {
-            address: Set(row.recipient.to_lowercase()),
-            reason: Set(e.clone()),
-            created_at: Set(now),
-        })
-        .on_conflict(
-            OnConflict::column(email_suppression::Column::Address)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
+    reach::note_reached(&txn, &became).await?;
+    audit::append_many(&txn, now, changes).await?;
+    let mut seen = HashSet::new();
+    suppress.retain(|s| match &s.address {
+        sea_orm::ActiveValue::Set(a) => seen.insert(a.clone()),
+        _ => false,
+    });
+    if !suppress.is_empty() {
+        email_suppression::Entity::insert_many(suppress)
+            .on_conflict(
+                OnConflict::column(email_suppression::Column::Address)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
     }
     txn.commit().await?;
-    if let (Some(did), Some(rid)) = (row.delivery_id, row.release_id) {
+    for (release_id, ids) in touched {
         ctx.hub.publish_deliveries(DeliveryChange {
-            release_id: rid,
-            delivery_ids: Arc::new(vec![did]),
+            release_id,
+            delivery_ids: Arc::new(ids),
         });
     }
     Ok(())

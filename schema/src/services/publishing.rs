@@ -18,7 +18,7 @@ use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
 use crate::services::registry::accredited_condition;
 use crate::services::releases::{self, audience_of};
-use crate::services::{fanout, outbox, subscriptions};
+use crate::services::{fanout, outbox, reach, subscriptions};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -138,6 +138,14 @@ pub async fn publish_now(
     let items =
         insert_feed_items(&txn, published.id, FeedEvent::Published, &delivery_ids, now).await?;
     let (email_deliveries, mails) = plan_email(ctx, &txn, &published, &outlets, now).await?;
+    // Outlets with any delivery row: the addressed ones, and those only some journalist's
+    // follow reaches by e-mail.
+    let mut targeted: HashSet<Uuid> = outlet_ids.iter().copied().collect();
+    targeted.extend(email_deliveries.iter().filter_map(|d| match &d.outlet_id {
+        sea_orm::ActiveValue::Set(o) => Some(*o),
+        _ => None,
+    }));
+    reach::start(&txn, published.id, targeted.len() as i64).await?;
     insert_deliveries(&txn, email_deliveries).await?;
     outbox::enqueue(&txn, mails).await?;
     let by = if actor.is_none() {

@@ -1,0 +1,65 @@
+//! A per-release summary of the delivery log: how many outlets a release addressed, how many
+//! it reached (any channel SENT, DELIVERED or ACKNOWLEDGED), and the first and last live
+//! delivery. Kept in the same transactions that change deliveries, so the compliance report
+//! reads one row per release instead of scanning every delivery of the period.
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum ReleaseReach {
+    Table,
+    ReleaseId,
+    Targeted,
+    Reached,
+    LiveFirstAt,
+    LiveLastAt,
+}
+
+#[derive(DeriveIden)]
+enum Releases {
+    Table,
+    Id,
+}
+
+/// Existing delivery logs are summarised once, by the same rules the application keeps
+/// (`pressnet_schema::services::reach` also uses it to rebuild the summary).
+pub const BACKFILL: &str = "INSERT INTO release_reach (release_id, targeted, reached, live_first_at, live_last_at) \
+    SELECT p.release_id, COUNT(*), COALESCE(SUM(p.ok), 0), \
+      (SELECT MIN(d.delivered_at) FROM deliveries d WHERE d.release_id = p.release_id AND d.channel = 'LIVE'), \
+      (SELECT MAX(d.delivered_at) FROM deliveries d WHERE d.release_id = p.release_id AND d.channel = 'LIVE') \
+    FROM (SELECT release_id, outlet_id, \
+            MAX(CASE WHEN status IN ('SENT', 'DELIVERED', 'ACKNOWLEDGED') THEN 1 ELSE 0 END) AS ok \
+          FROM deliveries GROUP BY release_id, outlet_id) p \
+    GROUP BY p.release_id";
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(ReleaseReach::Table)
+                .col(uuid(ReleaseReach::ReleaseId).primary_key())
+                .col(big_integer(ReleaseReach::Targeted).default(0))
+                .col(big_integer(ReleaseReach::Reached).default(0))
+                .col(timestamp_with_time_zone_null(ReleaseReach::LiveFirstAt))
+                .col(timestamp_with_time_zone_null(ReleaseReach::LiveLastAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(ReleaseReach::Table, ReleaseReach::ReleaseId)
+                        .to(Releases::Table, Releases::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.get_connection().execute_unprepared(BACKFILL).await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(ReleaseReach::Table).to_owned())
+            .await
+    }
+}

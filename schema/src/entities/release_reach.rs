@@ -1,0 +1,20 @@
+//! Per-release summary of the delivery log (see migration m20261122_000005).
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "release_reach")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub release_id: Uuid,
+    /// Distinct outlets with a delivery row of this release (any channel).
+    pub targeted: i64,
+    /// Of those, outlets with a delivery SENT, DELIVERED or ACKNOWLEDGED.
+    pub reached: i64,
+    pub live_first_at: Option<DateTimeUtc>,
+    pub live_last_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
