@@ -503,6 +503,12 @@ smtp_test!(
         pressnet_schema::services::reach::rebuild(&app.ctx.db).await.expect("rebuild");
         let rebuilt = release_reach::Entity::find().order_by_asc(release_reach::Column::ReleaseId).all(&app.ctx.db).await.expect("reach");
         assert_eq!(kept, rebuilt);
+        // The release list's deliveryStats read the summary; they match a count of the log.
+        let release_ids: Vec<uuid::Uuid> = kept.iter().map(|r| r.release_id).collect();
+        let summary = pressnet_schema::services::deliveries::stats_for(&app.ctx.db, &release_ids, None).await.expect("stats");
+        let counted = pressnet_schema::services::deliveries::stats_from_log(&app.ctx.db, &release_ids, None).await.expect("stats");
+        assert_eq!(summary, counted);
+        assert_eq!((summary[&release_ids[0]].acknowledged, summary[&release_ids[0]].delivered), (1, 6));
         // And the report reads it: 21 of 24 (release, outlet) pairs reached.
         let period = json!({"f": (app.clock.now() - chrono::Duration::days(1)).to_rfc3339(), "t": (app.clock.now() + chrono::Duration::days(1)).to_rfc3339()});
         let r = app.gql_as(&w.auditor).run("query($f:DateTime!,$t:DateTime!){ complianceReport(from:$f, to:$t){ unit { id } targetedPairs deliveryCoverage maxDeliverySpreadMs } }", period).await;

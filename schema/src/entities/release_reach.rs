@@ -12,6 +12,12 @@ pub struct Model {
     pub reached: i64,
     pub live_first_at: Option<DateTimeUtc>,
     pub live_last_at: Option<DateTimeUtc>,
+    /// LIVE deliveries by status.
+    pub live_pending: i64,
+    pub live_sent: i64,
+    pub live_delivered: i64,
+    pub live_acknowledged: i64,
+    pub live_failed: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

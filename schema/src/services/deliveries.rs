@@ -2,7 +2,7 @@
 //! live frame went out.
 use crate::auth::Viewer;
 use crate::context::AppContext;
-use crate::entities::{delivery, release};
+use crate::entities::{delivery, release, release_reach};
 use crate::enums::{Channel, DeliveryStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::hub::DeliveryChange;
@@ -119,8 +119,59 @@ type StatsRow = (
 /// First and last live delivery time of one release.
 type Span = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
-/// Stats for many releases in one grouped query; `outlet` restricts to one outlet's part.
+/// Stats for many releases; `outlet` restricts to one outlet's part. A whole release's
+/// figures come from its reach summary (one row each), an outlet's part from the log.
 pub async fn stats_for<C: ConnectionTrait>(
+    db: &C,
+    release_ids: &[Uuid],
+    outlet: Option<Uuid>,
+) -> AppResult<HashMap<Uuid, Stats>> {
+    match outlet {
+        None => stats_from_summary(db, release_ids).await,
+        Some(_) => stats_from_log(db, release_ids, outlet).await,
+    }
+}
+
+async fn stats_from_summary<C: ConnectionTrait>(
+    db: &C,
+    release_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Stats>> {
+    let mut out: HashMap<Uuid, Stats> = release_ids
+        .iter()
+        .map(|id| (*id, Stats::default()))
+        .collect();
+    for chunk in release_ids.chunks(1_000) {
+        for r in release_reach::Entity::find()
+            .filter(release_reach::Column::ReleaseId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            out.insert(
+                r.release_id,
+                Stats {
+                    targeted: r.live_pending
+                        + r.live_sent
+                        + r.live_delivered
+                        + r.live_acknowledged
+                        + r.live_failed,
+                    pending: r.live_pending,
+                    sent: r.live_sent,
+                    delivered: r.live_delivered,
+                    acknowledged: r.live_acknowledged,
+                    failed: r.live_failed,
+                    spread_ms: match (r.live_first_at, r.live_last_at) {
+                        (Some(f), Some(l)) => Some((l - f).num_milliseconds()),
+                        _ => None,
+                    },
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Stats counted from the delivery log itself, in one grouped query.
+pub async fn stats_from_log<C: ConnectionTrait>(
     db: &C,
     release_ids: &[Uuid],
     outlet: Option<Uuid>,
@@ -203,6 +254,9 @@ pub async fn acknowledge(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("release"))?;
+    if d.status == DeliveryStatus::Acknowledged {
+        return Ok(d);
+    }
     delivery::Entity::update_many()
         .col_expr(
             delivery::Column::Status,
@@ -225,6 +279,7 @@ pub async fn acknowledge(
     if !reach::is_reached(d.status) {
         reach::note_reached(&txn, &[(release_id, outlet_id)]).await?;
     }
+    reach::note_live_moved(&txn, release_id, d.status, DeliveryStatus::Acknowledged, 1).await?;
     if d.delivered_at.is_none() {
         reach::note_live_span(&txn, release_id, now, now).await?;
     }
@@ -325,6 +380,20 @@ async fn flush(
         }
     }
     reach::note_reached(&txn, &became).await?;
+    let mut moved: HashMap<Uuid, i64> = HashMap::new();
+    for (release_id, _) in &became {
+        *moved.entry(*release_id).or_default() += 1;
+    }
+    for (release_id, n) in moved {
+        reach::note_live_moved(
+            &txn,
+            release_id,
+            DeliveryStatus::Pending,
+            DeliveryStatus::Delivered,
+            n,
+        )
+        .await?;
+    }
     for (release_id, (first, last)) in spans {
         reach::note_live_span(&txn, release_id, first, last).await?;
     }

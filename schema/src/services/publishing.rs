@@ -145,7 +145,13 @@ pub async fn publish_now(
         sea_orm::ActiveValue::Set(o) => Some(*o),
         _ => None,
     }));
-    reach::start(&txn, published.id, targeted.len() as i64).await?;
+    reach::start(
+        &txn,
+        published.id,
+        targeted.len() as i64,
+        outlet_ids.len() as i64,
+    )
+    .await?;
     insert_deliveries(&txn, email_deliveries).await?;
     outbox::enqueue(&txn, mails).await?;
     let by = if actor.is_none() {

@@ -29,14 +29,25 @@ pub fn is_reached(s: DeliveryStatus) -> bool {
     REACHED.contains(&s)
 }
 
-/// The summary row of a new publication: `targeted` distinct outlets, none reached yet.
-pub async fn start(txn: &DatabaseTransaction, release_id: Uuid, targeted: i64) -> AppResult<()> {
+/// The summary row of a new publication: `targeted` distinct outlets, none reached yet,
+/// `live` LIVE deliveries pending.
+pub async fn start(
+    txn: &DatabaseTransaction,
+    release_id: Uuid,
+    targeted: i64,
+    live: i64,
+) -> AppResult<()> {
     release_reach::Entity::insert(release_reach::ActiveModel {
         release_id: Set(release_id),
         targeted: Set(targeted),
         reached: Set(0),
         live_first_at: Set(None),
         live_last_at: Set(None),
+        live_pending: Set(live),
+        live_sent: Set(0),
+        live_delivered: Set(0),
+        live_acknowledged: Set(0),
+        live_failed: Set(0),
     })
     .exec_without_returning(txn)
     .await?;
@@ -108,6 +119,37 @@ pub async fn note_reached(txn: &DatabaseTransaction, became: &[(Uuid, Uuid)]) ->
             .exec(txn)
             .await?;
     }
+    Ok(())
+}
+
+fn live_column(s: DeliveryStatus) -> release_reach::Column {
+    match s {
+        DeliveryStatus::Pending => release_reach::Column::LivePending,
+        DeliveryStatus::Sent => release_reach::Column::LiveSent,
+        DeliveryStatus::Delivered => release_reach::Column::LiveDelivered,
+        DeliveryStatus::Acknowledged => release_reach::Column::LiveAcknowledged,
+        DeliveryStatus::Failed => release_reach::Column::LiveFailed,
+    }
+}
+
+/// `n` LIVE deliveries of the release moved from status `from` to `to`.
+pub async fn note_live_moved(
+    txn: &DatabaseTransaction,
+    release_id: Uuid,
+    from: DeliveryStatus,
+    to: DeliveryStatus,
+    n: i64,
+) -> AppResult<()> {
+    if n == 0 || from == to {
+        return Ok(());
+    }
+    let (f, t) = (live_column(from), live_column(to));
+    release_reach::Entity::update_many()
+        .col_expr(f, Expr::col(f).sub(n))
+        .col_expr(t, Expr::col(t).add(n))
+        .filter(release_reach::Column::ReleaseId.eq(release_id))
+        .exec(txn)
+        .await?;
     Ok(())
 }
 
