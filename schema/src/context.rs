@@ -18,6 +18,9 @@ pub struct AppContext {
     /// Records live frames sent, in batches.
     pub marker: DeliveredMarker,
     pub metrics: crate::metrics::SharedMetrics,
+    /// Wakes this instance's e-mail worker when a transaction has queued mail, so a
+    /// publication's messages leave at once rather than at the worker's next poll.
+    pub outbox_ready: Arc<tokio::sync::Notify>,
 }
 
 impl AppContext {
@@ -32,6 +35,7 @@ impl AppContext {
             hub,
             publish_lock: Arc::new(tokio::sync::Mutex::new(())),
             metrics: Arc::new(crate::metrics::Metrics::new()),
+            outbox_ready: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

@@ -97,6 +97,9 @@ pub struct Hub {
     pub(crate) feed_mark: Arc<Mutex<Option<i64>>>,
     outward: Arc<OnceLock<mpsc::Sender<Outward>>>,
     outward_overflow: Arc<std::sync::atomic::AtomicBool>,
+    /// Counts changes seen (every event through the hub, and changes noted by the API), so
+    /// a cache of read results can tell whether anything may have changed since it filled.
+    changes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Default for Hub {
@@ -118,6 +121,7 @@ impl Hub {
             feed_mark: Arc::new(Mutex::new(None)),
             outward: Arc::new(OnceLock::new()),
             outward_overflow: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            changes: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
     }
 
@@ -125,8 +129,20 @@ impl Hub {
         self.instance
     }
 
+    /// The change counter (see `changes`).
+    pub fn generation(&self) -> u64 {
+        self.changes.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Something may have changed that no hub event describes (a mutation's commit).
+    pub fn note_change(&self) {
+        self.changes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
     /// Only `services::fanout` calls this, in sequence order.
     pub(crate) fn send_feed(&self, signal: FeedSignal) {
+        self.note_change();
         // An error only means nobody is listening right now: the items are in the database.
         let _ = self.feed.send(signal);
     }
@@ -143,6 +159,7 @@ impl Hub {
 
     /// A change heard from another instance: local watchers only.
     pub fn publish_deliveries_here(&self, change: DeliveryChange) {
+        self.note_change();
         let _ = self.deliveries.send(change);
     }
 
@@ -156,6 +173,7 @@ impl Hub {
     }
 
     pub fn publish_inquiry_here(&self, change: InquiryChange) {
+        self.note_change();
         let _ = self.inquiries.send(change);
     }
 

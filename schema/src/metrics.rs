@@ -51,6 +51,8 @@ pub struct Metrics {
     pub deliveries: Family<DeliveryLabels, Gauge<i64, AtomicI64>>,
     pub outbox_depth: Gauge<i64, AtomicI64>,
     pub outbox_due: Gauge<i64, AtomicI64>,
+    pub read_cache_hits: Counter,
+    pub read_cache_misses: Counter,
 }
 
 impl Default for Metrics {
@@ -111,6 +113,18 @@ impl Metrics {
             "E-mails whose next attempt is due now",
             outbox_due.clone(),
         );
+        let read_cache_hits = Counter::default();
+        registry.register(
+            "read_cache_hits",
+            "GraphQL queries answered from the short-lived response cache",
+            read_cache_hits.clone(),
+        );
+        let read_cache_misses = Counter::default();
+        registry.register(
+            "read_cache_misses",
+            "GraphQL queries executed (not found in the response cache, or not cacheable)",
+            read_cache_misses.clone(),
+        );
         Self {
             registry,
             requests,
@@ -121,6 +135,8 @@ impl Metrics {
             deliveries,
             outbox_depth,
             outbox_due,
+            read_cache_hits,
+            read_cache_misses,
         }
     }
 

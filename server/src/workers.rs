@@ -81,8 +81,10 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
             }
         };
         if rows.is_empty() {
+            // The poll also finds mail queued by other instances and retries falling due.
             tokio::select! {
                 _ = stop.cancelled() => break,
+                _ = ctx.outbox_ready.notified() => {}
                 _ = tokio::time::sleep(OUTBOX_POLL) => {}
             }
             continue;

@@ -166,6 +166,7 @@ pub async fn publish_now(
     // Other instances hear of it when (and only if) it commits.
     crate::relay::announce_feed(&txn, ctx.hub.instance(), &items).await?;
     txn.commit().await?;
+    ctx.outbox_ready.notify_one();
     let elapsed = started.elapsed().as_secs_f64();
     ctx.metrics.publish_seconds.observe(elapsed);
     ctx.metrics.publications.inc();
@@ -421,6 +422,7 @@ pub async fn retract(
     // Other instances hear of it when (and only if) it commits.
     crate::relay::announce_feed(&txn, ctx.hub.instance(), &items).await?;
     txn.commit().await?;
+    ctx.outbox_ready.notify_one();
     fanout::emit(
         ctx,
         FeedBatch {

@@ -1,5 +1,6 @@
 //! POST /graphql (queries and mutations, batches bounded) and GET /graphql (GraphiQL).
 use super::auth::{bearer, viewer_for};
+use super::read_cache::{only_queries, Stored};
 use super::{AppState, MAX_BATCH};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, Response as GqlResponse, ServerError};
@@ -64,10 +65,33 @@ pub async fn execute(
             return error_response(code, &e.public_message());
         }
     };
+    // The counter is read before anything executes: a change committed meanwhile makes
+    // what this request stores stale at once.
+    let generation = state.ctx.hub.generation();
+    if let Some(hit) = state.read_cache.get(&viewer, &body, generation) {
+        state.ctx.metrics.read_cache_hits.inc();
+        return hit.into_response();
+    }
+    let queries = only_queries(&batch);
+    if queries {
+        state.ctx.metrics.read_cache_misses.inc();
+    }
+    let for_cache = viewer.clone();
     let mut batch = batch.data(viewer);
     if let Some(t) = token {
         batch = batch.data(BearerToken(t));
     }
     let resp: BatchResponse = state.schema.execute_batch(batch).await;
-    GraphQLResponse::from(resp).into_response()
+    if !queries {
+        state.ctx.hub.note_change();
+    }
+    match Stored::from_batch(&resp) {
+        Ok(stored) => {
+            if queries && resp.is_ok() {
+                state.read_cache.put(&for_cache, &body, generation, &stored);
+            }
+            stored.into_response()
+        }
+        Err(_) => GraphQLResponse::from(resp).into_response(),
+    }
 }

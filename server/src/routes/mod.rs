@@ -5,6 +5,7 @@ mod feeds;
 mod graphql;
 mod health;
 mod metrics;
+mod read_cache;
 mod unsubscribe;
 mod web;
 mod ws;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub schema: AppSchema,
     /// Cancelled at shutdown: websockets close, workers stop.
     pub shutdown: CancellationToken,
+    /// Recent query responses (see `read_cache`).
+    pub read_cache: std::sync::Arc<read_cache::ReadCache>,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             ctx,
             schema,
             shutdown: CancellationToken::new(),
+            read_cache: Default::default(),
         }
     }
 }

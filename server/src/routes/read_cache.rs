@@ -1,0 +1,162 @@
+//! A short-lived cache of GraphQL query responses, per viewer.
+//!
+//! Release lists and registry pages are read far more often than they change. A response is
+//! kept only while nothing may have changed: each entry remembers the hub's change counter
+//! when its execution began (every publication, retraction, delivery and inquiry event moves
+//! it, on this instance and, through the relay, from the others; so does every mutation sent
+//! here), and it expires after `TTL` regardless, which bounds what no event describes: a
+//! mutation on another instance, or the clock passing an accreditation's end. The viewer is
+//! still signed in on every request (an expired or revoked token never reads the cache), and
+//! the key holds everything the viewer's rights depend on.
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use pressnet_schema::auth::Viewer;
+use quick_cache::sync::Cache;
+use quick_cache::Weighter;
+use std::time::{Duration, Instant};
+
+/// How long an entry may be served at most.
+const TTL: Duration = Duration::from_secs(1);
+/// Memory bound of the whole cache (request and response bytes).
+const MAX_BYTES: u64 = 32 * 1024 * 1024;
+/// Larger requests or responses are not kept.
+const MAX_REQUEST: usize = 8 * 1024;
+const MAX_RESPONSE: usize = 512 * 1024;
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Key {
+    /// Everything about the viewer that decides what they may see.
+    viewer: String,
+    request: Bytes,
+}
+
+/// A serialised response, ready to send again.
+#[derive(Clone)]
+pub struct Stored {
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl IntoResponse for Stored {
+    fn into_response(self) -> Response {
+        let mut resp = Response::new(self.body.into());
+        *resp.headers_mut() = self.headers;
+        resp
+    }
+}
+
+impl Stored {
+    /// The same bytes and headers `async_graphql_axum::GraphQLResponse` would send.
+    pub fn from_batch(resp: &async_graphql::BatchResponse) -> Result<Self, serde_json::Error> {
+        let body = Bytes::from(serde_json::to_vec(resp)?);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/graphql-response+json"),
+        );
+        if resp.is_ok() {
+            if let Some(v) = resp
+                .cache_control()
+                .value()
+                .and_then(|c| HeaderValue::from_str(&c).ok())
+            {
+                headers.insert(header::CACHE_CONTROL, v);
+            }
+        }
+        headers.extend(resp.http_headers());
+        Ok(Self { headers, body })
+    }
+}
+
+#[derive(Clone)]
+struct Entry {
+    generation: u64,
+    stored_at: Instant,
+    response: Stored,
+}
+
+#[derive(Clone)]
+struct ByBytes;
+
+impl Weighter<Key, Entry> for ByBytes {
+    fn weight(&self, key: &Key, val: &Entry) -> u64 {
+        (key.request.len() + key.viewer.len() + val.response.body.len() + 256) as u64
+    }
+}
+
+pub struct ReadCache {
+    entries: Cache<Key, Entry, ByBytes>,
+}
+
+impl Default for ReadCache {
+    fn default() -> Self {
+        Self {
+            entries: Cache::with_weighter(4_096, MAX_BYTES, ByBytes),
+        }
+    }
+}
+
+fn key(viewer: &Viewer, request: &Bytes) -> Option<Key> {
+    if request.len() > MAX_REQUEST {
+        return None;
+    }
+    Some(Key {
+        viewer: format!("{:?}", viewer.account),
+        request: request.clone(),
+    })
+}
+
+impl ReadCache {
+    /// A response stored for this viewer and request while the counter stood at `generation`.
+    pub fn get(&self, viewer: &Viewer, request: &Bytes, generation: u64) -> Option<Stored> {
+        let k = key(viewer, request)?;
+        let e = self.entries.get(&k)?;
+        (e.generation == generation && e.stored_at.elapsed() < TTL).then_some(e.response)
+    }
+
+    /// Keeps the response of a query that began executing at `generation` and succeeded.
+    pub fn put(&self, viewer: &Viewer, request: &Bytes, generation: u64, response: &Stored) {
+        if response.body.len() > MAX_RESPONSE {
+            return;
+        }
+        if let Some(k) = key(viewer, request) {
+            self.entries.insert(
+                k,
+                Entry {
+                    generation,
+                    stored_at: Instant::now(),
+                    response: response.clone(),
+                },
+            );
+        }
+    }
+}
+
+/// Whether every operation of the batch is a query (only those are kept; anything else
+/// may change data, so the caller moves the change counter after it).
+pub fn only_queries(batch: &async_graphql::BatchRequest) -> bool {
+    let requests: &[async_graphql::Request] = match batch {
+        async_graphql::BatchRequest::Single(r) => std::slice::from_ref(r),
+        async_graphql::BatchRequest::Batch(list) => list,
+    };
+    requests.iter().all(|r| {
+        let Ok(doc) = async_graphql::parser::parse_query(&r.query) else {
+            return false;
+        };
+        let op = match (&doc.operations, r.operation_name.as_deref()) {
+            (async_graphql::parser::types::DocumentOperations::Single(op), _) => Some(op),
+            (async_graphql::parser::types::DocumentOperations::Multiple(ops), Some(name)) => {
+                ops.get(name)
+            }
+            (async_graphql::parser::types::DocumentOperations::Multiple(ops), None) => {
+                if ops.len() == 1 {
+                    ops.values().next()
+                } else {
+                    None
+                }
+            }
+        };
+        op.is_some_and(|o| o.node.ty == async_graphql::parser::types::OperationType::Query)
+    })
+}
