@@ -31,15 +31,17 @@ enum Releases {
 
 /// Existing delivery logs are summarised once, by the same rules the application keeps
 /// (`pressnet_schema::services::reach` also uses it to rebuild the summary).
+/// One pass over the log, grouped by (release, outlet) along the unique index; a correlated
+/// subquery per release for the live times made SQLite scan the log once per release.
 pub const BACKFILL: &str = "INSERT INTO release_reach (release_id, targeted, reached, live_first_at, live_last_at, \
       live_pending, live_sent, live_delivered, live_acknowledged, live_failed) \
-    SELECT p.release_id, COUNT(*), COALESCE(SUM(p.ok), 0), \
-      (SELECT MIN(d.delivered_at) FROM deliveries d WHERE d.release_id = p.release_id AND d.channel = 'LIVE'), \
-      (SELECT MAX(d.delivered_at) FROM deliveries d WHERE d.release_id = p.release_id AND d.channel = 'LIVE'), \
+    SELECT p.release_id, COUNT(*), COALESCE(SUM(p.ok), 0), MIN(p.first_live), MAX(p.last_live), \
       COALESCE(SUM(p.pending), 0), COALESCE(SUM(p.sent), 0), COALESCE(SUM(p.delivered), 0), \
       COALESCE(SUM(p.acknowledged), 0), COALESCE(SUM(p.failed), 0) \
     FROM (SELECT release_id, outlet_id, \
             MAX(CASE WHEN status IN ('SENT', 'DELIVERED', 'ACKNOWLEDGED') THEN 1 ELSE 0 END) AS ok, \
+            MIN(CASE WHEN channel = 'LIVE' THEN delivered_at END) AS first_live, \
+            MAX(CASE WHEN channel = 'LIVE' THEN delivered_at END) AS last_live, \
             SUM(CASE WHEN channel = 'LIVE' AND status = 'PENDING' THEN 1 ELSE 0 END) AS pending, \
             SUM(CASE WHEN channel = 'LIVE' AND status = 'SENT' THEN 1 ELSE 0 END) AS sent, \
             SUM(CASE WHEN channel = 'LIVE' AND status = 'DELIVERED' THEN 1 ELSE 0 END) AS delivered, \

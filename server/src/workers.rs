@@ -1,15 +1,19 @@
 //! Background workers, started with the server and stopped on shutdown.
 use futures::StreamExt;
 use pressnet_schema::entities::outbox as outbox_row;
-use pressnet_schema::mail::render::render_outbox;
+use pressnet_schema::enums::MailKind;
+use pressnet_schema::mail::render::{render_outbox, Rendered};
 use pressnet_schema::mail::sender::{Mailer, SendError};
 use pressnet_schema::services::outbox::{self, Outcome};
 use pressnet_schema::services::{conferences, digest, inquiries, publishing};
 use pressnet_schema::AppContext;
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
 
 /// How often the scheduler looks for due releases: well inside the promised second.
 const SCHEDULER_TICK: Duration = Duration::from_millis(250);
@@ -89,15 +93,29 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
             }
             continue;
         }
+        // A release's newsrooms get the same message: render each distinct one once.
+        let mut rendered: HashMap<RenderKey, Result<Rendered, String>> = HashMap::new();
+        for row in &rows {
+            if let Entry::Vacant(slot) = rendered.entry(render_key(row)) {
+                let r = render_outbox(&ctx, row)
+                    .await
+                    .map_err(|e| e.public_message());
+                slot.insert(r);
+            }
+        }
         // Outcomes go to a recorder that commits them in batches while sending goes on.
         let (tx, rx) = mpsc::channel(OUTBOX_BATCH as usize);
         let recorder = tokio::spawn(record_outcomes(ctx.clone(), rx));
+        let rendered = &rendered;
         futures::stream::iter(rows)
             .for_each_concurrent(SEND_CONCURRENCY, |row| {
                 let tx = tx.clone();
-                let (ctx, mailer) = (&ctx, &mailer);
+                let mailer = &mailer;
                 async move {
-                    let outcome = send_one(ctx, mailer, &row).await;
+                    let outcome = match rendered.get(&render_key(&row)) {
+                        Some(r) => send_one(mailer, &row, r).await,
+                        None => Outcome::Transient("the message was not rendered".into()),
+                    };
                     // The recorder outlives this loop (it ends when every sender is gone).
                     let _ = tx.send((row, outcome)).await;
                 }
@@ -122,11 +140,23 @@ async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(outbox_row::Mo
     }
 }
 
-async fn send_one(ctx: &AppContext, mailer: &Mailer, row: &outbox_row::Model) -> Outcome {
+/// What a message's content depends on: its kind, release and payload (notice, unsubscribe
+/// token), never the recipient's address.
+type RenderKey = (MailKind, Option<Uuid>, String);
+
+fn render_key(row: &outbox_row::Model) -> RenderKey {
+    (row.kind, row.release_id, row.payload.clone())
+}
+
+async fn send_one(
+    mailer: &Mailer,
+    row: &outbox_row::Model,
+    rendered: &Result<Rendered, String>,
+) -> Outcome {
     let message_id = format!("<{}@pressnet>", row.id);
-    match render_outbox(ctx, row).await {
-        Err(e) => Outcome::Transient(format!("cannot render the message: {}", e.public_message())),
-        Ok(rendered) => match mailer.build(&row.recipient, &rendered, &message_id) {
+    match rendered {
+        Err(e) => Outcome::Transient(format!("cannot render the message: {e}")),
+        Ok(rendered) => match mailer.build(&row.recipient, rendered, &message_id) {
             Err(SendError::Permanent(e)) | Err(SendError::Transient(e)) => Outcome::Permanent(e),
             Ok(msg) => match mailer.send(msg).await {
                 Ok(_) => Outcome::Sent { message_id },
