@@ -1,6 +1,6 @@
 //! POST /graphql (queries and mutations, batches bounded) and GET /graphql (GraphiQL).
 use super::auth::{bearer, viewer_for};
-use super::read_cache::{only_queries, Stored};
+use super::read_cache::{classify, Kind, Stored};
 use super::{AppState, MAX_BATCH};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, Response as GqlResponse, ServerError};
@@ -72,8 +72,8 @@ pub async fn execute(
         state.ctx.metrics.read_cache_hits.inc();
         return hit.into_response();
     }
-    let queries = only_queries(&batch);
-    if queries {
+    let kind = classify(&batch);
+    if kind != Kind::MayWrite {
         state.ctx.metrics.read_cache_misses.inc();
     }
     let for_cache = viewer.clone();
@@ -82,12 +82,12 @@ pub async fn execute(
         batch = batch.data(BearerToken(t));
     }
     let resp: BatchResponse = state.schema.execute_batch(batch).await;
-    if !queries {
+    if kind == Kind::MayWrite {
         state.ctx.hub.note_change();
     }
     match Stored::from_batch(&resp) {
         Ok(stored) => {
-            if queries && resp.is_ok() {
+            if kind == Kind::Cacheable && resp.is_ok() {
                 state.read_cache.put(&for_cache, &body, generation, &stored);
             }
             stored.into_response()

@@ -133,30 +133,97 @@ impl ReadCache {
     }
 }
 
-/// Whether every operation of the batch is a query (only those are kept; anything else
-/// may change data, so the caller moves the change counter after it).
-pub fn only_queries(batch: &async_graphql::BatchRequest) -> bool {
+/// Fields whose answer must be computed afresh on every request: the audit check exists to
+/// find edits made behind the application's back, which no event announces.
+const NEVER_CACHED: &[&str] = &["verifyAuditLog"];
+
+/// What a request may do, as far as the cache is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Queries only, none asking for a field that must be fresh: the answer may be kept.
+    Cacheable,
+    /// Queries only, but not to be kept.
+    ReadOnly,
+    /// A mutation (or something unparsable): may change data, so the change counter moves.
+    MayWrite,
+}
+
+pub fn classify(batch: &async_graphql::BatchRequest) -> Kind {
+    use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
     let requests: &[async_graphql::Request] = match batch {
         async_graphql::BatchRequest::Single(r) => std::slice::from_ref(r),
         async_graphql::BatchRequest::Batch(list) => list,
     };
-    requests.iter().all(|r| {
+    let mut kind = Kind::Cacheable;
+    for r in requests {
         let Ok(doc) = async_graphql::parser::parse_query(&r.query) else {
-            return false;
+            return Kind::MayWrite;
         };
         let op = match (&doc.operations, r.operation_name.as_deref()) {
-            (async_graphql::parser::types::DocumentOperations::Single(op), _) => Some(op),
-            (async_graphql::parser::types::DocumentOperations::Multiple(ops), Some(name)) => {
-                ops.get(name)
-            }
-            (async_graphql::parser::types::DocumentOperations::Multiple(ops), None) => {
-                if ops.len() == 1 {
-                    ops.values().next()
-                } else {
-                    None
-                }
-            }
+            (DocumentOperations::Single(op), _) => Some(op),
+            (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+            (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+            (DocumentOperations::Multiple(_), None) => None,
         };
-        op.is_some_and(|o| o.node.ty == async_graphql::parser::types::OperationType::Query)
-    })
+        let Some(op) = op else {
+            return Kind::MayWrite;
+        };
+        if op.node.ty != OperationType::Query {
+            return Kind::MayWrite;
+        }
+        // Top-level fields are checked by name; a fragment there could hide one, so a
+        // query with one is answered but not kept.
+        let fresh_only = op
+            .node
+            .selection_set
+            .node
+            .items
+            .iter()
+            .any(|s| match &s.node {
+                Selection::Field(f) => NEVER_CACHED.contains(&f.node.name.node.as_str()),
+                Selection::FragmentSpread(_) | Selection::InlineFragment(_) => true,
+            });
+        if fresh_only {
+            kind = Kind::ReadOnly;
+        }
+    }
+    kind
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::{BatchRequest, Request};
+
+    fn kind(q: &str) -> Kind {
+        classify(&BatchRequest::Single(Request::new(q)))
+    }
+
+    #[test]
+    fn what_may_be_kept() {
+        assert_eq!(
+            kind("{ releases(first: 5) { totalCount } }"),
+            Kind::Cacheable
+        );
+        assert_eq!(kind("query Q { units { id } }"), Kind::Cacheable);
+        assert_eq!(kind("{ verifyAuditLog { ok } }"), Kind::ReadOnly);
+        assert_eq!(
+            kind("{ units { id } ...F } fragment F on Query { verifyAuditLog { ok } }"),
+            Kind::ReadOnly
+        );
+        assert_eq!(kind("mutation { logout }"), Kind::MayWrite);
+        assert_eq!(
+            kind("query A { units { id } } mutation B { logout }"),
+            Kind::MayWrite
+        );
+        assert_eq!(kind("{ not valid"), Kind::MayWrite);
+        let named =
+            Request::new("query A { units { id } } mutation B { logout }").operation_name("A");
+        assert_eq!(classify(&BatchRequest::Single(named)), Kind::Cacheable);
+        let batch = BatchRequest::Batch(vec![
+            Request::new("{ units { id } }"),
+            Request::new("mutation { logout }"),
+        ]);
+        assert_eq!(classify(&batch), Kind::MayWrite);
+    }
 }
