@@ -68,7 +68,8 @@ pub async fn execute(
     // The counter is read before anything executes: a change committed meanwhile makes
     // what this request stores stale at once.
     let generation = state.ctx.hub.generation();
-    if let Some(hit) = state.read_cache.get(&viewer, &body, generation) {
+    let now = state.ctx.clock.now();
+    if let Some(hit) = state.read_cache.get(&viewer, &body, generation, now) {
         state.ctx.metrics.read_cache_hits.inc();
         return hit.into_response();
     }
@@ -88,7 +89,9 @@ pub async fn execute(
     match Stored::from_batch(&resp) {
         Ok(stored) => {
             if kind == Kind::Cacheable && resp.is_ok() {
-                state.read_cache.put(&for_cache, &body, generation, &stored);
+                state
+                    .read_cache
+                    .put(&for_cache, &body, generation, now, &stored);
             }
             stored.into_response()
         }

@@ -5,16 +5,18 @@
 //! when its execution began (every publication, retraction, delivery and inquiry event moves
 //! it, on this instance and, through the relay, from the others; so does every mutation sent
 //! here), and it expires after `TTL` regardless, which bounds what no event describes: a
-//! mutation on another instance, or the clock passing an accreditation's end. The viewer is
+//! mutation on another instance, or the clock passing an accreditation's end (ages are
+//! measured on the application's clock, the one those rules read). The viewer is
 //! still signed in on every request (an expired or revoked token never reads the cache), and
 //! the key holds everything the viewer's rights depend on.
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use pressnet_schema::auth::Viewer;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long an entry may be served at most.
 const TTL: Duration = Duration::from_secs(1);
@@ -72,7 +74,8 @@ impl Stored {
 #[derive(Clone)]
 struct Entry {
     generation: u64,
-    stored_at: Instant,
+    /// The application's clock (the one visibility rules read), not the machine's.
+    stored_at: DateTime<Utc>,
     response: Stored,
 }
 
@@ -109,14 +112,28 @@ fn key(viewer: &Viewer, request: &Bytes) -> Option<Key> {
 
 impl ReadCache {
     /// A response stored for this viewer and request while the counter stood at `generation`.
-    pub fn get(&self, viewer: &Viewer, request: &Bytes, generation: u64) -> Option<Stored> {
+    pub fn get(
+        &self,
+        viewer: &Viewer,
+        request: &Bytes,
+        generation: u64,
+        now: DateTime<Utc>,
+    ) -> Option<Stored> {
         let k = key(viewer, request)?;
         let e = self.entries.get(&k)?;
-        (e.generation == generation && e.stored_at.elapsed() < TTL).then_some(e.response)
+        let age = (now - e.stored_at).to_std().ok()?;
+        (e.generation == generation && age < TTL).then_some(e.response)
     }
 
     /// Keeps the response of a query that began executing at `generation` and succeeded.
-    pub fn put(&self, viewer: &Viewer, request: &Bytes, generation: u64, response: &Stored) {
+    pub fn put(
+        &self,
+        viewer: &Viewer,
+        request: &Bytes,
+        generation: u64,
+        now: DateTime<Utc>,
+        response: &Stored,
+    ) {
         if response.body.len() > MAX_RESPONSE {
             return;
         }
@@ -125,7 +142,7 @@ impl ReadCache {
                 k,
                 Entry {
                     generation,
-                    stored_at: Instant::now(),
+                    stored_at: now,
                     response: response.clone(),
                 },
             );
