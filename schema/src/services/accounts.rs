@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
 use crate::services::throttle;
 use crate::validate;
+use sea_orm::sea_query::Query;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -122,18 +123,16 @@ pub async fn resolve_bearer(ctx: &AppContext, bearer: &str) -> AppResult<Option<
         return Ok(None);
     }
     let now = ctx.clock.now();
-    let Some(tok) = auth_token::Entity::find()
-        .filter(auth_token::Column::TokenHash.eq(token::digest(bearer)))
-        .filter(auth_token::Column::Purpose.eq(token::PURPOSE_SESSION))
-        .one(&ctx.db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    if tok.expires_at <= now {
-        return Ok(None);
-    }
-    let Some(acct) = account::Entity::find_by_id(tok.account_id)
+    // One round trip for token and account: this runs on every request.
+    let session = Query::select()
+        .column(auth_token::Column::AccountId)
+        .from(auth_token::Entity)
+        .and_where(auth_token::Column::TokenHash.eq(token::digest(bearer)))
+        .and_where(auth_token::Column::Purpose.eq(token::PURPOSE_SESSION))
+        .and_where(auth_token::Column::ExpiresAt.gt(now))
+        .to_owned();
+    let Some(acct) = account::Entity::find()
+        .filter(account::Column::Id.in_subquery(session))
         .one(&ctx.db)
         .await?
     else {
