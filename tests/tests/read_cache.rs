@@ -110,3 +110,19 @@ db_test!(
         .await;
     }
 );
+
+db_test!(
+    async fn a_session_ended_elsewhere_stops_working_within_a_second(app) {
+        use pressnet_schema::entities::auth_token;
+        use sea_orm::EntityTrait;
+        let w = World::build(&app, 1).await;
+        let j = app.gql_as(&w.outlets[0].1);
+        j.run(LIST, json!({})).await.data();
+        // As another instance's sign-out would look to this one: the row is gone, no event.
+        auth_token::Entity::delete_many().exec(&app.ctx.db).await.expect("delete");
+        eventually("the deleted session is refused", || async {
+            app.gql_as(&w.outlets[0].1).run(LIST, json!({})).await.body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        })
+        .await;
+    }
+);

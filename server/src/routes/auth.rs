@@ -29,8 +29,10 @@ pub async fn viewer_for(
             account: Some(Arc::new(acct)),
             client_addr,
         }),
-        None => Err(AppError::Unauthenticated(
-            "the token is invalid or has expired; sign in again".into(),
-        )),
+        None => Err(unknown_token()),
     }
+}
+
+pub fn unknown_token() -> AppError {
+    AppError::Unauthenticated("the token is invalid or has expired; sign in again".into())
 }

@@ -1,5 +1,5 @@
 //! POST /graphql (queries and mutations, batches bounded) and GET /graphql (GraphiQL).
-use super::auth::{bearer, viewer_for};
+use super::auth::bearer;
 use super::read_cache::{classify, Kind, Stored};
 use super::{AppState, MAX_BATCH};
 use async_graphql::http::GraphiQLSource;
@@ -58,7 +58,12 @@ pub async fn execute(
         .and_then(|v| v.to_str().ok())
         .and_then(bearer)
         .map(str::to_owned);
-    let viewer = match viewer_for(&state.ctx, token.as_deref(), Some(peer.ip().to_string())).await {
+    let addr = Some(peer.ip().to_string());
+    let viewer = match state
+        .sessions
+        .viewer(&state.ctx, token.as_deref(), addr)
+        .await
+    {
         Ok(v) => v,
         Err(e) => {
             let code = e.code().as_str();

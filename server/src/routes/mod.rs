@@ -6,6 +6,7 @@ mod graphql;
 mod health;
 mod metrics;
 mod read_cache;
+mod session_cache;
 mod unsubscribe;
 mod web;
 mod ws;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// Recent query responses (see `read_cache`).
     pub read_cache: std::sync::Arc<read_cache::ReadCache>,
+    /// Recently resolved sessions of `POST /graphql` (see `session_cache`).
+    pub sessions: std::sync::Arc<session_cache::SessionCache>,
 }
 
 impl AppState {
@@ -45,6 +48,7 @@ impl AppState {
             schema,
             shutdown: CancellationToken::new(),
             read_cache: Default::default(),
+            sessions: Default::default(),
         }
     }
 }
