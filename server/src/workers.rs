@@ -133,9 +133,16 @@ async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(outbox_row::Mo
     let mut buf = Vec::with_capacity(RECORD_BATCH);
     while rx.recv_many(&mut buf, RECORD_BATCH).await > 0 {
         let batch = std::mem::take(&mut buf);
-        let n = batch.len();
-        if let Err(e) = outbox::record_many(&ctx, batch).await {
-            tracing::error!(error = ?e, messages = n, "recording e-mail attempts failed; their claims expire and they are retried");
+        if let Err(e) = outbox::record_many(&ctx, batch.clone()).await {
+            // One bad row (or a deadlock) must not send the whole batch again when the claims
+            // expire: record the messages one by one.
+            tracing::warn!(error = ?e, messages = batch.len(), "recording a batch of e-mail attempts failed; recording them one by one");
+            for (row, outcome) in batch {
+                let id = row.id;
+                if let Err(e) = outbox::record_many(&ctx, vec![(row, outcome)]).await {
+                    tracing::error!(error = ?e, outbox = %id, "recording an e-mail attempt failed; the claim expires and it is retried");
+                }
+            }
         }
     }
 }

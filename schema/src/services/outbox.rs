@@ -118,15 +118,11 @@ pub async fn claim(ctx: &AppContext, limit: u64) -> AppResult<Vec<outbox::Model>
 }
 
 /// The outcome of one attempt.
+#[derive(Debug, Clone)]
 pub enum Outcome {
     Sent { message_id: String },
     Transient(String),
     Permanent(String),
-}
-
-/// Records an attempt on the outbox row and its EMAIL delivery, in one transaction.
-pub async fn record(ctx: &AppContext, row: &outbox::Model, outcome: Outcome) -> AppResult<()> {
-    record_many(ctx, vec![(row.clone(), outcome)]).await
 }
 
 /// What one attempt changes on its rows.
