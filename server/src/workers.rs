@@ -7,7 +7,6 @@ use pressnet_schema::mail::sender::{Mailer, SendError};
 use pressnet_schema::services::outbox::{self, Outcome};
 use pressnet_schema::services::{conferences, digest, inquiries, publishing};
 use pressnet_schema::AppContext;
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -93,16 +92,28 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
             }
             continue;
         }
-        // A release's newsrooms get the same message: render each distinct one once.
-        let mut rendered: HashMap<RenderKey, Result<Rendered, String>> = HashMap::new();
+        // A release's newsrooms get the same message: render each distinct one once (the
+        // distinct ones, journalists' copies with their own unsubscribe links, side by side).
+        let mut distinct: HashMap<RenderKey, outbox_row::Model> = HashMap::new();
         for row in &rows {
-            if let Entry::Vacant(slot) = rendered.entry(render_key(row)) {
-                let r = render_outbox(&ctx, row)
-                    .await
-                    .map_err(|e| e.public_message());
-                slot.insert(r);
-            }
+            distinct
+                .entry(render_key(row))
+                .or_insert_with(|| row.clone());
         }
+        let rendered: HashMap<RenderKey, Result<Rendered, String>> =
+            futures::stream::iter(distinct)
+                .map(|(key, row)| {
+                    let ctx = ctx.clone();
+                    async move {
+                        let r = render_outbox(&ctx, &row)
+                            .await
+                            .map_err(|e| e.public_message());
+                        (key, r)
+                    }
+                })
+                .buffer_unordered(SEND_CONCURRENCY)
+                .collect()
+                .await;
         // Outcomes go to a recorder that commits them in batches while sending goes on.
         let (tx, rx) = mpsc::channel(OUTBOX_BATCH as usize);
         let recorder = tokio::spawn(record_outcomes(ctx.clone(), rx));
