@@ -351,7 +351,8 @@ async fn flush(
     let txn = crate::db::begin_write(db).await?;
     reach::lock(&txn, &releases).await?;
     let mut became = Vec::with_capacity(items.len());
-    let mut spans: HashMap<Uuid, (DateTime<Utc>, DateTime<Utc>)> = HashMap::new();
+    // Per release: first and last time marked, and how many rows moved.
+    let mut moved: HashMap<Uuid, (DateTime<Utc>, DateTime<Utc>, i64)> = HashMap::new();
     for (at, ids) in &by_time {
         for chunk in ids.chunks(1_000) {
             // RETURNING tells which rows this flush moved (an acknowledgement may have
@@ -373,18 +374,15 @@ async fn flush(
                 .await?;
             for d in changed {
                 became.push((d.release_id, d.outlet_id));
-                let span = spans.entry(d.release_id).or_insert((*at, *at));
-                span.0 = std::cmp::min(span.0, *at);
-                span.1 = std::cmp::max(span.1, *at);
+                let m = moved.entry(d.release_id).or_insert((*at, *at, 0));
+                m.0 = std::cmp::min(m.0, *at);
+                m.1 = std::cmp::max(m.1, *at);
+                m.2 += 1;
             }
         }
     }
     reach::note_reached(&txn, &became).await?;
-    let mut moved: HashMap<Uuid, i64> = HashMap::new();
-    for (release_id, _) in &became {
-        *moved.entry(*release_id).or_default() += 1;
-    }
-    for (release_id, n) in moved {
+    for (release_id, (first, last, n)) in moved {
         reach::note_live_moved(
             &txn,
             release_id,
@@ -393,8 +391,6 @@ async fn flush(
             n,
         )
         .await?;
-    }
-    for (release_id, (first, last)) in spans {
         reach::note_live_span(&txn, release_id, first, last).await?;
     }
     // One audit event per release and flush, listing the deliveries it marked.
@@ -407,17 +403,16 @@ async fn flush(
         .map(|(_, _, at)| *at)
         .max()
         .unwrap_or_else(Utc::now);
-    for (rid, ids) in &per_release {
-        let change = Change::new(None, "delivery.delivered", "release", Some(*rid))
-            .details(serde_json::json!({"channel": "LIVE", "deliveryIds": ids}));
-        audit::append(&txn, now, change).await?;
-    }
+    let changes = per_release
+        .iter()
+        .map(|(rid, ids)| {
+            Change::new(None, "delivery.delivered", "release", Some(*rid))
+                .details(serde_json::json!({"channel": "LIVE", "deliveryIds": ids}))
+        })
+        .collect();
+    audit::append_many(&txn, now, changes).await?;
     txn.commit().await?;
-    let mut by_release: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for (r, d, _) in items {
-        by_release.entry(*r).or_default().push(*d);
-    }
-    for (release_id, ids) in by_release {
+    for (release_id, ids) in per_release {
         hub.publish_deliveries(DeliveryChange {
             release_id,
             delivery_ids: Arc::new(ids),

@@ -100,6 +100,10 @@ pub async fn execute(
             }
             stored.into_response()
         }
-        Err(_) => GraphQLResponse::from(resp).into_response(),
+        // async-graphql-axum would panic here; answer with the contract's code instead.
+        Err(e) => {
+            tracing::error!(error = %e, "a GraphQL response could not be serialised");
+            error_response("INTERNAL", "the response could not be produced")
+        }
     }
 }
