@@ -11,6 +11,7 @@
 //! through the `outward` queue that `relay` drains.
 use crate::entities::release;
 use crate::enums::FeedEvent;
+use crate::graphql::live::FrameMemo;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use tokio::sync::{broadcast, mpsc, Mutex};
@@ -26,15 +27,34 @@ pub const OUTWARD_CAPACITY: usize = 4096;
 /// One publication or retraction: the feed items it created, per outlet.
 #[derive(Debug)]
 pub struct FeedBatch {
-    pub release: release::Model,
+    /// Shared by every subscriber's item (a clone per subscriber would copy the body).
+    pub release: Arc<release::Model>,
     pub event: FeedEvent,
     /// outlet id -> feed sequence number of its item.
     pub items: HashMap<Uuid, i64>,
     /// outlet id -> its LIVE delivery, to mark DELIVERED when the frame goes out (publications).
     pub live_deliveries: HashMap<Uuid, Uuid>,
+    /// This batch's frames, rendered once per subscription shape and scope and shared by every
+    /// subscriber that needs the same one (see `graphql::live`).
+    pub frames: FrameMemo,
 }
 
 impl FeedBatch {
+    pub fn new(
+        release: release::Model,
+        event: FeedEvent,
+        items: HashMap<Uuid, i64>,
+        live_deliveries: HashMap<Uuid, Uuid>,
+    ) -> Self {
+        Self {
+            release: Arc::new(release),
+            event,
+            items,
+            live_deliveries,
+            frames: FrameMemo::default(),
+        }
+    }
+
     /// The lowest and highest sequence numbers of its items (`None` when it addresses nobody).
     pub fn seq_range(&self) -> Option<(i64, i64)> {
         let lo = self.items.values().min()?;

@@ -1,6 +1,7 @@
 //! The async-graphql schema: thin resolvers over the service layer.
 pub mod context;
 pub mod errors;
+pub mod live;
 pub mod loaders;
 pub mod mutation;
 pub mod query;

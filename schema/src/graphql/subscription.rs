@@ -1,13 +1,16 @@
 //! The subscription root: the journalists' live feed and the delivery log as it changes.
 use super::context::{app, viewer};
+use super::live::{FeedMode, Opened};
 use super::types::{Delivery, FeedItem, Inquiry, Release};
 use crate::entities::{delivery, release};
 use crate::enums::Role;
 use crate::error::AppError;
 use crate::services::feed;
 use async_graphql::{Context, Result, Subscription as GqlSubscription};
+use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
@@ -23,20 +26,36 @@ impl Subscription {
         &self,
         ctx: &Context<'_>,
         since: Option<String>,
-    ) -> Result<impl Stream<Item = Result<FeedItem>>> {
+    ) -> Result<BoxStream<'static, Result<FeedItem>>> {
         let a = viewer(ctx).require_role(Role::Journalist)?;
         let outlet_id = a
             .outlet_id
             .ok_or_else(|| AppError::forbidden("this account has no outlet"))?;
         let since = since.as_deref().map(feed::decode_cursor).transpose()?;
+        // The websocket handler's shared renderer (see `graphql::live`): the same checks above,
+        // then no stream of its own.
+        match ctx.data_opt::<FeedMode>() {
+            Some(FeedMode::Probe(slot)) => {
+                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Opened { outlet_id, since });
+                return Ok(futures::stream::empty().boxed());
+            }
+            Some(FeedMode::Render { release, cursor }) => {
+                let item = FeedItem {
+                    cursor: cursor.clone(),
+                    release: Release((**release).clone()),
+                };
+                return Ok(futures::stream::once(async move { Ok(item) }).boxed());
+            }
+            None => {}
+        }
         let stream = feed::stream(app(ctx)?.clone(), outlet_id, since).map(|r| {
             r.map(|item| FeedItem {
                 cursor: feed::encode_cursor(item.seq),
-                release: Release(item.release),
+                release: Release(Arc::unwrap_or_clone(item.release)),
             })
             .map_err(async_graphql::Error::from)
         });
-        Ok(stream)
+        Ok(stream.boxed())
     }
 
     /// The unit's spokespersons, ADMIN, AUDITOR: each change of a delivery of that release.

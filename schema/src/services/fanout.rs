@@ -102,12 +102,12 @@ fn group(rows: Vec<feed_item::Model>, releases: &HashMap<Uuid, release::Model>) 
             .last()
             .is_some_and(|b| b.release.id == row.release_id && b.event == row.event);
         if !same {
-            out.push(FeedBatch {
-                release: r.clone(),
-                event: row.event,
-                items: HashMap::new(),
-                live_deliveries: HashMap::new(),
-            });
+            out.push(FeedBatch::new(
+                r.clone(),
+                row.event,
+                HashMap::new(),
+                HashMap::new(),
+            ));
         }
         if let Some(b) = out.last_mut() {
             b.items.insert(row.outlet_id, row.seq);

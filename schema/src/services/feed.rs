@@ -10,7 +10,7 @@ use crate::context::AppContext;
 use crate::entities::{delivery, feed_item, release};
 use crate::enums::{Channel, DeliveryStatus, FeedEvent};
 use crate::error::{AppError, AppResult};
-use crate::hub::FeedSignal;
+use crate::hub::{FeedBatch, FeedSignal};
 use futures::Stream;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -18,6 +18,7 @@ use sea_orm::{
     RelationTrait,
 };
 use std::collections::HashMap;
+use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
@@ -25,7 +26,10 @@ use uuid::Uuid;
 #[derive(Debug, Clone)]
 pub struct Item {
     pub seq: i64,
-    pub release: release::Model,
+    pub release: Arc<release::Model>,
+    /// The publication or retraction it came with, when it came live through the hub (its
+    /// frames are rendered once for all subscribers); `None` for items read from the database.
+    pub batch: Option<Arc<FeedBatch>>,
 }
 
 const PAGE: u64 = 200;
@@ -72,13 +76,18 @@ async fn page(
         .limit(PAGE)
         .all(&ctx.db)
         .await?;
-    let releases = releases_of(ctx, &items).await?;
+    let releases: HashMap<Uuid, Arc<release::Model>> = releases_of(ctx, &items)
+        .await?
+        .into_iter()
+        .map(|(id, r)| (id, Arc::new(r)))
+        .collect();
     Ok(items
         .into_iter()
         .filter_map(|i| {
             releases.get(&i.release_id).map(|r| Item {
                 seq: i.seq,
                 release: r.clone(),
+                batch: None,
             })
         })
         .collect())
@@ -173,7 +182,7 @@ pub fn stream(
                                 ctx.marker.mark(batch.release.id, d, ctx.clock.now());
                             }
                         }
-                        yield Item { seq, release: batch.release.clone() };
+                        yield Item { seq, release: batch.release.clone(), batch: Some(batch.clone()) };
                     }
                     Ok(FeedSignal::Resync) => {
                         mode = Catchup::After;

@@ -178,12 +178,12 @@ pub async fn publish_now(
     );
     fanout::emit(
         ctx,
-        FeedBatch {
-            release: published.clone(),
-            event: FeedEvent::Published,
+        FeedBatch::new(
+            published.clone(),
+            FeedEvent::Published,
             items,
-            live_deliveries: delivery_ids.into_iter().collect(),
-        },
+            delivery_ids.into_iter().collect(),
+        ),
     )
     .await;
     Ok(Some(published))
@@ -425,12 +425,12 @@ pub async fn retract(
     ctx.outbox_ready.notify_one();
     fanout::emit(
         ctx,
-        FeedBatch {
-            release: retracted.clone(),
-            event: FeedEvent::Retracted,
+        FeedBatch::new(
+            retracted.clone(),
+            FeedEvent::Retracted,
             items,
-            live_deliveries: HashMap::new(),
-        },
+            HashMap::new(),
+        ),
     )
     .await;
     Ok(retracted)

@@ -39,6 +39,8 @@ pub struct AppState {
     pub read_cache: std::sync::Arc<read_cache::ReadCache>,
     /// Recently resolved sessions of `POST /graphql` (see `session_cache`).
     pub sessions: std::sync::Arc<session_cache::SessionCache>,
+    /// Live-feed subscription documents, parsed once and shared by their subscribers.
+    pub shapes: std::sync::Arc<pressnet_schema::graphql::live::Shapes>,
 }
 
 impl AppState {
@@ -49,6 +51,7 @@ impl AppState {
             shutdown: CancellationToken::new(),
             read_cache: Default::default(),
             sessions: Default::default(),
+            shapes: Default::default(),
         }
     }
 }

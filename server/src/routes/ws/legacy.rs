@@ -1,17 +1,16 @@
-//! GET /graphql/ws: subscriptions over graphql-transport-ws.
+//! The older `graphql-ws` protocol (subscriptions-transport-ws), through async-graphql's own
+//! implementation.
 //!
 //! async-graphql's websocket has no init timeout, so a watchdog closes a connection that has
 //! not sent `connection_init` in time (4408, as the protocol says). Outgoing messages pass a
 //! small bounded channel: a client that stops reading stalls only its own subscription
 //! streams, whose hub receivers then lag and resynchronise from the database.
-use super::auth::{bearer, viewer_for};
-use super::{AppState, MAX_WS_MESSAGE_BYTES, WS_INIT_TIMEOUT};
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use super::{close_reason, token_from_payload};
+use crate::routes::auth::viewer_for;
+use crate::routes::{AppState, WS_INIT_TIMEOUT};
 use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, State};
-use axum::response::Response;
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::{SinkExt, StreamExt};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,46 +19,12 @@ use tokio::sync::oneshot;
 
 const OUTGOING_BUFFER: usize = 32;
 
-pub async fn upgrade(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+pub(super) async fn serve(
+    socket: WebSocket,
+    state: AppState,
     protocol: GraphQLProtocol,
-    ws: WebSocketUpgrade,
-) -> Response {
-    ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .max_message_size(MAX_WS_MESSAGE_BYTES)
-        .max_frame_size(MAX_WS_MESSAGE_BYTES)
-        // tungstenite allocates its read buffer up front (128 KiB by default): with thousands
-        // of mostly idle journalists that is most of the server's memory. Clients send little
-        // (init, subscribe, pong), so 4 KiB suffices and grows for the rare larger message.
-        .read_buffer_size(4 * 1024)
-        // Frames are written as they come (the feed is latency-bound, not throughput-bound);
-        // a connection's unsent data is bounded.
-        .write_buffer_size(0)
-        .max_write_buffer_size(1024 * 1024)
-        .on_upgrade(move |socket| serve(socket, state, protocol, peer))
-}
-
-/// A close frame's reason may hold at most 123 bytes (RFC 6455); longer ones (serde's
-/// "unknown variant ..., expected one of ..." for instance) would make the frame unsendable.
-fn close_reason(reason: &str) -> String {
-    let mut end = reason.len().min(123);
-    while !reason.is_char_boundary(end) {
-        end -= 1;
-    }
-    reason[..end].to_owned()
-}
-
-fn token_from_payload(payload: &serde_json::Value) -> Option<String> {
-    let obj = payload.as_object()?;
-    let raw = ["authorization", "Authorization"]
-        .iter()
-        .find_map(|k| obj.get(*k))
-        .and_then(|v| v.as_str())?;
-    Some(bearer(raw).unwrap_or(raw).to_owned())
-}
-
-async fn serve(socket: WebSocket, state: AppState, protocol: GraphQLProtocol, peer: SocketAddr) {
+    peer: SocketAddr,
+) {
     let (mut sink, stream) = socket.split();
     let (tx, mut rx) = futures::channel::mpsc::channel::<Message>(OUTGOING_BUFFER);
     let mut close_tx = tx.clone();

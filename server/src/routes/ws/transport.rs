@@ -1,0 +1,219 @@
+//! graphql-transport-ws (https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md),
+//! served by one task per connection.
+//!
+//! Why not async-graphql's implementation: it executes every subscription item on its own, and
+//! it needs a second task and a channel per connection to write. Here one task reads client
+//! messages and writes the frames its subscriptions produce; `releasePublished` frames come
+//! ready-made from the shared renderer (`pressnet_schema::graphql::live`), anything else is
+//! executed by async-graphql as before.
+//!
+//! A client that stops reading blocks only its own task on the socket write; its subscriptions
+//! stop being polled, their hub receivers lag, and they resynchronise from the database when
+//! the client reads again. Memory stays bounded (`max_write_buffer_size`) and nobody else waits.
+//!
+//! Close codes, as the protocol names them: 4400 invalid message, 4401 subscribe before the
+//! connection is acknowledged, 4403 connection_init refused, 4408 no connection_init in time,
+//! 4409 a subscription id already in use, 4429 a second connection_init; 1001 at shutdown.
+use super::{close_reason, token_from_payload};
+use crate::routes::auth::viewer_for;
+use crate::routes::{AppState, WS_INIT_TIMEOUT};
+use async_graphql::http::ClientMessage;
+use async_graphql::{Request, Response};
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures::stream::{self, BoxStream};
+use futures::{SinkExt, StreamExt};
+use pressnet_schema::auth::Viewer;
+use pressnet_schema::graphql::live;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio_stream::StreamMap;
+
+/// What a subscription sends.
+enum Out {
+    /// A finished `next` message.
+    Next(String),
+    /// The subscription ended.
+    Complete,
+}
+
+/// Why the connection ends: a close frame to send, or none (the client went away).
+type Ending = Option<(u16, String)>;
+
+struct Connection {
+    state: AppState,
+    peer: SocketAddr,
+    /// Set when connection_init arrived (the init timeout stops).
+    init_seen: bool,
+    /// Set when connection_init was accepted.
+    viewer: Option<Viewer>,
+    subscriptions: StreamMap<String, BoxStream<'static, Out>>,
+}
+
+pub(super) async fn serve(mut socket: WebSocket, state: AppState, peer: SocketAddr) {
+    let shutdown = state.shutdown.clone();
+    let mut conn = Connection {
+        state,
+        peer,
+        init_seen: false,
+        viewer: None,
+        subscriptions: StreamMap::new(),
+    };
+    let init_deadline = tokio::time::sleep(WS_INIT_TIMEOUT);
+    tokio::pin!(init_deadline);
+    let ending: Ending = loop {
+        tokio::select! {
+            msg = socket.recv() => {
+                let text = match msg {
+                    Some(Ok(Message::Text(t))) => t.as_bytes().to_vec(),
+                    Some(Ok(Message::Binary(b))) => b.to_vec(),
+                    // tungstenite answers pings itself.
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break None,
+                };
+                match conn.on_message(&text).await {
+                    Ok(replies) => {
+                        if send_all(&mut socket, replies).await.is_err() {
+                            break None;
+                        }
+                    }
+                    Err(ending) => break ending,
+                }
+            }
+            Some((id, out)) = conn.subscriptions.next(), if !conn.subscriptions.is_empty() => {
+                let text = match out {
+                    Out::Next(frame) => frame,
+                    Out::Complete => complete(&id),
+                };
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    break None;
+                }
+            }
+            _ = &mut init_deadline, if !conn.init_seen => {
+                break Some((4408, "Connection initialisation timeout".to_owned()));
+            }
+            _ = shutdown.cancelled() => break Some((1001, "server shutting down".to_owned())),
+        }
+    };
+    // Dropping the subscriptions first releases their hub receivers at once.
+    drop(conn);
+    if let Some((code, reason)) = ending {
+        let frame = CloseFrame {
+            code,
+            reason: close_reason(&reason).into(),
+        };
+        let _ = socket.send(Message::Close(Some(frame))).await;
+    }
+    let _ = socket.close().await;
+}
+
+async fn send_all(socket: &mut WebSocket, texts: Vec<String>) -> Result<(), axum::Error> {
+    for t in texts {
+        socket.send(Message::Text(t.into())).await?;
+    }
+    Ok(())
+}
+
+fn complete(id: &str) -> String {
+    serde_json::json!({"id": id, "type": "complete"}).to_string()
+}
+
+fn next_message(id: &str, payload: &Response) -> String {
+    serde_json::json!({"id": id, "type": "next", "payload": payload}).to_string()
+}
+
+impl Connection {
+    /// Handles one client message: the messages to send back, or how the connection ends.
+    async fn on_message(&mut self, raw: &[u8]) -> Result<Vec<String>, Ending> {
+        let msg = ClientMessage::from_bytes(raw).map_err(|e| Some((4400, e.to_string())))?;
+        match msg {
+            ClientMessage::ConnectionInit { payload } => {
+                if self.init_seen {
+                    return Err(Some((4429, "Too many initialisation requests.".into())));
+                }
+                self.init_seen = true;
+                let payload = payload.unwrap_or_default();
+                let viewer = match token_from_payload(&payload) {
+                    Some(token) => viewer_for(
+                        &self.state.ctx,
+                        Some(&token),
+                        Some(self.peer.ip().to_string()),
+                    )
+                    .await
+                    .map_err(|e| e.public_message()),
+                    None => {
+                        Err("connection_init must carry authorization: Bearer <token>".to_owned())
+                    }
+                };
+                match viewer {
+                    Ok(v) => {
+                        self.viewer = Some(v);
+                        Ok(vec![r#"{"type":"connection_ack"}"#.to_owned()])
+                    }
+                    Err(reason) => Err(Some((4403, reason))),
+                }
+            }
+            ClientMessage::Start { id, payload } => {
+                let Some(viewer) = self.viewer.clone() else {
+                    return Err(Some((4401, "Unauthorized".into())));
+                };
+                if self.subscriptions.contains_key(&id) {
+                    return Err(Some((4409, format!("Subscriber for {id} already exists"))));
+                }
+                let stream = open(&self.state, &id, payload, viewer).await;
+                self.subscriptions.insert(id, stream);
+                Ok(Vec::new())
+            }
+            ClientMessage::Stop { id } => Ok(match self.subscriptions.remove(&id) {
+                Some(_) => vec![complete(&id)],
+                None => Vec::new(),
+            }),
+            ClientMessage::Ping { .. } => Ok(vec![r#"{"type":"pong"}"#.to_owned()]),
+            ClientMessage::Pong { .. } => Ok(Vec::new()),
+            ClientMessage::ConnectionTerminate => Err(None),
+        }
+    }
+}
+
+/// A subscription's messages, ending with `complete`.
+async fn open(
+    state: &AppState,
+    id: &str,
+    request: Request,
+    viewer: Viewer,
+) -> BoxStream<'static, Out> {
+    let done = stream::once(async { Out::Complete });
+    if let Some(candidate) = live::candidate(&request) {
+        // The feed: checked with the subscriber's own rights, then served from the shared
+        // renderer. A refusal is exactly what async-graphql would have sent.
+        return match live::probe(&state.schema, request, viewer.clone()).await {
+            Ok(opened) => {
+                let shape = state.shapes.intern(candidate);
+                let sub = live::Subscriber::new(
+                    state.schema.clone(),
+                    shape,
+                    viewer,
+                    opened.outlet_id,
+                    id,
+                );
+                live::frames(state.ctx.clone(), Arc::new(sub), opened.since)
+                    .map(Out::Next)
+                    .chain(done)
+                    .boxed()
+            }
+            Err(responses) => {
+                let id = id.to_owned();
+                stream::iter(responses)
+                    .map(move |r| Out::Next(next_message(&id, &r)))
+                    .chain(done)
+                    .boxed()
+            }
+        };
+    }
+    let id = id.to_owned();
+    state
+        .schema
+        .execute_stream(request.data(viewer))
+        .map(move |r| Out::Next(next_message(&id, &r)))
+        .chain(done)
+        .boxed()
+}
