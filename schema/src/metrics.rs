@@ -53,6 +53,8 @@ pub struct Metrics {
     pub outbox_due: Gauge<i64, AtomicI64>,
     pub read_cache_hits: Counter,
     pub read_cache_misses: Counter,
+    pub feed_frames: Counter,
+    pub feed_renders: Counter,
 }
 
 impl Default for Metrics {
@@ -125,8 +127,22 @@ impl Metrics {
             "GraphQL queries executed (not found in the response cache, or not cacheable)",
             read_cache_misses.clone(),
         );
+        let feed_frames = Counter::default();
+        registry.register(
+            "feed_frames",
+            "Live feed items sent to journalists over graphql-transport-ws",
+            feed_frames.clone(),
+        );
+        let feed_renders = Counter::default();
+        registry.register(
+            "feed_renders",
+            "Live feed items rendered (each rendering is shared by every subscriber of the same shape and scope)",
+            feed_renders.clone(),
+        );
         Self {
             registry,
+            feed_frames,
+            feed_renders,
             requests,
             request_seconds,
             publish_seconds,

@@ -11,6 +11,7 @@ use crate::context::AppContext;
 use crate::entities::release;
 use crate::error::AppError;
 use crate::graphql::AppSchema;
+use crate::metrics::SharedMetrics;
 use crate::services::feed::{self, Item};
 use async_graphql::{Pos, Request, Response};
 use futures::{Stream, StreamExt};
@@ -91,6 +92,7 @@ pub async fn probe(
 /// One journalist's feed subscription on the shared path.
 pub struct Subscriber {
     pub schema: AppSchema,
+    metrics: SharedMetrics,
     pub shape: Arc<Shape>,
     pub viewer: Viewer,
     pub outlet_id: Uuid,
@@ -101,6 +103,7 @@ pub struct Subscriber {
 
 impl Subscriber {
     pub fn new(
+        app: &AppContext,
         schema: AppSchema,
         shape: Arc<Shape>,
         viewer: Viewer,
@@ -110,6 +113,7 @@ impl Subscriber {
         let id = serde_json::to_string(subscription_id).unwrap_or_else(|_| "\"\"".to_owned());
         Self {
             schema,
+            metrics: app.metrics.clone(),
             shape,
             account_id: viewer.account.as_ref().map(|a| a.id).unwrap_or_default(),
             viewer,
@@ -144,6 +148,7 @@ impl Subscriber {
     }
 
     async fn render(&self, release: Arc<release::Model>) -> Arc<Template> {
+        self.metrics.feed_renders.inc();
         let placeholder = format!("pressnetcursor{}", Uuid::new_v4().simple());
         let shape = &self.shape;
         let mut request = Request::new(shape.query.clone()).variables(shape.variables.clone());
@@ -187,6 +192,7 @@ pub fn frames(
     feed::stream(app, sub.outlet_id, since).then(move |r| {
         let sub = sub.clone();
         async move {
+            sub.metrics.feed_frames.inc();
             match r {
                 Ok(item) => sub.frame(&item).await,
                 Err(e) => {

@@ -189,6 +189,7 @@ async fn open(
             Ok(opened) => {
                 let shape = state.shapes.intern(candidate);
                 let sub = live::Subscriber::new(
+                    &state.ctx,
                     state.schema.clone(),
                     shape,
                     viewer,
