@@ -6,6 +6,11 @@ use crate::settings::Settings;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
+/// How many live-feed subscribers read their catch-up from the database at once. When thousands
+/// of journalists connect together (a restart, a network blip) the others wait for a permit,
+/// which costs a few bytes each, instead of each holding a query queued on the pool.
+pub const FEED_CATCH_UPS: usize = 8;
+
 #[derive(Clone)]
 pub struct AppContext {
     pub db: DatabaseConnection,
@@ -21,6 +26,8 @@ pub struct AppContext {
     /// Wakes this instance's e-mail worker when a transaction has queued mail, so a
     /// publication's messages leave at once rather than at the worker's next poll.
     pub outbox_ready: Arc<tokio::sync::Notify>,
+    /// Live feed catch-ups reading the database at once (see `services::feed`).
+    pub feed_catch_ups: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppContext {
@@ -36,6 +43,7 @@ impl AppContext {
             publish_lock: Arc::new(tokio::sync::Mutex::new(())),
             metrics: Arc::new(crate::metrics::Metrics::new()),
             outbox_ready: Arc::new(tokio::sync::Notify::new()),
+            feed_catch_ups: Arc::new(tokio::sync::Semaphore::new(FEED_CATCH_UPS)),
         }
     }
 }

@@ -341,6 +341,18 @@ async fn flush(
     hub: &crate::hub::Hub,
     items: &[(Uuid, Uuid, DateTime<Utc>)],
 ) -> AppResult<()> {
+    // The journalists of one outlet share its LIVE delivery: each is marked once, at its first
+    // frame (ten journalists of an outlet would otherwise mean ten updates and ten audit ids).
+    let mut first: HashMap<Uuid, (Uuid, DateTime<Utc>)> = HashMap::with_capacity(items.len());
+    for (r, d, at) in items {
+        first
+            .entry(*d)
+            .and_modify(|e| e.1 = std::cmp::min(e.1, *at))
+            .or_insert((*r, *at));
+    }
+    let items: Vec<(Uuid, Uuid, DateTime<Utc>)> =
+        first.into_iter().map(|(d, (r, at))| (r, d, at)).collect();
+    let items = items.as_slice();
     // Group by timestamp (millisecond): one UPDATE per distinct time, not per row.
     let mut by_time: BTreeMap<DateTime<Utc>, Vec<Uuid>> = BTreeMap::new();
     for (_, d, at) in items {

@@ -138,6 +138,27 @@ async fn live_delivery_ids(
     Ok(rows.into_iter().collect())
 }
 
+/// One page of catch-up and the LIVE deliveries of its items, under a catch-up permit.
+async fn catch_up_page(
+    ctx: &AppContext,
+    outlet_id: Uuid,
+    after: i64,
+    mode: Catchup,
+) -> AppResult<(Vec<Item>, HashMap<Uuid, Uuid>)> {
+    let _permit = ctx
+        .feed_catch_ups
+        .acquire()
+        .await
+        .map_err(|_| AppError::internal("feed catch-up limiter closed"))?;
+    let items = page(ctx, outlet_id, after, mode).await?;
+    if items.is_empty() {
+        return Ok((items, HashMap::new()));
+    }
+    let ids: Vec<Uuid> = items.iter().map(|i| i.release.id).collect();
+    let live = live_delivery_ids(ctx, outlet_id, &ids).await?;
+    Ok((items, live))
+}
+
 /// The feed of one outlet. `since`: resume after that cursor; `None`: pending items first.
 pub fn stream(
     ctx: AppContext,
@@ -149,17 +170,16 @@ pub fn stream(
         let mut last = since.unwrap_or(0);
         let mut mode = match since {
             Some(_) => Catchup::After,
-            None => Catchup::Pending { max_seq: max_seq(&ctx).await? },
+            None => Catchup::Pending { max_seq: Box::pin(max_seq(&ctx)).await? },
         };
         loop {
-            // Catch up from the database, page by page.
+            // Catch up from the database, page by page. (Database work is boxed: the stream
+            // lives as long as the connection, and its size is every idle subscriber's cost.)
             loop {
-                let items = page(&ctx, outlet_id, last, mode).await?;
+                let (items, live) = Box::pin(catch_up_page(&ctx, outlet_id, last, mode)).await?;
                 if items.is_empty() {
                     break;
                 }
-                let ids: Vec<Uuid> = items.iter().map(|i| i.release.id).collect();
-                let live = live_delivery_ids(&ctx, outlet_id, &ids).await?;
                 for item in items {
                     last = item.seq;
                     if let Some(d) = live.get(&item.release.id) {

@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, Mutex};
+use tokio::sync::Mutex;
 
 #[derive(Parser, Debug)]
 #[command(name = "pressnet-bench")]
@@ -151,25 +151,29 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
     g.run(PUBLISH, json!({"id": warm})).await.data();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_before = rss_of(pid).unwrap_or(0);
-    let (tx, mut rx) = mpsc::unbounded_channel::<(String, Instant)>();
     let ready = Arc::new(tokio::sync::Semaphore::new(0));
+    // Set once every release is published: clients then stop at the first quiet second.
+    let all_sent = Arc::new(tokio::sync::Notify::new());
     let url = server.ws_url();
     let tokens = Arc::new(Mutex::new(seeded.tokens.clone()));
     let mut handles = Vec::new();
     let connect_started = Instant::now();
     for _ in 0..subscribers {
-        let tx = tx.clone();
         let ready = ready.clone();
         let url = url.clone();
         let token = tokens.lock().await.pop().unwrap_or_default();
         let warm = warm.clone();
+        let all_sent = all_sent.clone();
+        // Each client keeps (release id, time received) to itself: the clients share the two
+        // cores with the server, so they do as little as a real client's receipt needs.
         handles.push(tokio::spawn(async move {
+            let mut got: Vec<(String, Instant)> = Vec::with_capacity(releases);
             let mut c = match WsClient::connect(&url, &token).await {
                 Ok(c) => c,
                 Err(e) => {
                     eprintln!("connect failed: {e}");
                     ready.add_permits(1);
-                    return;
+                    return got;
                 }
             };
             c.subscribe(
@@ -179,27 +183,39 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
             )
             .await;
             ready.add_permits(1);
-            while let Some(Ok(msg)) = c.socket.next().await {
+            let done = all_sent.notified();
+            tokio::pin!(done);
+            let mut finishing = false;
+            loop {
+                let wait = if finishing {
+                    Duration::from_secs(1)
+                } else {
+                    Duration::from_secs(120)
+                };
+                let msg = tokio::select! {
+                    m = tokio::time::timeout(wait, c.socket.next()) => m,
+                    _ = &mut done, if !finishing => { finishing = true; continue; }
+                };
+                let Ok(Some(Ok(msg))) = msg else { break };
                 if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
                     let now = Instant::now();
-                    if let Ok(v) = serde_json::from_str::<Value>(&t) {
-                        if let Some(id) =
-                            v["payload"]["data"]["releasePublished"]["release"]["id"].as_str()
-                        {
-                            if id != warm {
-                                let _ = tx.send((id.to_owned(), now));
-                            }
+                    if let Some(id) = release_id(&t) {
+                        if id != warm {
+                            got.push((id.to_owned(), now));
                         }
                     }
                 }
+                if finishing && got.len() >= releases {
+                    break;
+                }
             }
+            got
         }));
         // Connect in waves so the accept queue is not flooded.
         if handles.len() % 200 == 0 {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
-    drop(tx);
     let _ = ready.acquire_many(subscribers as u32).await.expect("ready");
     let connect_secs = connect_started.elapsed().as_secs_f64();
     // The warm-up item reaches each new subscriber first (it is still PENDING for them).
@@ -221,24 +237,22 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
         sent.insert(id, t);
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    all_sent.notify_waiters();
     let expected = subscribers * releases;
     let mut lat = Vec::with_capacity(expected);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while lat.len() < expected {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some((id, at))) => {
-                if let Some(t) = sent.get(&id) {
-                    lat.push((at - *t).as_secs_f64() * 1000.0);
-                }
+    for h in handles {
+        let got = tokio::time::timeout(Duration::from_secs(60), h)
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        for (id, at) in got {
+            if let Some(t) = sent.get(&id) {
+                lat.push((at - *t).as_secs_f64() * 1000.0);
             }
-            _ => break,
         }
     }
     let rss_after = rss_of(pid).unwrap_or(0);
-    for h in handles {
-        h.abort();
-    }
     let mut server = server;
     server.terminate().await;
     lat.sort_by(f64::total_cmp);
@@ -253,6 +267,14 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
                 "server_rss_kib_before": rss_before, "server_rss_kib_connected": rss_connected, "server_rss_kib_after": rss_after,
                 "server_rss_bytes_per_connection": per_conn.round(), "machine": machine()}),
     )
+}
+
+/// The release id in a `next` frame of `releasePublished { cursor release { id } }`, without
+/// building a JSON tree (the frame's shape is known).
+fn release_id(frame: &str) -> Option<&str> {
+    let at = frame.find("\"release\":{\"id\":\"")? + "\"release\":{\"id\":\"".len();
+    let len = frame[at..].find('"')?;
+    Some(&frame[at..at + len])
 }
 
 fn rss_of(pid: u32) -> Option<u64> {

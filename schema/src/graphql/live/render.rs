@@ -137,12 +137,12 @@ impl Subscriber {
                     .entry((self.shape.id, scope))
                     .or_default()
                     .clone();
-                cell.get_or_init(|| self.render(item.release.clone()))
+                cell.get_or_init(|| Box::pin(self.render(item.release.clone())))
                     .await
                     .clone()
             }
             // Read from the database (catch-up): this subscriber's alone.
-            None => self.render(item.release.clone()).await,
+            None => Box::pin(self.render(item.release.clone())).await,
         };
         template.frame(&self.prefix, &feed::encode_cursor(item.seq))
     }

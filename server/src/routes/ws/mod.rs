@@ -29,8 +29,8 @@ pub async fn upgrade(
         .max_frame_size(MAX_WS_MESSAGE_BYTES)
         // tungstenite allocates its read buffer up front (128 KiB by default): with thousands
         // of mostly idle journalists that is most of the server's memory. Clients send little
-        // (init, subscribe, pong), so 4 KiB suffices and grows for the rare larger message.
-        .read_buffer_size(4 * 1024)
+        // (init, subscribe, complete), so 1 KiB suffices; it grows for a larger message.
+        .read_buffer_size(1024)
         // Frames are written as they come (the feed is latency-bound, not throughput-bound);
         // a connection's unsent data is bounded.
         .write_buffer_size(0)

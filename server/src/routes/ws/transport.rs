@@ -70,7 +70,9 @@ pub(super) async fn serve(mut socket: WebSocket, state: AppState, peer: SocketAd
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                     Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break None,
                 };
-                match conn.on_message(&text).await {
+                // Boxed: handling a message (sign-in, a subscription's checks) takes far more
+                // state than waiting does, and the task's size is every idle connection's cost.
+                match Box::pin(conn.on_message(&text)).await {
                     Ok(replies) => {
                         if send_all(&mut socket, replies).await.is_err() {
                             break None;
