@@ -126,3 +126,23 @@ db_test!(
         .await;
     }
 );
+
+db_test!(
+    async fn a_mutation_sent_over_the_websocket_shows_in_the_next_read(app) {
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let before = sp.run(LIST, json!({})).await.data().clone();
+        assert_eq!(sp.run(LIST, json!({})).await.data(), &before, "cached");
+        // A draft announces nothing through the hub: only the mutation itself can tell the cache.
+        let mut ws = pressnet_tests::ws::WsClient::connect(&app.ws_url(), &w.spokesperson)
+            .await
+            .expect("connect");
+        let input = json!({"unitId": w.unit_id, "kind": "STATEMENT", "title": "Tuyên bố qua websocket",
+            "summary": "S", "body": "B", "audience": {"allAccredited": true}});
+        ws.subscribe("m", CREATE_RELEASE, json!({"i": input})).await;
+        let done = ws.next_data(std::time::Duration::from_secs(10)).await;
+        assert_eq!(done["data"]["createRelease"]["status"], "DRAFT", "{done}");
+        let after = sp.run(LIST, json!({})).await;
+        assert!(titles(after.data()).contains(&"Tuyên bố qua websocket".to_owned()), "{}", after.body);
+    }
+);

@@ -44,9 +44,15 @@ pub(super) async fn serve(
     // Set when connection_init is refused (see the close-code mapping below).
     let refused = Arc::new(AtomicBool::new(false));
     let refused_in_init = refused.clone();
+    // The read cache must hear of mutations sent here; this protocol's messages are not looked
+    // into, so every message sent counts as a possible change (old clients only).
+    let hub = state.ctx.hub.clone();
     let outgoing = tx
         .sink_map_err(|_| axum::Error::new("websocket writer closed"))
         .with(move |msg: Message| {
+            if matches!(msg, Message::Text(_)) {
+                hub.note_change();
+            }
             let msg = match msg {
                 // async-graphql closes protocol failures with 1002 or 1011; graphql-transport-ws
                 // names them: 4403 refused connection_init, 4400 invalid message, 4401 subscribe

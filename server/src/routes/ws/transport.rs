@@ -18,6 +18,7 @@ use super::{close_reason, token_from_payload};
 use crate::routes::auth::viewer_for;
 use crate::routes::{AppState, WS_INIT_TIMEOUT};
 use async_graphql::http::ClientMessage;
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::stream::{self, BoxStream};
@@ -213,10 +214,32 @@ async fn open(
         };
     }
     let id = id.to_owned();
+    // A mutation's commit is a change the read cache must hear of, as over POST /graphql.
+    let hub = is_mutation(&request).then(|| state.ctx.hub.clone());
     state
         .schema
         .execute_stream(request.data(viewer))
-        .map(move |r| Out::Next(next_message(&id, &r)))
+        .map(move |r| {
+            if let Some(hub) = &hub {
+                hub.note_change();
+            }
+            Out::Next(next_message(&id, &r))
+        })
         .chain(done)
         .boxed()
+}
+
+/// Whether the operation `request` runs is a mutation (a document that does not parse runs
+/// nothing).
+fn is_mutation(request: &Request) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    doc.operations.iter().any(|(name, op)| {
+        op.node.ty == OperationType::Mutation
+            && request
+                .operation_name
+                .as_deref()
+                .is_none_or(|wanted| name.is_some_and(|n| n.as_str() == wanted))
+    })
 }
