@@ -188,6 +188,19 @@ impl TestApp {
         format!("ws://{}/graphql/ws", self.addr)
     }
 
+    /// The value of an unlabelled sample in `GET /metrics` (0 when absent).
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = reqwest::get(format!("{}/metrics", self.base))
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+            .unwrap_or(0.0)
+    }
+
     /// Creates a staff account directly and signs it in.
     pub async fn staff(&self, email: &str, role: Role) -> String {
         accounts::ensure_staff_account(&self.ctx, email, PASSWORD, role)

@@ -86,18 +86,6 @@ impl Pair {
     }
 }
 
-async fn metric(app: &TestApp, name: &str) -> f64 {
-    let text = reqwest::get(format!("{}/metrics", app.base))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    text.lines()
-        .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
-        .unwrap_or(0.0)
-}
-
 db_test!(
     async fn shared_frames_equal_each_subscribers_own_execution(app) {
         let w = World::build(&app, 2).await;
@@ -117,8 +105,8 @@ db_test!(
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
         let sp = app.gql_as(&w.spokesperson);
-        let frames_before = metric(&app, "pressnet_feed_frames_total").await;
-        let renders_before = metric(&app, "pressnet_feed_renders_total").await;
+        let frames_before = app.metric("pressnet_feed_frames_total").await;
+        let renders_before = app.metric("pressnet_feed_renders_total").await;
 
         // 1. A press release to everyone: every subscriber, one rendering per shape.
         let plain = publish_now(&sp, &w.unit_id, "Thông cáo về giá điện", json!({"allAccredited": true})).await;
@@ -133,8 +121,8 @@ db_test!(
         // Each outlet its own cursor; two journalists of one outlet the same.
         assert_eq!(cursors["j0a"], cursors["j0b"]);
         assert_ne!(cursors["j0a"], cursors["j1"]);
-        let frames = metric(&app, "pressnet_feed_frames_total").await - frames_before;
-        let renders = metric(&app, "pressnet_feed_renders_total").await - renders_before;
+        let frames = app.metric("pressnet_feed_frames_total").await - frames_before;
+        let renders = app.metric("pressnet_feed_renders_total").await - renders_before;
         assert_eq!(frames, 15.0, "one frame per subscriber");
         // Once for everybody, except shape 2 (delivery figures): once per outlet. (The web
         // application's RSVP only matters for press conferences, a correction's original only

@@ -5,20 +5,6 @@ use serde_json::{json, Value};
 
 const LIST: &str = "{ releases(first: 20) { totalCount edges { node { id title deliveryStats { targeted acknowledged } } } } }";
 
-async fn metric(app: &TestApp, name: &str) -> f64 {
-    let text = reqwest::get(format!("{}/metrics", app.base))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    text.lines()
-        .find(|l| l.starts_with(name))
-        .and_then(|l| l.split_whitespace().last())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0)
-}
-
 fn titles(v: &Value) -> Vec<String> {
     v["releases"]["edges"]
         .as_array()
@@ -36,11 +22,11 @@ db_test!(
         let admin = app.gql_as(&w.admin);
         let a = publish_now(&sp, &w.unit_id, "Thông cáo A", json!({"allAccredited": true})).await;
         let first = admin.run(LIST, json!({})).await.data().clone();
-        let hits = metric(&app, "pressnet_read_cache_hits_total").await;
+        let hits = app.metric("pressnet_read_cache_hits_total").await;
         for _ in 0..3 {
             assert_eq!(admin.run(LIST, json!({})).await.data(), &first);
         }
-        assert!(metric(&app, "pressnet_read_cache_hits_total").await >= hits + 3.0);
+        assert!(app.metric("pressnet_read_cache_hits_total").await >= hits + 3.0);
 
         // A mutation by someone else: the next read has it.
         app.gql_as(&w.outlets[0].1)
