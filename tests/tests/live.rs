@@ -279,3 +279,31 @@ db_test!(
         assert_eq!(next_item(&mut c).await["release"]["id"], id.as_str());
     }
 );
+
+db_test!(
+    async fn ping_complete_and_a_reused_subscription_id(app) {
+        let w = World::build(&app, 1).await;
+        let mut c = feed(&app, &w.outlets[0].1, None).await;
+        c.send(json!({"type": "ping"})).await;
+        assert_eq!(c.next(WAIT).await.expect("pong")["type"], "pong");
+        // The client stops its subscription: confirmed, and nothing more comes for it.
+        c.send(json!({"id": "feed", "type": "complete"})).await;
+        let m = c.next(WAIT).await.expect("complete");
+        assert_eq!((m["type"].as_str(), m["id"].as_str()), (Some("complete"), Some("feed")), "{m}");
+        let sp = app.gql_as(&w.spokesperson);
+        publish_now(&sp, &w.unit_id, "Sau khi dừng", json!({"allAccredited": true})).await;
+        assert_quiet(&mut c, 500).await;
+        // The id is free again; the release is still pending for the outlet, so it comes first.
+        c.subscribe("feed", FEED, json!({})).await;
+        assert_eq!(next_item(&mut c).await["release"]["title"], "Sau khi dừng");
+        // Reusing an id that is in use closes the connection (4409), as the protocol says.
+        c.subscribe("feed", FEED, json!({})).await;
+        let m = c.next(WAIT).await.expect("close");
+        assert_eq!((m["type"].as_str(), m["code"].as_u64()), (Some("close"), Some(4409)), "{m}");
+        // A second connection_init: 4429.
+        let mut d = WsClient::connect(&app.ws_url(), &w.outlets[0].1).await.expect("connect");
+        d.send(json!({"type": "connection_init", "payload": {}})).await;
+        let m = d.next(WAIT).await.expect("close");
+        assert_eq!((m["type"].as_str(), m["code"].as_u64()), (Some("close"), Some(4429)), "{m}");
+    }
+);
