@@ -10,5 +10,5 @@
 mod render;
 mod shape;
 
-pub use render::{frames, probe, FeedMode, FrameMemo, Opened, Subscriber, Template};
-pub use shape::{candidate, Candidate, Dependence, Scope, Shape, Shapes, FEED_FIELD};
+pub use render::{frames, next_message, probe, FeedMode, FrameMemo, Opened, Subscriber, Template};
+pub use shape::{candidate, operation, Candidate, Dependence, Scope, Shape, Shapes, FEED_FIELD};

@@ -89,16 +89,42 @@ pub async fn probe(
     }
 }
 
+/// A graphql-transport-ws `next` message up to its payload: `{"id":…,"type":"next","payload":`.
+fn next_prefix(subscription_id: &str) -> String {
+    let id = serde_json::to_string(subscription_id).unwrap_or_else(|_| "\"\"".to_owned());
+    format!("{{\"id\":{id},\"type\":\"next\",\"payload\":")
+}
+
+/// `payload` as JSON; a payload that cannot be serialised becomes an INTERNAL error.
+fn payload_json(payload: &Response) -> String {
+    serde_json::to_string(payload).unwrap_or_else(|_| {
+        serde_json::to_string(&error_response(AppError::internal(
+            "response not serialisable",
+        )))
+        .unwrap_or_default()
+    })
+}
+
+/// The message after `prefix` (see `next_prefix`) carrying `payload`.
+fn finish(prefix: &str, payload: &Response) -> String {
+    format!("{prefix}{}}}", payload_json(payload))
+}
+
+/// The graphql-transport-ws `next` message carrying `payload`.
+pub fn next_message(subscription_id: &str, payload: &Response) -> String {
+    finish(&next_prefix(subscription_id), payload)
+}
+
 /// One journalist's feed subscription on the shared path.
 pub struct Subscriber {
-    pub schema: AppSchema,
+    schema: AppSchema,
     metrics: SharedMetrics,
-    pub shape: Arc<Shape>,
-    pub viewer: Viewer,
-    pub outlet_id: Uuid,
-    pub account_id: Uuid,
-    /// `{"id":<subscription id>,"type":"next","payload":`
-    pub prefix: String,
+    shape: Arc<Shape>,
+    viewer: Viewer,
+    outlet_id: Uuid,
+    account_id: Uuid,
+    /// See `next_prefix`.
+    prefix: String,
 }
 
 impl Subscriber {
@@ -110,7 +136,6 @@ impl Subscriber {
         outlet_id: Uuid,
         subscription_id: &str,
     ) -> Self {
-        let id = serde_json::to_string(subscription_id).unwrap_or_else(|_| "\"\"".to_owned());
         Self {
             schema,
             metrics: app.metrics.clone(),
@@ -118,7 +143,7 @@ impl Subscriber {
             account_id: viewer.account.as_ref().map(|a| a.id).unwrap_or_default(),
             viewer,
             outlet_id,
-            prefix: format!("{{\"id\":{id},\"type\":\"next\",\"payload\":"),
+            prefix: next_prefix(subscription_id),
         }
     }
 
@@ -166,13 +191,7 @@ impl Subscriber {
             .next()
             .await
             .unwrap_or_else(|| error_response(AppError::internal("feed item not rendered")));
-        let payload = serde_json::to_string(&response).unwrap_or_else(|_| {
-            serde_json::to_string(&error_response(AppError::internal(
-                "feed item not serialisable",
-            )))
-            .unwrap_or_default()
-        });
-        Arc::new(Template::new(&payload, &placeholder))
+        Arc::new(Template::new(&payload_json(&response), &placeholder))
     }
 }
 
@@ -195,10 +214,7 @@ pub fn frames(
             sub.metrics.feed_frames.inc();
             match r {
                 Ok(item) => sub.frame(&item).await,
-                Err(e) => {
-                    let payload = serde_json::to_string(&error_response(e)).unwrap_or_default();
-                    format!("{}{payload}}}", sub.prefix)
-                }
+                Err(e) => finish(&sub.prefix, &error_response(e)),
             }
         }
     })

@@ -11,7 +11,10 @@
 //! per-subscription execution would do. A wrong "unknown" costs speed, never correctness.
 use crate::entities::release;
 use crate::enums::ReleaseKind;
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet,
+};
+use async_graphql::parser::Positioned;
 use async_graphql::{Name, Request, Value, Variables};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -85,25 +88,29 @@ pub struct Candidate {
     depends: Dependence,
 }
 
-/// Whether `request` is a subscription whose only root field is `releasePublished` (through
-/// no fragment); `None` for anything else, which async-graphql executes as usual.
-pub fn candidate(request: &Request) -> Option<Candidate> {
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
-    let op = match (&request.operation_name, &document.operations) {
-        (None, ops) => {
-            let mut it = ops.iter();
-            let (_, op) = it.next()?;
-            if it.next().is_some() {
-                return None;
-            }
-            op
+/// The operation a request runs: the one named, or the document's only one (as async-graphql
+/// chooses; `None` where it would refuse).
+pub fn operation<'a>(
+    document: &'a ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'a Positioned<OperationDefinition>> {
+    let mut ops = document.operations.iter();
+    match name {
+        None => {
+            let (_, op) = ops.next()?;
+            ops.next().is_none().then_some(op)
         }
-        (Some(name), ops) => {
-            ops.iter()
-                .find(|(n, _)| n.map(|n| n.as_str()) == Some(name))?
-                .1
-        }
-    };
+        Some(wanted) => ops
+            .find(|(n, _)| n.is_some_and(|n| n.as_str() == wanted))
+            .map(|(_, op)| op),
+    }
+}
+
+/// Whether `request` (whose query parsed to `document`) is a subscription whose only root
+/// field is `releasePublished` (through no fragment); `None` for anything else, which
+/// async-graphql executes as usual.
+pub fn candidate(request: &Request, document: ExecutableDocument) -> Option<Candidate> {
+    let op = operation(&document, request.operation_name.as_deref())?;
     if op.node.ty != OperationType::Subscription {
         return None;
     }
@@ -310,8 +317,12 @@ impl Shapes {
 mod tests {
     use super::*;
 
+    fn cand(r: &Request) -> Option<Candidate> {
+        candidate(r, async_graphql::parser::parse_query(&r.query).ok()?)
+    }
+
     fn dep(q: &str) -> Option<Dependence> {
-        candidate(&Request::new(q)).map(|c| c.depends)
+        cand(&Request::new(q)).map(|c| c.depends)
     }
 
     #[test]
@@ -367,13 +378,13 @@ mod tests {
         let b = Request::new(q).variables(Variables::from_json(serde_json::json!({"s": null})));
         let shapes = Shapes::default();
         let (sa, sb) = (
-            shapes.intern(candidate(&a).expect("feed")),
-            shapes.intern(candidate(&b).expect("feed")),
+            shapes.intern(cand(&a).expect("feed")),
+            shapes.intern(cand(&b).expect("feed")),
         );
         assert_eq!(sa.id, sb.id);
         // Used elsewhere too: the value stays in the key.
         let q2 = "subscription($s:String){ releasePublished(since:$s){ cursor release { id title @include(if: true) } } x: __typename @skip(if: false) }";
-        assert!(candidate(&Request::new(q2)).is_none(), "two root fields");
+        assert!(cand(&Request::new(q2)).is_none(), "two root fields");
         let q3 = "subscription($s:String, $t:String){ releasePublished(since:$s){ cursor } }";
         assert_eq!(mentions(q3, "s"), 2);
         assert_eq!(

@@ -19,8 +19,9 @@ use crate::routes::auth::viewer_for;
 use crate::routes::{AppState, WS_INIT_TIMEOUT};
 use async_graphql::http::ClientMessage;
 use async_graphql::parser::types::OperationType;
-use async_graphql::{Request, Response};
+use async_graphql::Request;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use bytes::Bytes;
 use futures::stream::{self, BoxStream};
 use futures::{SinkExt, StreamExt};
 use pressnet_schema::auth::Viewer;
@@ -64,16 +65,16 @@ pub(super) async fn serve(mut socket: WebSocket, state: AppState, peer: SocketAd
     let ending: Ending = loop {
         tokio::select! {
             msg = socket.recv() => {
-                let text = match msg {
-                    Some(Ok(Message::Text(t))) => t.as_bytes().to_vec(),
-                    Some(Ok(Message::Binary(b))) => b.to_vec(),
+                let raw: Bytes = match msg {
+                    Some(Ok(Message::Text(t))) => t.into(),
+                    Some(Ok(Message::Binary(b))) => b,
                     // tungstenite answers pings itself.
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                     Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break None,
                 };
                 // Boxed: handling a message (sign-in, a subscription's checks) takes far more
                 // state than waiting does, and the task's size is every idle connection's cost.
-                match Box::pin(conn.on_message(&text)).await {
+                match Box::pin(conn.on_message(&raw)).await {
                     Ok(replies) => {
                         if send_all(&mut socket, replies).await.is_err() {
                             break None;
@@ -118,10 +119,6 @@ async fn send_all(socket: &mut WebSocket, texts: Vec<String>) -> Result<(), axum
 
 fn complete(id: &str) -> String {
     serde_json::json!({"id": id, "type": "complete"}).to_string()
-}
-
-fn next_message(id: &str, payload: &Response) -> String {
-    serde_json::json!({"id": id, "type": "next", "payload": payload}).to_string()
 }
 
 impl Connection {
@@ -185,7 +182,15 @@ async fn open(
     viewer: Viewer,
 ) -> BoxStream<'static, Out> {
     let done = stream::once(async { Out::Complete });
-    if let Some(candidate) = live::candidate(&request) {
+    // Parsed once here for both questions; a document that does not parse goes to async-graphql,
+    // which reports the syntax error.
+    let document = async_graphql::parser::parse_query(&request.query).ok();
+    // A mutation's commit is a change the read cache must hear of, as over POST /graphql.
+    let mutation = document.as_ref().is_some_and(|d| {
+        live::operation(d, request.operation_name.as_deref())
+            .is_some_and(|op| op.node.ty == OperationType::Mutation)
+    });
+    if let Some(candidate) = document.and_then(|d| live::candidate(&request, d)) {
         // The feed: checked with the subscriber's own rights, then served from the shared
         // renderer. A refusal is exactly what async-graphql would have sent.
         return match live::probe(&state.schema, request, viewer.clone()).await {
@@ -207,15 +212,14 @@ async fn open(
             Err(responses) => {
                 let id = id.to_owned();
                 stream::iter(responses)
-                    .map(move |r| Out::Next(next_message(&id, &r)))
+                    .map(move |r| Out::Next(live::next_message(&id, &r)))
                     .chain(done)
                     .boxed()
             }
         };
     }
     let id = id.to_owned();
-    // A mutation's commit is a change the read cache must hear of, as over POST /graphql.
-    let hub = is_mutation(&request).then(|| state.ctx.hub.clone());
+    let hub = mutation.then(|| state.ctx.hub.clone());
     state
         .schema
         .execute_stream(request.data(viewer))
@@ -223,23 +227,8 @@ async fn open(
             if let Some(hub) = &hub {
                 hub.note_change();
             }
-            Out::Next(next_message(&id, &r))
+            Out::Next(live::next_message(&id, &r))
         })
         .chain(done)
         .boxed()
-}
-
-/// Whether the operation `request` runs is a mutation (a document that does not parse runs
-/// nothing).
-fn is_mutation(request: &Request) -> bool {
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
-    };
-    doc.operations.iter().any(|(name, op)| {
-        op.node.ty == OperationType::Mutation
-            && request
-                .operation_name
-                .as_deref()
-                .is_none_or(|wanted| name.is_some_and(|n| n.as_str() == wanted))
-    })
 }
