@@ -1,5 +1,6 @@
 //! pressnet's domain: entities, services and the GraphQL schema.
 pub mod auth;
+pub mod bulk;
 pub mod clock;
 pub mod context;
 pub mod db;

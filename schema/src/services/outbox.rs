@@ -56,16 +56,7 @@ pub async fn enqueue<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<outbox::ActiveModel>,
 ) -> AppResult<()> {
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows
-            .by_ref()
-            .take(crate::db::OUTBOX_ROWS_PER_INSERT)
-            .collect();
-        outbox::Entity::insert_many(chunk)
-            .exec_without_returning(conn)
-            .await?;
-    }
+    crate::bulk::insert(conn, rows, crate::db::OUTBOX_ROWS_PER_INSERT).await?;
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 //! is held from before the transaction until the hub has the event, so feed sequence numbers
 //! commit and reach subscribers in order: a subscriber can trust "seq > last seen".
 use crate::auth::Viewer;
+use crate::bulk;
 use crate::context::AppContext;
 use crate::db::{begin_write, lock_publication, ROWS_PER_INSERT};
 use crate::entities::{delivery, feed_item, outlet, press_conference, release};
@@ -215,18 +216,13 @@ pub fn new_delivery(
     }
 }
 
-/// The delivery log rows of one publication: multi-row INSERTs, not a loop of single ones.
+/// The delivery log rows of one publication: one statement on PostgreSQL, multi-row INSERTs
+/// on SQLite (`bulk`), not a loop of single ones.
 pub async fn insert_deliveries(
     txn: &DatabaseTransaction,
     rows: Vec<delivery::ActiveModel>,
 ) -> AppResult<()> {
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_INSERT).collect();
-        delivery::Entity::insert_many(chunk)
-            .exec_without_returning(txn)
-            .await?;
-    }
+    bulk::insert(txn, rows, ROWS_PER_INSERT).await?;
     Ok(())
 }
 
@@ -238,29 +234,24 @@ async fn insert_feed_items(
     outlet_deliveries: &[(Uuid, Uuid)],
     now: DateTime<Utc>,
 ) -> AppResult<HashMap<Uuid, i64>> {
-    if outlet_deliveries.is_empty() {
-        return Ok(HashMap::new());
-    }
     // RETURNING gives the assigned sequence numbers without reading the table back (the
     // table grows by one row per outlet and publication; there is no index on release_id).
-    let mut seqs = HashMap::with_capacity(outlet_deliveries.len());
-    for chunk in outlet_deliveries.chunks(ROWS_PER_INSERT) {
-        let rows = chunk.iter().map(|(o, d)| feed_item::ActiveModel {
+    let rows: Vec<feed_item::ActiveModel> = outlet_deliveries
+        .iter()
+        .map(|(o, d)| feed_item::ActiveModel {
             seq: sea_orm::ActiveValue::NotSet,
             outlet_id: Set(*o),
             release_id: Set(release_id),
             delivery_id: Set(*d),
             event: Set(event),
             created_at: Set(now),
-        });
-        for item in feed_item::Entity::insert_many(rows)
-            .exec_with_returning(txn)
-            .await?
-        {
-            seqs.insert(item.outlet_id, item.seq);
-        }
-    }
-    Ok(seqs)
+        })
+        .collect();
+    Ok(bulk::insert_returning(txn, rows, ROWS_PER_INSERT)
+        .await?
+        .into_iter()
+        .map(|item| (item.outlet_id, item.seq))
+        .collect())
 }
 
 /// The EMAIL deliveries and outbox rows of a publication: each addressed outlet's newsroom,

@@ -41,7 +41,7 @@ struct Args {
     #[arg(long, default_value_t = 20)]
     releases: usize,
     /// Scenarios to run.
-    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "read", "email", "report"].map(String::from).to_vec())]
+    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "floor", "read", "email", "report"].map(String::from).to_vec())]
     scenarios: Vec<String>,
     /// Concurrent clients of the read scenario.
     #[arg(long, default_value_t = 64)]
@@ -151,73 +151,8 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
     g.run(PUBLISH, json!({"id": warm})).await.data();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_before = rss_of(pid).unwrap_or(0);
-    let ready = Arc::new(tokio::sync::Semaphore::new(0));
-    // Set once every release is published: clients then stop at the first quiet second.
-    let all_sent = Arc::new(tokio::sync::Notify::new());
     let url = server.ws_url();
-    let tokens = Arc::new(Mutex::new(seeded.tokens.clone()));
-    let mut handles = Vec::new();
-    let connect_started = Instant::now();
-    for _ in 0..subscribers {
-        let ready = ready.clone();
-        let url = url.clone();
-        let token = tokens.lock().await.pop().unwrap_or_default();
-        let warm = warm.clone();
-        let all_sent = all_sent.clone();
-        // Each client keeps (release id, time received) to itself: the clients share the two
-        // cores with the server, so they do as little as a real client's receipt needs.
-        handles.push(tokio::spawn(async move {
-            let mut got: Vec<(String, Instant)> = Vec::with_capacity(releases);
-            let mut c = match WsClient::connect(&url, &token).await {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("connect failed: {e}");
-                    ready.add_permits(1);
-                    return got;
-                }
-            };
-            c.subscribe(
-                "f",
-                "subscription{ releasePublished { cursor release { id } } }",
-                json!({}),
-            )
-            .await;
-            ready.add_permits(1);
-            let done = all_sent.notified();
-            tokio::pin!(done);
-            let mut finishing = false;
-            loop {
-                let wait = if finishing {
-                    Duration::from_secs(1)
-                } else {
-                    Duration::from_secs(120)
-                };
-                let msg = tokio::select! {
-                    m = tokio::time::timeout(wait, c.socket.next()) => m,
-                    _ = &mut done, if !finishing => { finishing = true; continue; }
-                };
-                let Ok(Some(Ok(msg))) = msg else { break };
-                if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
-                    let now = Instant::now();
-                    if let Some(id) = release_id(&t) {
-                        if id != warm {
-                            got.push((id.to_owned(), now));
-                        }
-                    }
-                }
-                if finishing && got.len() >= releases {
-                    break;
-                }
-            }
-            got
-        }));
-        // Connect in waves so the accept queue is not flooded.
-        if handles.len() % 200 == 0 {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-    let _ = ready.acquire_many(subscribers as u32).await.expect("ready");
-    let connect_secs = connect_started.elapsed().as_secs_f64();
+    let clients = Clients::connect(&url, seeded.tokens.clone(), releases, Some(warm)).await;
     // The warm-up item reaches each new subscriber first (it is still PENDING for them).
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let rss_connected = rss_of(pid).unwrap_or(0);
@@ -237,25 +172,12 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
         sent.insert(id, t);
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    all_sent.notify_waiters();
+    let connect_secs = clients.connect_secs;
+    let lat = clients.latencies(&sent).await;
     let expected = subscribers * releases;
-    let mut lat = Vec::with_capacity(expected);
-    for h in handles {
-        let got = tokio::time::timeout(Duration::from_secs(60), h)
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .unwrap_or_default();
-        for (id, at) in got {
-            if let Some(t) = sent.get(&id) {
-                lat.push((at - *t).as_secs_f64() * 1000.0);
-            }
-        }
-    }
     let rss_after = rss_of(pid).unwrap_or(0);
     let mut server = server;
     server.terminate().await;
-    lat.sort_by(f64::total_cmp);
     publish_ms.sort_by(f64::total_cmp);
     let per_conn = (rss_connected.saturating_sub(rss_before)) as f64 * 1024.0 / subscribers as f64;
     Some(
@@ -267,6 +189,220 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
                 "server_rss_kib_before": rss_before, "server_rss_kib_connected": rss_connected, "server_rss_kib_after": rss_after,
                 "server_rss_bytes_per_connection": per_conn.round(), "machine": machine()}),
     )
+}
+
+/// Journalists' websocket clients, each keeping (release id, time received) to itself: the
+/// clients share the two cores with the server, so they do as little as a real client's
+/// receipt needs.
+struct Clients {
+    handles: Vec<tokio::task::JoinHandle<Vec<(String, Instant)>>>,
+    /// Set once every release is sent: clients then stop at the first quiet second.
+    all_sent: Arc<tokio::sync::Notify>,
+    connect_secs: f64,
+}
+
+impl Clients {
+    /// Connects one client per token (graphql-transport-ws, subscribed to the feed) and waits
+    /// until all are subscribed. Items of `skip` (the warm-up release) are not counted.
+    async fn connect(
+        url: &str,
+        tokens: Vec<String>,
+        releases: usize,
+        skip: Option<String>,
+    ) -> Self {
+        let n = tokens.len();
+        let ready = Arc::new(tokio::sync::Semaphore::new(0));
+        let all_sent = Arc::new(tokio::sync::Notify::new());
+        let started = Instant::now();
+        let mut handles = Vec::with_capacity(n);
+        for token in tokens {
+            let (ready, url, skip, all_sent) = (
+                ready.clone(),
+                url.to_owned(),
+                skip.clone(),
+                all_sent.clone(),
+            );
+            handles.push(tokio::spawn(async move {
+                let mut got: Vec<(String, Instant)> = Vec::with_capacity(releases);
+                let mut c = match WsClient::connect(&url, &token).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        eprintln!("connect failed: {e}");
+                        ready.add_permits(1);
+                        return got;
+                    }
+                };
+                c.subscribe(
+                    "f",
+                    "subscription{ releasePublished { cursor release { id } } }",
+                    json!({}),
+                )
+                .await;
+                ready.add_permits(1);
+                let done = all_sent.notified();
+                tokio::pin!(done);
+                let mut finishing = false;
+                loop {
+                    let wait = if finishing {
+                        Duration::from_secs(1)
+                    } else {
+                        Duration::from_secs(120)
+                    };
+                    let msg = tokio::select! {
+                        m = tokio::time::timeout(wait, c.socket.next()) => m,
+                        _ = &mut done, if !finishing => { finishing = true; continue; }
+                    };
+                    let Ok(Some(Ok(msg))) = msg else { break };
+                    if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
+                        let now = Instant::now();
+                        if let Some(id) = release_id(&t) {
+                            if skip.as_deref() != Some(id) {
+                                got.push((id.to_owned(), now));
+                            }
+                        }
+                    }
+                    if finishing && got.len() >= releases {
+                        break;
+                    }
+                }
+                got
+            }));
+            // Connect in waves so the accept queue is not flooded.
+            if handles.len() % 200 == 0 {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        let _ = ready.acquire_many(n as u32).await.expect("ready");
+        Self {
+            handles,
+            all_sent,
+            connect_secs: started.elapsed().as_secs_f64(),
+        }
+    }
+
+    /// Stops the clients once they are quiet and returns every receipt's latency in ms
+    /// (received minus the time its release was sent), sorted.
+    async fn latencies(self, sent: &HashMap<String, Instant>) -> Vec<f64> {
+        self.all_sent.notify_waiters();
+        let mut lat = Vec::new();
+        for h in self.handles {
+            let got = tokio::time::timeout(Duration::from_secs(60), h)
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or_default();
+            for (id, at) in got {
+                if let Some(t) = sent.get(&id) {
+                    lat.push((at - *t).as_secs_f64() * 1000.0);
+                }
+            }
+        }
+        lat.sort_by(f64::total_cmp);
+        lat
+    }
+}
+
+/// The floor: what this machine and this stack can do at best. A bare broadcast server
+/// (`pressnet-bench floor-serve`, a separate process: tokio, tokio-tungstenite, one task per
+/// connection waking on a `tokio::sync::broadcast`, one ready-made frame shared by all) in
+/// front of the same clients as the fan-out. No database, no authorisation, no rendering:
+/// every millisecond above this floor is pressnet's own.
+async fn floor(subscribers: usize, releases: usize) -> Option<Value> {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let exe = std::env::current_exe().expect("own path");
+    let mut child = tokio::process::Command::new(exe)
+        .arg("floor-serve")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the floor server");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let addr = lines.next_line().await.ok()??;
+    let url = format!("ws://{addr}/");
+    let tokens = vec![String::new(); subscribers];
+    let clients = Clients::connect(&url, tokens, releases, None).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut sent = HashMap::new();
+    for _ in 0..releases {
+        let id = uuid::Uuid::now_v7().to_string();
+        let t = Instant::now();
+        stdin.write_all(format!("{id}\n").as_bytes()).await.ok()?;
+        stdin.flush().await.ok()?;
+        sent.insert(id, t);
+        // The same spacing as the fan-out's publications (about 100 ms each, then 200 ms).
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let connect_secs = clients.connect_secs;
+    let lat = clients.latencies(&sent).await;
+    drop(stdin);
+    let _ = child.kill().await;
+    let expected = subscribers * releases;
+    Some(
+        json!({"scenario": "floor", "backend": "none", "subscribers": subscribers, "releases": releases,
+                "received": lat.len(), "lost": expected - lat.len(),
+                "latency_ms_p50": pct(&lat, 50.0), "latency_ms_p95": pct(&lat, 95.0), "latency_ms_p99": pct(&lat, 99.0), "latency_ms_max": pct(&lat, 100.0),
+                "connect_seconds": connect_secs, "machine": machine()}),
+    )
+}
+
+/// The floor's server: accepts graphql-transport-ws connections (acknowledges
+/// `connection_init`, remembers the subscription id), and for every line on standard input
+/// (a release id) sends each subscriber one `next` frame carrying it.
+async fn floor_serve() -> anyhow::Result<()> {
+    use futures::SinkExt;
+    use tokio::io::AsyncBufReadExt;
+    use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
+    use tokio_tungstenite::tungstenite::http::HeaderValue;
+    use tokio_tungstenite::tungstenite::Message;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    println!("{}", listener.local_addr()?);
+    let (tx, _) = tokio::sync::broadcast::channel::<tokio_tungstenite::tungstenite::Utf8Bytes>(512);
+    let sender = tx.clone();
+    tokio::spawn(async move {
+        let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+        while let Ok(Some(id)) = lines.next_line().await {
+            let frame = format!(
+                r#"{{"id":"f","type":"next","payload":{{"data":{{"releasePublished":{{"cursor":"0000000000000001","release":{{"id":"{id}"}}}}}}}}}}"#
+            );
+            let _ = sender.send(frame.into());
+        }
+        std::process::exit(0);
+    });
+    loop {
+        let (tcp, _) = listener.accept().await?;
+        let _ = tcp.set_nodelay(true);
+        let mut rx = tx.subscribe();
+        tokio::spawn(async move {
+            let protocol = |_: &Request, mut resp: Response| {
+                resp.headers_mut().insert(
+                    "Sec-WebSocket-Protocol",
+                    HeaderValue::from_static("graphql-transport-ws"),
+                );
+                Ok(resp)
+            };
+            let Ok(mut ws) = tokio_tungstenite::accept_hdr_async(tcp, protocol).await else {
+                return;
+            };
+            loop {
+                tokio::select! {
+                    m = ws.next() => match m {
+                        Some(Ok(Message::Text(t))) if t.contains("connection_init") => {
+                            if ws.send(Message::Text(r#"{"type":"connection_ack"}"#.into())).await.is_err() { return; }
+                        }
+                        Some(Ok(_)) => {}
+                        _ => return,
+                    },
+                    f = rx.recv() => match f {
+                        Ok(frame) => if ws.send(Message::Text(frame)).await.is_err() { return; },
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(_) => return,
+                    },
+                }
+            }
+        });
+    }
 }
 
 /// The release id in a `next` frame of `releasePublished { cursor release { id } }`, without
@@ -457,6 +593,11 @@ fn table(results: &[Value]) -> String {
                     f(&r["latency_ms_max"]), r["lost"], f(&r["server_rss_bytes_per_connection"]) / 1024.0,
                     f(&r["server_rss_kib_before"]) / 1024.0, f(&r["server_rss_kib_connected"]) / 1024.0, f(&r["publish_ms_p50"])),
             ),
+            Some("floor") => (
+                format!("{} subscribers x {} releases", r["subscribers"], r["releases"]),
+                format!("p50 {:.1} / p95 {:.1} / p99 {:.1} / max {:.1} ms; lost {} (bare tokio-tungstenite broadcast, no database: the machine's floor)",
+                    f(&r["latency_ms_p50"]), f(&r["latency_ms_p95"]), f(&r["latency_ms_p99"]), f(&r["latency_ms_max"]), r["lost"]),
+            ),
             Some("read") => (
                 format!("{} clients, {:.0} s", r["clients"], f(&r["seconds"])),
                 format!("{:.0} requests/s; p50 {:.1} ms, p99 {:.1} ms; {} errors", f(&r["rps"]), f(&r["latency_ms_p50"]), f(&r["latency_ms_p99"]), r["errors"]),
@@ -490,6 +631,9 @@ fn main() -> anyhow::Result<()> {
         return rt.block_on(pressnet_server::cli::run(
             <pressnet_server::cli::Cli as clap::Parser>::parse(),
         ));
+    }
+    if std::env::args().nth(1).as_deref() == Some("floor-serve") {
+        return tokio::runtime::Runtime::new()?.block_on(floor_serve());
     }
     if std::env::var_os("RUST_LOG").is_some() {
         pressnet_server::telemetry::init();
@@ -540,6 +684,12 @@ async fn bench() -> anyhow::Result<()> {
         if want("fanout") {
             for &n in &args.subscribers {
                 emit(fanout(b, n, args.releases).await, &mut results);
+            }
+        }
+        if want("floor") && b == Backend::Sqlite {
+            // The machine's floor for the same clients (no database: measured once).
+            for &n in &args.subscribers {
+                emit(floor(n, args.releases).await, &mut results);
             }
         }
         if want("read") {
