@@ -26,9 +26,15 @@ const SEND_CONCURRENCY: usize = 32;
 /// Outcomes recorded per transaction, at most.
 const RECORD_BATCH: usize = 64;
 
+/// How often SQLite's write-ahead log is copied into the database file.
+const CHECKPOINT_TICK: Duration = Duration::from_secs(1);
+
 /// Starts every worker; each stops when `stop` is cancelled.
 pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<()>> {
     let mut handles = vec![tokio::spawn(scheduler(ctx.clone(), stop.clone()))];
+    if ctx.db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        handles.push(tokio::spawn(checkpointer(ctx.clone(), stop.clone())));
+    }
     match Mailer::from_settings(&ctx.settings.mail) {
         Ok(Some(mailer)) => handles.push(tokio::spawn(email(ctx.clone(), mailer, stop.clone()))),
         Ok(None) => {
@@ -68,6 +74,20 @@ async fn scheduler(ctx: AppContext, stop: CancellationToken) {
         tokio::select! {
             _ = stop.cancelled() => break,
             _ = tokio::time::sleep(SCHEDULER_TICK) => {}
+        }
+    }
+}
+
+/// SQLite: checkpoints the write-ahead log every second, off the request path (see
+/// `db::checkpoint`). A failed pass is logged and tried again at the next tick.
+async fn checkpointer(ctx: AppContext, stop: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = tokio::time::sleep(CHECKPOINT_TICK) => {}
+        }
+        if let Err(e) = pressnet_schema::db::checkpoint(&ctx.db).await {
+            tracing::warn!(error = ?e, "WAL checkpoint failed; retrying");
         }
     }
 }

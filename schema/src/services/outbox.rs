@@ -17,7 +17,7 @@ use crate::services::reach;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, NotSet, QueryFilter, Set, Statement,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -42,12 +42,13 @@ pub fn new_row(
         payload: Set(payload.to_json()),
         status: Set(DeliveryStatus::Pending),
         attempts: Set(0),
-        last_error: Set(None),
+        // NULL until a worker claims or sends it: left out of the INSERT, not bound.
+        last_error: NotSet,
         next_attempt_at: Set(now),
-        claimed_until: Set(None),
-        message_id: Set(None),
+        claimed_until: NotSet,
+        message_id: NotSet,
         created_at: Set(now),
-        sent_at: Set(None),
+        sent_at: NotSet,
     }
 }
 

@@ -23,8 +23,8 @@ use crate::services::{fanout, outbox, reach, subscriptions};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 use std::collections::HashSet;
@@ -207,12 +207,14 @@ pub fn new_delivery(
         recipient: Set(String::new()),
         created_at: Set(now),
         updated_at: Set(now),
-        sent_at: Set(None),
-        delivered_at: Set(None),
-        acknowledged_at: Set(None),
-        acknowledged_by: Set(None),
-        next_attempt_at: Set(None),
-        message_id: Set(None),
+        // NULL until the delivery moves on: left out of the INSERT rather than bound as NULL
+        // (a publication to 1,000 outlets binds 6,000 values fewer).
+        sent_at: NotSet,
+        delivered_at: NotSet,
+        acknowledged_at: NotSet,
+        acknowledged_by: NotSet,
+        next_attempt_at: NotSet,
+        message_id: NotSet,
     }
 }
 
