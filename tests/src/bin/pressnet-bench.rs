@@ -130,7 +130,12 @@ async fn server_process(database_url: &str, extra: &[(&str, String)]) -> Instanc
     let exe = std::env::current_exe().expect("own path");
     let mut env = vec![
         ("DATABASE_URL", database_url.to_owned()),
-        ("RUST_LOG", "warn,pressnet_server=info".to_owned()),
+        (
+            "RUST_LOG",
+            // PRESSNET_BENCH_SERVER_LOG: the server's log filter, to look inside a run.
+            std::env::var("PRESSNET_BENCH_SERVER_LOG")
+                .unwrap_or_else(|_| "warn,pressnet_server=info".to_owned()),
+        ),
     ];
     env.extend(extra.iter().cloned());
     Instance::start(&exe.to_string_lossy(), "server", &env).await
@@ -231,12 +236,35 @@ impl Clients {
                         return got;
                     }
                 };
+                // From the start of the feed: the catch-up then sends every subscriber the
+                // warm-up release first, whether or not a colleague of the same outlet already
+                // received it (without `since`, only PENDING deliveries are caught up).
                 c.subscribe(
                     "f",
-                    "subscription{ releasePublished { cursor release { id } } }",
-                    json!({}),
+                    "subscription($s: String){ releasePublished(since: $s) { cursor release { id } } }",
+                    json!({"s": "0000000000000000"}),
                 )
                 .await;
+                // Ready means subscribed on the server, not merely asked: wait for the warm-up
+                // release. (Counting a sent `subscribe` as ready let the first releases race a
+                // server still working through 10,000 subscriptions' checks and catch-ups.)
+                if let Some(warm) = skip.as_deref() {
+                    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+                    loop {
+                        match tokio::time::timeout_at(deadline, c.socket.next()).await {
+                            Ok(Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t)))) => {
+                                if release_id(&t) == Some(warm) {
+                                    break;
+                                }
+                            }
+                            Ok(Some(Ok(_))) => {}
+                            _ => {
+                                eprintln!("no warm-up item: the subscription did not start");
+                                break;
+                            }
+                        }
+                    }
+                }
                 ready.add_permits(1);
                 let done = all_sent.notified();
                 tokio::pin!(done);
