@@ -53,12 +53,13 @@ enum Catchup {
     After,
 }
 
+/// One page of catch-up, and whether it was full (a full page may have more behind it).
 async fn page(
     ctx: &AppContext,
     outlet_id: Uuid,
     after: i64,
     mode: Catchup,
-) -> AppResult<Vec<Item>> {
+) -> AppResult<(Vec<Item>, bool)> {
     let mut q = feed_item::Entity::find()
         .filter(feed_item::Column::OutletId.eq(outlet_id))
         .filter(feed_item::Column::Seq.gt(after));
@@ -76,12 +77,13 @@ async fn page(
         .limit(PAGE)
         .all(&ctx.db)
         .await?;
+    let full = items.len() as u64 == PAGE;
     let releases: HashMap<Uuid, Arc<release::Model>> = releases_of(ctx, &items)
         .await?
         .into_iter()
         .map(|(id, r)| (id, Arc::new(r)))
         .collect();
-    Ok(items
+    let items = items
         .into_iter()
         .filter_map(|i| {
             releases.get(&i.release_id).map(|r| Item {
@@ -90,7 +92,8 @@ async fn page(
                 batch: None,
             })
         })
-        .collect())
+        .collect();
+    Ok((items, full))
 }
 
 /// The releases the feed items refer to, by id.
@@ -138,25 +141,26 @@ async fn live_delivery_ids(
     Ok(rows.into_iter().collect())
 }
 
-/// One page of catch-up and the LIVE deliveries of its items, under a catch-up permit.
+/// One page of catch-up and the LIVE deliveries of its items, under a catch-up permit; and
+/// whether the page was full.
 async fn catch_up_page(
     ctx: &AppContext,
     outlet_id: Uuid,
     after: i64,
     mode: Catchup,
-) -> AppResult<(Vec<Item>, HashMap<Uuid, Uuid>)> {
+) -> AppResult<(Vec<Item>, HashMap<Uuid, Uuid>, bool)> {
     let _permit = ctx
         .feed_catch_ups
         .acquire()
         .await
         .map_err(|_| AppError::internal("feed catch-up limiter closed"))?;
-    let items = page(ctx, outlet_id, after, mode).await?;
+    let (items, full) = page(ctx, outlet_id, after, mode).await?;
     if items.is_empty() {
-        return Ok((items, HashMap::new()));
+        return Ok((items, HashMap::new(), full));
     }
     let ids: Vec<Uuid> = items.iter().map(|i| i.release.id).collect();
     let live = live_delivery_ids(ctx, outlet_id, &ids).await?;
-    Ok((items, live))
+    Ok((items, live, full))
 }
 
 /// The feed of one outlet. `since`: resume after that cursor; `None`: pending items first.
@@ -175,17 +179,22 @@ pub fn stream(
         loop {
             // Catch up from the database, page by page. (Database work is boxed: the stream
             // lives as long as the connection, and its size is every idle subscriber's cost.)
+            // A page that is not full was the last one: what committed after it was read is in
+            // the hub's buffer (subscribed before the read). Asking again for the empty page
+            // behind it doubled every new subscriber's catch-up queries, and a reconnect storm
+            // of 10,000 journalists queued that long for the catch-up permits.
             loop {
-                let (items, live) = Box::pin(catch_up_page(&ctx, outlet_id, last, mode)).await?;
-                if items.is_empty() {
-                    break;
-                }
+                let (items, live, full) =
+                    Box::pin(catch_up_page(&ctx, outlet_id, last, mode)).await?;
                 for item in items {
                     last = item.seq;
                     if let Some(d) = live.get(&item.release.id) {
                         ctx.marker.mark(item.release.id, *d, ctx.clock.now());
                     }
                     yield item;
+                }
+                if !full {
+                    break;
                 }
             }
             // Then live items, until the receiver lags.

@@ -157,10 +157,11 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
     let rss_before = rss_of(pid).unwrap_or(0);
     let url = server.ws_url();
     let clients = Clients::connect(&url, seeded.tokens.clone(), releases, Some(warm)).await;
-    // The warm-up item reaches each new subscriber first (it is still PENDING for them).
+    // Every subscriber has its warm-up item; let the delivered-marks of that settle.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let rss_connected = rss_of(pid).unwrap_or(0);
     let mut sent: HashMap<String, Instant> = HashMap::new();
+    let mut order = Vec::with_capacity(releases);
     let mut publish_ms = Vec::new();
     for i in 0..releases {
         let id = draft(
@@ -173,11 +174,13 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
         let t = Instant::now();
         g.run(PUBLISH, json!({"id": id})).await.data();
         publish_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        order.push(id.clone());
         sent.insert(id, t);
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let connect_secs = clients.connect_secs;
-    let lat = clients.latencies(&sent).await;
+    let latencies = clients.latencies(&sent).await;
+    let lat = &latencies.all;
     let expected = subscribers * releases;
     let rss_after = rss_of(pid).unwrap_or(0);
     let mut server = server;
@@ -187,7 +190,8 @@ async fn fanout(backend: Backend, subscribers: usize, releases: usize) -> Option
     Some(
         json!({"scenario": "fanout", "backend": format!("{backend:?}"), "subscribers": subscribers, "releases": releases,
                 "received": lat.len(), "lost": expected - lat.len(),
-                "latency_ms_p50": pct(&lat, 50.0), "latency_ms_p95": pct(&lat, 95.0), "latency_ms_p99": pct(&lat, 99.0), "latency_ms_max": pct(&lat, 100.0),
+                "latency_ms_p50": pct(lat, 50.0), "latency_ms_p95": pct(lat, 95.0), "latency_ms_p99": pct(lat, 99.0), "latency_ms_max": pct(lat, 100.0),
+                "latency_ms_p99_by_release": latencies.p99_by_release(&order),
                 "publish_ms_p50": pct(&publish_ms, 50.0),
                 "connect_seconds": connect_secs,
                 "server_rss_kib_before": rss_before, "server_rss_kib_connected": rss_connected, "server_rss_kib_after": rss_after,
@@ -308,10 +312,10 @@ impl Clients {
     }
 
     /// Stops the clients once they are quiet and returns every receipt's latency in ms
-    /// (received minus the time its release was sent), sorted.
-    async fn latencies(self, sent: &HashMap<String, Instant>) -> Vec<f64> {
+    /// (received minus the time its release was sent), by release.
+    async fn latencies(self, sent: &HashMap<String, Instant>) -> Latencies {
         self.all_sent.notify_waiters();
-        let mut lat = Vec::new();
+        let mut by_release: HashMap<String, Vec<f64>> = HashMap::new();
         for h in self.handles {
             let got = tokio::time::timeout(Duration::from_secs(60), h)
                 .await
@@ -320,12 +324,38 @@ impl Clients {
                 .unwrap_or_default();
             for (id, at) in got {
                 if let Some(t) = sent.get(&id) {
-                    lat.push((at - *t).as_secs_f64() * 1000.0);
+                    by_release
+                        .entry(id)
+                        .or_default()
+                        .push((at - *t).as_secs_f64() * 1000.0);
                 }
             }
         }
-        lat.sort_by(f64::total_cmp);
-        lat
+        let mut all: Vec<f64> = by_release.values().flatten().copied().collect();
+        all.sort_by(f64::total_cmp);
+        Latencies { all, by_release }
+    }
+}
+
+/// Receipt latencies of a run, in ms.
+struct Latencies {
+    /// Every receipt, sorted.
+    all: Vec<f64>,
+    by_release: HashMap<String, Vec<f64>>,
+}
+
+impl Latencies {
+    /// p99 of each release in the order they were sent: flat when the machine keeps up,
+    /// growing when each release adds to a backlog.
+    fn p99_by_release(&self, order: &[String]) -> Vec<f64> {
+        order
+            .iter()
+            .map(|id| {
+                let mut l = self.by_release.get(id).cloned().unwrap_or_default();
+                l.sort_by(f64::total_cmp);
+                (pct(&l, 99.0) * 10.0).round() / 10.0
+            })
+            .collect()
     }
 }
 
@@ -352,24 +382,28 @@ async fn floor(subscribers: usize, releases: usize) -> Option<Value> {
     let clients = Clients::connect(&url, tokens, releases, None).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let mut sent = HashMap::new();
+    let mut order = Vec::with_capacity(releases);
     for _ in 0..releases {
         let id = uuid::Uuid::now_v7().to_string();
         let t = Instant::now();
         stdin.write_all(format!("{id}\n").as_bytes()).await.ok()?;
         stdin.flush().await.ok()?;
+        order.push(id.clone());
         sent.insert(id, t);
         // The same spacing as the fan-out's publications (about 100 ms each, then 200 ms).
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     let connect_secs = clients.connect_secs;
-    let lat = clients.latencies(&sent).await;
+    let latencies = clients.latencies(&sent).await;
+    let lat = &latencies.all;
     drop(stdin);
     let _ = child.kill().await;
     let expected = subscribers * releases;
     Some(
         json!({"scenario": "floor", "backend": "none", "subscribers": subscribers, "releases": releases,
                 "received": lat.len(), "lost": expected - lat.len(),
-                "latency_ms_p50": pct(&lat, 50.0), "latency_ms_p95": pct(&lat, 95.0), "latency_ms_p99": pct(&lat, 99.0), "latency_ms_max": pct(&lat, 100.0),
+                "latency_ms_p50": pct(lat, 50.0), "latency_ms_p95": pct(lat, 95.0), "latency_ms_p99": pct(lat, 99.0), "latency_ms_max": pct(lat, 100.0),
+                "latency_ms_p99_by_release": latencies.p99_by_release(&order),
                 "connect_seconds": connect_secs, "machine": machine()}),
     )
 }
