@@ -6,7 +6,7 @@
 //! measured on the benchmark's machine), on the path every journalist waits for.
 //!
 //! What guards the references instead: delivery rows are written only inside the transaction
-//! that publishes (or re-publishes) their release, from outlet ids read in that transaction and
+//! that publishes their release, from outlet ids read in that transaction and
 //! with the release's row updated (so locked) in it; releases and outlets are never deleted
 //! (outlets are suspended or revoked, releases retracted). The unique index on (release, outlet,
 //! channel, recipient) and the audit chain stay. SQLite keeps its foreign keys: its check is

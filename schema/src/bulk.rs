@@ -4,8 +4,8 @@
 //! - PostgreSQL: one `INSERT … SELECT … FROM UNNEST($1::uuid[], $2::text[], …)`, whatever the
 //!   number of rows: one parameter per column. The statement's text is the same for every
 //!   publication, so sqlx prepares it once per connection, and PostgreSQL does not parse and plan
-//!   a statement of 16,000 placeholders each time (a multi-row VALUES of 1,000 delivery rows
-//!   took 36–94 ms on its own; see BENCHMARKS.md, fourth round).
+//!   a statement of thousands of placeholders each time (a publication's 1,000 outbox rows:
+//!   28–58 ms as multi-row VALUES, 10–17 ms this way; see BENCHMARKS.md, fourth round).
 //!
 //! The PostgreSQL form covers the column types pressnet's bulk tables use (uuid, text and
 //! text enums, integers, booleans, timestamptz). A NULL in an array cannot be bound through
@@ -130,8 +130,8 @@ impl Kind {
         }
     }
 
-    /// The value as bound (a NULL becomes this type's placeholder and `None` is returned as
-    /// the second half), or `None` when the value is not of this kind.
+    /// The value as bound (a NULL becomes this type's placeholder) and whether it was NULL, or
+    /// `None` when the value is not of this kind.
     fn bindable(self, v: Value) -> Option<(Value, bool)> {
         let (value, null) = match (self, v) {
             (Kind::Uuid, Value::Uuid(x)) => {
@@ -167,23 +167,23 @@ fn unnest_statement<A: ActiveModelTrait>(rows: &[A], suffix: &str) -> Option<Sta
         let kind = Kind::of(col.def().get_column_type());
         let mut column = Vec::with_capacity(rows.len());
         let mut nulls = Vec::with_capacity(rows.len());
-        let mut set = 0usize;
+        let mut any_null = false;
         for row in rows {
             match row.get(col) {
                 ActiveValue::Set(v) | ActiveValue::Unchanged(v) => {
                     let (value, null) = kind?.bindable(v)?;
                     column.push(value);
                     nulls.push(Value::Bool(Some(null)));
-                    set += 1;
+                    any_null |= null;
                 }
                 ActiveValue::NotSet => {}
             }
         }
-        if set == 0 {
+        if column.is_empty() {
             // Left to the database (an identity column, a default).
             continue;
         }
-        if set != rows.len() {
+        if column.len() != rows.len() {
             return None;
         }
         let kind = kind?;
@@ -193,7 +193,6 @@ fn unnest_statement<A: ActiveModelTrait>(rows: &[A], suffix: &str) -> Option<Sta
         sources.push(format!("${n}::{}", kind.sql()));
         aliases.push(format!("c{n}"));
         values.push(Value::Array(kind.array(), Some(Box::new(column))));
-        let any_null = nulls.iter().any(|v| matches!(v, Value::Bool(Some(true))));
         if any_null {
             sources.push(format!("${}::bool[]", n + 1));
             aliases.push(format!("n{n}"));

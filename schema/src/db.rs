@@ -25,7 +25,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     .foreign_keys(true)
                     // Checkpoints run in the background (`checkpoint`), not inside whichever
                     // commit crosses the threshold: a publication's commit took 3–5 ms, and
-                    // 45–60 ms when it also copied the WAL into the database. This larger
+                    // 43–62 ms when it also copied the WAL into the database. This larger
                     // threshold remains as a backstop for processes without the worker.
                     .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES.to_string())
             });
