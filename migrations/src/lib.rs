@@ -10,6 +10,7 @@ mod m20261121_000003_email;
 mod m20261121_000004_inquiries_audit;
 mod m20261122_000005_release_reach;
 mod m20261125_000006_delivery_log_checks;
+mod m20261126_000007_delivery_unused_index;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_inquiries_audit::Migration),
             Box::new(m20261122_000005_release_reach::Migration),
             Box::new(m20261125_000006_delivery_log_checks::Migration),
+            Box::new(m20261126_000007_delivery_unused_index::Migration),
         ]
     }
 }

@@ -22,11 +22,23 @@ pub enum Relation {
         to = "super::delivery::Column::Id"
     )]
     Delivery,
+    #[sea_orm(
+        belongs_to = "super::release::Entity",
+        from = "Column::ReleaseId",
+        to = "super::release::Column::Id"
+    )]
+    Release,
 }
 
 impl Related<super::delivery::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Delivery.def()
+    }
+}
+
+impl Related<super::release::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Release.def()
     }
 }
 

@@ -15,9 +15,11 @@ use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
 use crate::services::reach;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::extension::postgres::PgFunc;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, NotSet, QueryFilter, Set, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, NotSet, QueryFilter, QuerySelect,
+    Set, Statement,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -62,6 +64,11 @@ pub async fn enqueue<C: ConnectionTrait>(
 }
 
 /// The addresses among `addresses` that bounced permanently before.
+///
+/// A publication asks this for every addressed newsroom (1,000 addresses for 1,000 outlets).
+/// On PostgreSQL they travel as one array (`= ANY($1)`): the statement text is the same
+/// whatever the count, so it is prepared once, where an `IN` list of 1,000 placeholders was
+/// parsed and planned at every publication. SQLite takes chunks under its parameter limit.
 pub async fn suppressed<C: ConnectionTrait>(
     conn: &C,
     addresses: &[String],
@@ -69,13 +76,31 @@ pub async fn suppressed<C: ConnectionTrait>(
     if addresses.is_empty() {
         return Ok(HashSet::new());
     }
+    let find = || {
+        email_suppression::Entity::find()
+            .select_only()
+            .column(email_suppression::Column::Address)
+    };
     let mut out = HashSet::new();
-    for chunk in addresses.chunks(1_000) {
-        let rows = email_suppression::Entity::find()
-            .filter(email_suppression::Column::Address.is_in(chunk.iter().cloned()))
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        let found: Vec<String> = find()
+            .filter(
+                Expr::col(email_suppression::Column::Address)
+                    .eq(PgFunc::any(Expr::val(addresses.to_vec()))),
+            )
+            .into_tuple()
             .all(conn)
             .await?;
-        out.extend(rows.into_iter().map(|r| r.address));
+        out.extend(found);
+        return Ok(out);
+    }
+    for chunk in addresses.chunks(1_000) {
+        let found: Vec<String> = find()
+            .filter(email_suppression::Column::Address.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        out.extend(found);
     }
     Ok(out)
 }
