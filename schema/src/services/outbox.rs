@@ -81,7 +81,6 @@ pub async fn suppressed<C: ConnectionTrait>(
             .select_only()
             .column(email_suppression::Column::Address)
     };
-    let mut out = HashSet::new();
     if conn.get_database_backend() == DatabaseBackend::Postgres {
         let found: Vec<String> = find()
             .filter(
@@ -91,9 +90,9 @@ pub async fn suppressed<C: ConnectionTrait>(
             .into_tuple()
             .all(conn)
             .await?;
-        out.extend(found);
-        return Ok(out);
+        return Ok(found.into_iter().collect());
     }
+    let mut out = HashSet::new();
     for chunk in addresses.chunks(1_000) {
         let found: Vec<String> = find()
             .filter(email_suppression::Column::Address.is_in(chunk.iter().cloned()))
