@@ -11,9 +11,12 @@ mod m20261121_000004_inquiries_audit;
 mod m20261122_000005_release_reach;
 mod m20261125_000006_delivery_log_checks;
 mod m20261126_000007_delivery_unused_index;
+mod m20261126_000008_reach_email_counts;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
+/// The SQL that fills the summary's EMAIL counts from the delivery log (after `REACH_BACKFILL`).
+pub use m20261126_000008_reach_email_counts::EMAIL_BACKFILL as REACH_EMAIL_BACKFILL;
 
 pub struct Migrator;
 
@@ -28,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_release_reach::Migration),
             Box::new(m20261125_000006_delivery_log_checks::Migration),
             Box::new(m20261126_000007_delivery_unused_index::Migration),
+            Box::new(m20261126_000008_reach_email_counts::Migration),
         ]
     }
 }

@@ -1,9 +1,11 @@
 //! Connecting to SQLite or PostgreSQL, and running the migrations.
 use pressnet_migrations::{Migrator, MigratorTrait};
+use sea_orm::sea_query::extension::postgres::PgFunc;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait, Value,
 };
 use std::time::Duration;
 
@@ -128,3 +130,32 @@ pub async fn lock_publication(txn: &DatabaseTransaction) -> Result<(), DbErr> {
 pub const ROWS_PER_INSERT: usize = 1_500;
 /// The same for the outbox, whose rows carry a JSON payload.
 pub const OUTBOX_ROWS_PER_INSERT: usize = 1_000;
+
+/// Values per `IN` list on SQLite: well under its 32,766 bound parameters, with room for the
+/// statement's other ones.
+pub const IN_CHUNK: usize = 1_000;
+
+/// "`col` is one of `values`", as one or more conditions: run the query once per condition and
+/// put the rows together.
+///
+/// PostgreSQL gets one condition, `col = ANY($1)` with the values as one array: the statement's
+/// text is the same whatever their number, so it is prepared once, where an `IN` list of 1,000
+/// placeholders is parsed and planned every time (and PostgreSQL refuses more than 65,535).
+/// SQLite has no arrays: it gets `IN` lists of at most [`IN_CHUNK`] values each.
+pub fn any_of<C, V>(backend: DatabaseBackend, col: C, values: &[V]) -> Vec<Expr>
+where
+    C: ColumnTrait,
+    V: Into<Value> + Clone,
+    Vec<V>: Into<Value>,
+{
+    if values.is_empty() {
+        return Vec::new();
+    }
+    if backend == DatabaseBackend::Postgres {
+        return vec![Expr::col(col).eq(PgFunc::any(Expr::val(values.to_vec())))];
+    }
+    values
+        .chunks(IN_CHUNK)
+        .map(|chunk| col.is_in(chunk.iter().cloned()))
+        .collect()
+}

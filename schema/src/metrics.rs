@@ -3,7 +3,9 @@
 //! Counters and histograms are updated where things happen (requests, publications); figures
 //! that live in the database (deliveries by channel and status, outbox depth) and the hub's
 //! subscriber count are read when scraped, so they are right for the whole cluster (database)
-//! or this instance (subscribers) without bookkeeping that could drift.
+//! or this instance (subscribers). Deliveries by channel and status are summed from the
+//! per-release summary (`services::reach`), which the transactions that change deliveries keep,
+//! not counted from the log (that read every row at each scrape).
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;

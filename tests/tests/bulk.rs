@@ -107,3 +107,40 @@ db_test!(
         assert_eq!(got, outlets);
     }
 );
+
+db_test!(
+    async fn any_of_finds_every_match_in_a_long_list(app) {
+        use pressnet_schema::db::{any_of, IN_CHUNK};
+        use pressnet_schema::entities::email_suppression;
+        use sea_orm::QueryFilter;
+        let db = &app.ctx.db;
+        // Every 7th of 2,500 addresses bounced: more than two SQLite chunks' worth.
+        let addresses: Vec<String> = (0..2_500).map(|i| format!("phongvien{i}@báo.vn")).collect();
+        let bounced: Vec<email_suppression::ActiveModel> = addresses
+            .iter()
+            .step_by(7)
+            .map(|a| email_suppression::ActiveModel {
+                address: Set(a.clone()),
+                reason: Set("550".into()),
+                created_at: Set(at(0)),
+            })
+            .collect();
+        bulk::insert(db, bounced, 1_000).await.expect("suppressions");
+        let conds = any_of(db.get_database_backend(), email_suppression::Column::Address, &addresses);
+        let want_parts = match db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => 1,
+            _ => addresses.len().div_ceil(IN_CHUNK),
+        };
+        assert_eq!(conds.len(), want_parts);
+        let mut found = 0;
+        for cond in conds {
+            found += email_suppression::Entity::find().filter(cond).all(db).await.expect("find").len();
+        }
+        assert_eq!(found, addresses.len().div_ceil(7));
+        // The service that asks it at every publication says the same.
+        let s = pressnet_schema::services::outbox::suppressed(db, &addresses).await.expect("suppressed");
+        assert_eq!(s.len(), addresses.len().div_ceil(7));
+        assert!(s.contains("phongvien7@báo.vn") && !s.contains("phongvien8@báo.vn"));
+        assert!(any_of(db.get_database_backend(), email_suppression::Column::Address, &Vec::<String>::new()).is_empty());
+    }
+);

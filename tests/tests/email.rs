@@ -516,5 +516,57 @@ smtp_test!(
         assert_eq!(row["targetedPairs"], 24);
         assert!((row["deliveryCoverage"].as_f64().unwrap_or_default() - 21.0 / 24.0).abs() < 1e-9, "{row}");
         assert!(row["maxDeliverySpreadMs"].as_i64().is_some(), "{row}");
+
+        // A fourth release: outlet 7's newsroom bounced permanently, so its EMAIL delivery is
+        // FAILED from the moment of publication (suppressed), not after an attempt.
+        let fourth = publish_now(&sp, &w.unit_id, "Thông cáo 3", json!({"allAccredited": true})).await;
+        for c in &mut live {
+            c.next_data(Duration::from_secs(10)).await;
+        }
+        let rows = wait_all_settled(&app, &w.admin, &fourth, 12).await;
+        assert!(rows.iter().any(|d| d["status"] == "FAILED" && d["lastError"].as_str().is_some_and(|e| e.contains("suppressed"))), "{rows:?}");
+        let admin = app.gql_as(&w.admin);
+        eventually("live deliveries recorded", || async {
+            let r = admin.run("query($r:UUID){ deliveries(releaseId:$r, channel: LIVE, status: DELIVERED, first: 100){ totalCount } }", json!({"r": fourth})).await;
+            r.data()["deliveries"]["totalCount"] == 7
+        }).await;
+        // The summary kept by each change equals the one recomputed from the log, EMAIL counts
+        // included.
+        let kept = release_reach::Entity::find().order_by_asc(release_reach::Column::ReleaseId).all(&app.ctx.db).await.expect("reach");
+        pressnet_schema::services::reach::rebuild(&app.ctx.db).await.expect("rebuild");
+        let rebuilt = release_reach::Entity::find().order_by_asc(release_reach::Column::ReleaseId).all(&app.ctx.db).await.expect("reach");
+        assert_eq!(kept, rebuilt);
+        // `/metrics` sums the summary; it reports what a count of the whole log says.
+        let counted = delivery_counts(&app).await;
+        let text = reqwest::get(format!("{}/metrics", app.base)).await.expect("metrics").text().await.expect("body");
+        for channel in ["LIVE", "EMAIL"] {
+            for status in ["PENDING", "SENT", "DELIVERED", "ACKNOWLEDGED", "FAILED"] {
+                let n = counted.get(&(channel.to_owned(), status.to_owned())).copied().unwrap_or(0);
+                let line = format!("pressnet_deliveries{{channel=\"{channel}\",status=\"{status}\"}} {n}");
+                assert!(text.lines().any(|l| l == line), "{line} not in:\n{text}");
+            }
+        }
+        assert_eq!(counted.get(&("EMAIL".to_owned(), "FAILED".to_owned())), Some(&4), "{counted:?}");
+        assert_eq!(counted.get(&("EMAIL".to_owned(), "SENT".to_owned())), Some(&44), "{counted:?}");
+        assert_eq!(counted.get(&("LIVE".to_owned(), "ACKNOWLEDGED".to_owned())), Some(&1), "{counted:?}");
     }
 );
+
+/// The delivery log counted by (channel, status), straight from its rows.
+async fn delivery_counts(app: &TestApp) -> std::collections::HashMap<(String, String), i64> {
+    use pressnet_schema::entities::delivery;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{EntityTrait, QuerySelect};
+    let rows: Vec<(String, String, i64)> = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::Channel)
+        .column(delivery::Column::Status)
+        .column_as(Expr::col(delivery::Column::Id).count(), "n")
+        .group_by(delivery::Column::Channel)
+        .group_by(delivery::Column::Status)
+        .into_tuple()
+        .all(&app.ctx.db)
+        .await
+        .expect("count");
+    rows.into_iter().map(|(c, s, n)| ((c, s), n)).collect()
+}

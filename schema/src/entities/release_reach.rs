@@ -18,6 +18,12 @@ pub struct Model {
     pub live_delivered: i64,
     pub live_acknowledged: i64,
     pub live_failed: i64,
+    /// EMAIL deliveries by status (migration m20261126_000008): what `/metrics` sums.
+    pub email_pending: i64,
+    pub email_sent: i64,
+    pub email_delivered: i64,
+    pub email_acknowledged: i64,
+    pub email_failed: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

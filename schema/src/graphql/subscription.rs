@@ -2,6 +2,7 @@
 use super::context::{app, viewer};
 use super::live::{FeedMode, Opened};
 use super::types::{Delivery, FeedItem, Inquiry, Release};
+use crate::db::any_of;
 use crate::entities::{delivery, release};
 use crate::enums::Role;
 use crate::error::AppError;
@@ -92,13 +93,26 @@ impl Subscription {
                     Err(RecvError::Lagged(_)) => None,
                     Err(RecvError::Closed) => break,
                 };
-                let mut q = delivery::Entity::find().filter(delivery::Column::ReleaseId.eq(release_id));
-                if let Some(ids) = ids {
-                    q = q.filter(delivery::Column::Id.is_in(ids));
-                }
-                let rows = q.order_by_asc(delivery::Column::Id).all(&app.db).await.map_err(AppError::from)?;
-                for d in rows {
-                    yield Delivery(d);
+                let q = delivery::Entity::find()
+                    .filter(delivery::Column::ReleaseId.eq(release_id))
+                    .order_by_asc(delivery::Column::Id);
+                // A change can name thousands of deliveries (a fan-out's batch): one array on
+                // PostgreSQL, bounded IN lists on SQLite, in id order either way.
+                let parts = match ids {
+                    Some(mut ids) => {
+                        ids.sort_unstable();
+                        any_of(app.db.get_database_backend(), delivery::Column::Id, &ids)
+                            .into_iter()
+                            .map(|cond| q.clone().filter(cond))
+                            .collect()
+                    }
+                    None => vec![q],
+                };
+                for part in parts {
+                    let rows = part.all(&app.db).await.map_err(AppError::from)?;
+                    for d in rows {
+                        yield Delivery(d);
+                    }
                 }
             }
         })

@@ -12,7 +12,7 @@ use crate::services::outbox;
 use crate::services::publishing::notify_earlier_recipients;
 use crate::services::releases::{self, NewPressConference};
 use chrono::Duration;
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -95,16 +95,15 @@ pub async fn rsvp(
 }
 
 pub async fn attendees(ctx: &AppContext, release_id: Uuid) -> AppResult<Vec<journalist::Model>> {
-    let ids: Vec<Uuid> = rsvp::Entity::find()
-        .filter(rsvp::Column::ReleaseId.eq(release_id))
-        .filter(rsvp::Column::Attending.eq(true))
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .map(|r| r.journalist_id)
-        .collect();
+    // A subquery, not a list of ids: one round trip, whatever the number attending.
+    let attending = Query::select()
+        .column(rsvp::Column::JournalistId)
+        .from(rsvp::Entity)
+        .and_where(rsvp::Column::ReleaseId.eq(release_id))
+        .and_where(rsvp::Column::Attending.eq(true))
+        .to_owned();
     Ok(journalist::Entity::find()
-        .filter(journalist::Column::Id.is_in(ids))
+        .filter(journalist::Column::Id.in_subquery(attending))
         .order_by_asc(journalist::Column::FullName)
         .all(&ctx.db)
         .await?)

@@ -2,6 +2,7 @@
 //! live frame went out.
 use crate::auth::Viewer;
 use crate::context::AppContext;
+use crate::db::any_of;
 use crate::entities::{delivery, release, release_reach};
 use crate::enums::{Channel, DeliveryStatus, Role};
 use crate::error::{AppError, AppResult};
@@ -371,7 +372,7 @@ async fn flush(
     // Per release: first and last time marked, and how many rows moved.
     let mut moved: HashMap<Uuid, (DateTime<Utc>, DateTime<Utc>, i64)> = HashMap::new();
     for (at, ids) in &by_time {
-        for chunk in ids.chunks(1_000) {
+        for cond in any_of(txn.get_database_backend(), delivery::Column::Id, ids) {
             // RETURNING tells which rows this flush moved (an acknowledgement may have
             // come first), for the reach summary.
             let changed = delivery::Entity::update_many()
@@ -385,7 +386,7 @@ async fn flush(
                     delivery::Column::Attempts,
                     Expr::col(delivery::Column::Attempts).add(1),
                 )
-                .filter(delivery::Column::Id.is_in(chunk.iter().copied()))
+                .filter(cond)
                 .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
                 .exec_with_returning(&txn)
                 .await?;

@@ -7,16 +7,16 @@
 //! taken again. The Message-ID is derived from the row id, so a receiver can recognise the
 //! rare re-send after a crash between sending and recording.
 use crate::context::AppContext;
+use crate::db::any_of;
 use crate::entities::{delivery, email_suppression, outbox};
-use crate::enums::{DeliveryStatus, MailKind};
+use crate::enums::{Channel, DeliveryStatus, MailKind};
 use crate::error::AppResult;
 use crate::hub::DeliveryChange;
 use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
 use crate::services::reach;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::extension::postgres::PgFunc;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, NotSet, QueryFilter, QuerySelect,
     Set, Statement,
@@ -66,36 +66,21 @@ pub async fn enqueue<C: ConnectionTrait>(
 /// The addresses among `addresses` that bounced permanently before.
 ///
 /// A publication asks this for every addressed newsroom (1,000 addresses for 1,000 outlets).
-/// On PostgreSQL they travel as one array (`= ANY($1)`): the statement text is the same
-/// whatever the count, so it is prepared once, where an `IN` list of 1,000 placeholders was
-/// parsed and planned at every publication. SQLite takes chunks under its parameter limit.
+/// One query on PostgreSQL (an array), chunks on SQLite: see [`any_of`].
 pub async fn suppressed<C: ConnectionTrait>(
     conn: &C,
     addresses: &[String],
 ) -> AppResult<HashSet<String>> {
-    if addresses.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let find = || {
-        email_suppression::Entity::find()
+    let mut out = HashSet::new();
+    for cond in any_of(
+        conn.get_database_backend(),
+        email_suppression::Column::Address,
+        addresses,
+    ) {
+        let found: Vec<String> = email_suppression::Entity::find()
             .select_only()
             .column(email_suppression::Column::Address)
-    };
-    if conn.get_database_backend() == DatabaseBackend::Postgres {
-        let found: Vec<String> = find()
-            .filter(
-                Expr::col(email_suppression::Column::Address)
-                    .eq(PgFunc::any(Expr::val(addresses.to_vec()))),
-            )
-            .into_tuple()
-            .all(conn)
-            .await?;
-        return Ok(found.into_iter().collect());
-    }
-    let mut out = HashSet::new();
-    for chunk in addresses.chunks(1_000) {
-        let found: Vec<String> = find()
-            .filter(email_suppression::Column::Address.is_in(chunk.iter().cloned()))
+            .filter(cond)
             .into_tuple()
             .all(conn)
             .await?;
@@ -227,6 +212,29 @@ pub async fn record_many(
         .collect();
     let txn = crate::db::begin_write(&ctx.db).await?;
     reach::lock(&txn, &releases).await?;
+    // Their statuses before this batch, read under the summary's lock (every writer of these
+    // deliveries takes it first), so the summary's per-status counts move by what changed.
+    let delivery_ids: Vec<Uuid> = outcomes
+        .iter()
+        .filter_map(|(row, _)| row.delivery_id)
+        .collect();
+    let mut before: HashMap<Uuid, DeliveryStatus> = HashMap::with_capacity(delivery_ids.len());
+    for cond in any_of(
+        txn.get_database_backend(),
+        delivery::Column::Id,
+        &delivery_ids,
+    ) {
+        let rows: Vec<(Uuid, DeliveryStatus)> = delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::Id)
+            .column(delivery::Column::Status)
+            .filter(cond)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        before.extend(rows);
+    }
+    let mut moved: HashMap<(Uuid, Channel, DeliveryStatus, DeliveryStatus), i64> = HashMap::new();
     let mut became = Vec::new();
     let mut changes = Vec::new();
     let mut suppress = Vec::new();
@@ -262,6 +270,11 @@ pub async fn record_many(
                 .exec_with_returning(&txn)
                 .await?;
             for d in changed {
+                if let Some(was) = before.get(&d.id) {
+                    *moved
+                        .entry((d.release_id, d.channel, *was, a.status))
+                        .or_default() += 1;
+                }
                 if reach::is_reached(a.status) {
                     became.push((d.release_id, d.outlet_id));
                 }
@@ -285,6 +298,9 @@ pub async fn record_many(
         }
     }
     reach::note_reached(&txn, &became).await?;
+    for ((release_id, channel, from, to), n) in moved {
+        reach::note_moved(&txn, release_id, channel, from, to, n).await?;
+    }
     audit::append_many(&txn, now, changes).await?;
     let mut seen = HashSet::new();
     suppress.retain(|s| match &s.address {

@@ -146,11 +146,19 @@ pub async fn publish_now(
         sea_orm::ActiveValue::Set(o) => Some(*o),
         _ => None,
     }));
+    let email_failed = email_deliveries
+        .iter()
+        .filter(|d| matches!(d.status, sea_orm::ActiveValue::Set(DeliveryStatus::Failed)))
+        .count() as i64;
     reach::start(
         &txn,
         published.id,
-        targeted.len() as i64,
-        outlet_ids.len() as i64,
+        reach::Start {
+            targeted: targeted.len() as i64,
+            live: outlet_ids.len() as i64,
+            email_pending: email_deliveries.len() as i64 - email_failed,
+            email_failed,
+        },
     )
     .await?;
     insert_deliveries(&txn, email_deliveries).await?;
