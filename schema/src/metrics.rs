@@ -108,7 +108,7 @@ impl Metrics {
         let outbox_depth = Gauge::default();
         registry.register(
             "outbox_depth",
-            "E-mails waiting to be sent (PENDING outbox rows)",
+            "E-mails waiting to be sent (PENDING outbox rows and EMAIL deliveries)",
             outbox_depth.clone(),
         );
         let outbox_due = Gauge::default();

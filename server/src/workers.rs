@@ -1,10 +1,9 @@
 //! Background workers, started with the server and stopped on shutdown.
 use futures::StreamExt;
-use pressnet_schema::entities::outbox as outbox_row;
 use pressnet_schema::enums::MailKind;
 use pressnet_schema::mail::render::{render_outbox, Rendered};
 use pressnet_schema::mail::sender::{Mailer, SendError};
-use pressnet_schema::services::outbox::{self, Outcome};
+use pressnet_schema::services::outbox::{self, Job, Outcome};
 use pressnet_schema::services::{conferences, digest, inquiries, publishing};
 use pressnet_schema::AppContext;
 use std::collections::HashMap;
@@ -92,18 +91,18 @@ async fn checkpointer(ctx: AppContext, stop: CancellationToken) {
     }
 }
 
-/// Sends the outbox. A batch in flight is finished before shutdown, so a restart neither
+/// Sends the e-mail queues (the outbox and the EMAIL deliveries). A batch in flight is finished before shutdown, so a restart neither
 /// loses nor repeats a message.
 async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
     while !stop.is_cancelled() {
-        let rows = match outbox::claim(&ctx, OUTBOX_BATCH).await {
-            Ok(rows) => rows,
+        let jobs = match outbox::claim(&ctx, OUTBOX_BATCH).await {
+            Ok(jobs) => jobs,
             Err(e) => {
                 tracing::error!(error = ?e, "claiming the outbox failed; retrying");
                 Vec::new()
             }
         };
-        if rows.is_empty() {
+        if jobs.is_empty() {
             // The poll also finds mail queued by other instances and retries falling due.
             tokio::select! {
                 _ = stop.cancelled() => break,
@@ -114,18 +113,18 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
         }
         // A release's newsrooms get the same message: render each distinct one once (the
         // distinct ones, journalists' copies with their own unsubscribe links, side by side).
-        let mut distinct: HashMap<RenderKey, outbox_row::Model> = HashMap::new();
-        for row in &rows {
+        let mut distinct: HashMap<RenderKey, Job> = HashMap::new();
+        for job in &jobs {
             distinct
-                .entry(render_key(row))
-                .or_insert_with(|| row.clone());
+                .entry(render_key(job))
+                .or_insert_with(|| job.clone());
         }
         let rendered: HashMap<RenderKey, Result<Rendered, String>> =
             futures::stream::iter(distinct)
-                .map(|(key, row)| {
+                .map(|(key, job)| {
                     let ctx = ctx.clone();
                     async move {
-                        let r = render_outbox(&ctx, &row)
+                        let r = render_outbox(&ctx, &job.mail)
                             .await
                             .map_err(|e| e.public_message());
                         (key, r)
@@ -138,17 +137,17 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
         let (tx, rx) = mpsc::channel(OUTBOX_BATCH as usize);
         let recorder = tokio::spawn(record_outcomes(ctx.clone(), rx));
         let rendered = &rendered;
-        futures::stream::iter(rows)
-            .for_each_concurrent(SEND_CONCURRENCY, |row| {
+        futures::stream::iter(jobs)
+            .for_each_concurrent(SEND_CONCURRENCY, |job| {
                 let tx = tx.clone();
                 let mailer = &mailer;
                 async move {
-                    let outcome = match rendered.get(&render_key(&row)) {
-                        Some(r) => send_one(mailer, &row, r).await,
+                    let outcome = match rendered.get(&render_key(&job)) {
+                        Some(r) => send_one(mailer, &job, r).await,
                         None => Outcome::Transient("the message was not rendered".into()),
                     };
                     // The recorder outlives this loop (it ends when every sender is gone).
-                    let _ = tx.send((row, outcome)).await;
+                    let _ = tx.send((job, outcome)).await;
                 }
             })
             .await;
@@ -160,7 +159,7 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
 }
 
 /// Commits outcomes as they come, up to `RECORD_BATCH` per transaction.
-async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(outbox_row::Model, Outcome)>) {
+async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(Job, Outcome)>) {
     let mut buf = Vec::with_capacity(RECORD_BATCH);
     while rx.recv_many(&mut buf, RECORD_BATCH).await > 0 {
         let batch = std::mem::take(&mut buf);
@@ -168,10 +167,10 @@ async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(outbox_row::Mo
             // One bad row (or a deadlock) must not send the whole batch again when the claims
             // expire: record the messages one by one.
             tracing::warn!(error = ?e, messages = batch.len(), "recording a batch of e-mail attempts failed; recording them one by one");
-            for (row, outcome) in batch {
-                let id = row.id;
-                if let Err(e) = outbox::record_many(&ctx, vec![(row, outcome)]).await {
-                    tracing::error!(error = ?e, outbox = %id, "recording an e-mail attempt failed; the claim expires and it is retried");
+            for (job, outcome) in batch {
+                let (id, queue) = (job.mail.id, job.queue);
+                if let Err(e) = outbox::record_many(&ctx, vec![(job, outcome)]).await {
+                    tracing::error!(error = ?e, %id, ?queue, "recording an e-mail attempt failed; the claim expires and it is retried");
                 }
             }
         }
@@ -182,15 +181,12 @@ async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(outbox_row::Mo
 /// token), never the recipient's address.
 type RenderKey = (MailKind, Option<Uuid>, String);
 
-fn render_key(row: &outbox_row::Model) -> RenderKey {
-    (row.kind, row.release_id, row.payload.clone())
+fn render_key(job: &Job) -> RenderKey {
+    (job.mail.kind, job.mail.release_id, job.mail.payload.clone())
 }
 
-async fn send_one(
-    mailer: &Mailer,
-    row: &outbox_row::Model,
-    rendered: &Result<Rendered, String>,
-) -> Outcome {
+async fn send_one(mailer: &Mailer, job: &Job, rendered: &Result<Rendered, String>) -> Outcome {
+    let row = &job.mail;
     let message_id = format!("<{}@pressnet>", row.id);
     match rendered {
         Err(e) => Outcome::Transient(format!("cannot render the message: {e}")),

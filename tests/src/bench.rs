@@ -224,6 +224,7 @@ pub async fn seed_year(
                 acknowledged_by: Set(None),
                 next_attempt_at: Set(None),
                 message_id: Set(None),
+                claimed_until: Set(None),
             });
         }
         // Releases go in before their deliveries (foreign keys).

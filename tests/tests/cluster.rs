@@ -235,22 +235,28 @@ async fn one_email_per_delivery_across_instances() {
         total >= 8 * 4,
         "a newsroom e-mail per outlet and release: {total}"
     );
-    until("the outbox drained", 30, async || {
-        outbox::Entity::find()
-            .filter(outbox::Column::Status.eq(DeliveryStatus::Pending))
+    // Both queues: the outbox, and the EMAIL deliveries that are their own queue items.
+    let in_queues = async |status: DeliveryStatus| {
+        let o = outbox::Entity::find()
+            .filter(outbox::Column::Status.eq(status))
             .count(&c.db)
             .await
-            .unwrap_or(1)
-            == 0
+            .expect("count");
+        let d = delivery::Entity::find()
+            .filter(delivery::Column::Channel.eq(Channel::Email))
+            .filter(delivery::Column::Status.eq(status))
+            .count(&c.db)
+            .await
+            .expect("count");
+        o + d
+    };
+    until("the queues drained", 30, async || {
+        in_queues(DeliveryStatus::Pending).await == 0
     })
     .await;
     // Give a double send (if any) time to arrive, then count.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let sent = outbox::Entity::find()
-        .filter(outbox::Column::Status.eq(DeliveryStatus::Sent))
-        .count(&c.db)
-        .await
-        .expect("count");
+    let sent = in_queues(DeliveryStatus::Sent).await;
     let messages = smtp.messages();
     let ids_sent: Vec<String> = messages.iter().map(|m| message_id(&m.data)).collect();
     let unique: HashSet<&String> = ids_sent.iter().collect();
@@ -258,7 +264,7 @@ async fn one_email_per_delivery_across_instances() {
     assert_eq!(
         messages.len() as u64,
         sent,
-        "one SMTP message per sent outbox row"
+        "one SMTP message per sent queue item"
     );
     assert!(sent >= total);
 }
@@ -411,7 +417,8 @@ async fn killing_an_instance_mid_publication_loses_nothing() {
     // Every e-mail went out (A's claims expire and B sends them).
     let total = until_every_email_sent(&c, &ids, 60).await;
     assert!(total >= ids.len() as u64 * 12);
-    let outbox_ids: HashMap<uuid::Uuid, ()> = outbox::Entity::find()
+    // Every queue item: the releases' EMAIL deliveries and any outbox rows of theirs.
+    let mut outbox_ids: HashMap<uuid::Uuid, ()> = outbox::Entity::find()
         .filter(outbox::Column::ReleaseId.is_in(rids.clone()))
         .all(&c.db)
         .await
@@ -419,6 +426,16 @@ async fn killing_an_instance_mid_publication_loses_nothing() {
         .into_iter()
         .map(|o| (o.id, ()))
         .collect();
+    outbox_ids.extend(
+        delivery::Entity::find()
+            .filter(delivery::Column::Channel.eq(Channel::Email))
+            .filter(delivery::Column::ReleaseId.is_in(rids.clone()))
+            .all(&c.db)
+            .await
+            .expect("deliveries")
+            .into_iter()
+            .map(|d| (d.id, ())),
+    );
     let received: HashSet<String> = smtp
         .messages()
         .iter()

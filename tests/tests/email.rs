@@ -216,6 +216,51 @@ db_test!(
     }
 );
 
+db_test!(
+    async fn release_emails_waiting_in_the_outbox_move_to_their_deliveries_on_upgrade(app) {
+        use pressnet_migrations::{Migrator, MigratorTrait};
+        use pressnet_schema::entities::outbox;
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        // No SMTP yet: the release e-mails wait, each in its EMAIL delivery, no outbox row.
+        let w = World::build(&app, 3).await;
+        for (_, j) in &w.outlets[..2] {
+            app.gql_as(j).run("mutation { setEmailMode(mode: EACH_RELEASE) { emailMode } }", json!({})).await.data();
+        }
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Trước khi nâng cấp", json!({"allAccredited": true})).await;
+        let rows = email_rows(&app, &w.admin, &id).await;
+        assert_eq!(rows.len(), 5, "three newsrooms, two journalists: {rows:?}");
+        assert_eq!(outbox::Entity::find().count(&app.ctx.db).await.expect("count"), 0);
+        assert_eq!(pressnet_schema::services::outbox::depth(&app.ctx).await.expect("depth"), 5);
+        // Back to the version before: the waiting e-mails become outbox rows again, as that
+        // version queued them.
+        Migrator::down(&app.ctx.db, Some(1)).await.expect("down");
+        let queued = outbox::Entity::find()
+            .filter(outbox::Column::Status.eq(pressnet_schema::enums::DeliveryStatus::Pending))
+            .count(&app.ctx.db)
+            .await
+            .expect("count");
+        assert_eq!(queued, 5);
+        // Upgrade with the SMTP server up: each arrives once, and the outbox holds none.
+        let smtp = TestSmtp::start();
+        let url = smtp.url();
+        let app = app.restart_with(|c| c.smtp_url = Some(url)).await;
+        let rows = wait_all_settled(&app, &w.admin, &id, 5).await;
+        assert!(rows.iter().all(|d| d["status"] == "SENT"), "{rows:?}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(smtp.messages().len(), 5);
+        let left = outbox::Entity::find()
+            .filter(outbox::Column::DeliveryId.is_not_null())
+            .count(&app.ctx.db)
+            .await
+            .expect("count");
+        assert_eq!(left, 0, "the release e-mails' outbox rows went with the upgrade");
+        // The journalists' copies carry their own unsubscribe link; the newsrooms' carry none.
+        let with_link = smtp.messages().iter().filter(|m| String::from_utf8_lossy(&m.data).contains("List-Unsubscribe:")).count();
+        assert_eq!(with_link, 2);
+    }
+);
+
 smtp_test!(
     async fn a_restart_while_sending_loses_and_doubles_nothing(app, smtp) {
         let w = World::build(&app, 1).await;

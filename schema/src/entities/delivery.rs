@@ -21,8 +21,12 @@ pub struct Model {
     pub delivered_at: Option<DateTimeUtc>,
     pub acknowledged_at: Option<DateTimeUtc>,
     pub acknowledged_by: Option<Uuid>,
+    /// EMAIL: when the next attempt is due. The e-mail worker's queue is the EMAIL deliveries
+    /// PENDING and due (migration m20261126_000009).
     pub next_attempt_at: Option<DateTimeUtc>,
     pub message_id: Option<String>,
+    /// EMAIL: a worker's lease on the delivery while it sends; an expired one is taken again.
+    pub claimed_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

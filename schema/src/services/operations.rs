@@ -1,11 +1,9 @@
 //! Figures for operators, read from the database when `/metrics` is scraped.
 use crate::context::AppContext;
-use crate::entities::outbox;
 use crate::enums::{Channel, DeliveryStatus};
 use crate::error::AppResult;
 use crate::metrics::DeliveryLabels;
-use crate::services::reach;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use crate::services::{outbox, reach};
 
 /// Updates the gauges that mirror the database and the hub.
 pub async fn refresh_metrics(ctx: &AppContext) -> AppResult<()> {
@@ -37,14 +35,8 @@ pub async fn refresh_metrics(ctx: &AppContext) -> AppResult<()> {
                 .set(n);
         }
     }
-    let pending = outbox::Entity::find().filter(outbox::Column::Status.eq(DeliveryStatus::Pending));
-    m.outbox_depth
-        .set(pending.clone().count(&ctx.db).await? as i64);
-    m.outbox_due.set(
-        pending
-            .filter(outbox::Column::NextAttemptAt.lte(ctx.clock.now()))
-            .count(&ctx.db)
-            .await? as i64,
-    );
+    m.outbox_depth.set(outbox::waiting(ctx, None).await? as i64);
+    m.outbox_due
+        .set(outbox::waiting(ctx, Some(ctx.clock.now())).await? as i64);
     Ok(())
 }

@@ -1,14 +1,17 @@
-//! The e-mail outbox: a work queue in the database.
+//! The e-mail queues: work queues in the database.
 //!
-//! Rows are written in the same transaction as the change that causes them. A worker claims
-//! a batch (sets `claimed_until`; on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several
-//! workers or instances share the queue without taking the same row), sends, and records the
-//! outcome on the row and on its EMAIL delivery. A claim that expires (a worker that died) is
-//! taken again. The Message-ID is derived from the row id, so a receiver can recognise the
-//! rare re-send after a crash between sending and recording.
+//! A release's e-mail is its EMAIL delivery: the delivery log row is the queue item (due at
+//! `next_attempt_at`), so a publication writes one row per message, not two. Other mail
+//! (retraction and correction notices, conference updates and reminders, digests,
+//! invitations) waits in the outbox table. Both are written in the same transaction as the
+//! change that causes them. A worker claims a batch from both (sets `claimed_until`; on
+//! PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several workers or instances share the queues
+//! without taking the same row), sends, and records the outcome on the row. A claim that
+//! expires (a worker that died) is taken again. The Message-ID is derived from the row id, so
+//! a receiver can recognise the rare re-send after a crash between sending and recording.
 use crate::context::AppContext;
 use crate::db::any_of;
-use crate::entities::{delivery, email_suppression, outbox};
+use crate::entities::{delivery, email_suppression, journalist, journalist_prefs, outbox};
 use crate::enums::{Channel, DeliveryStatus, MailKind};
 use crate::error::AppResult;
 use crate::hub::DeliveryChange;
@@ -89,33 +92,200 @@ pub async fn suppressed<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Claims up to `limit` due rows for this worker.
-pub async fn claim(ctx: &AppContext, limit: u64) -> AppResult<Vec<outbox::Model>> {
-    let now = ctx.clock.now();
-    let until = now + ctx.settings.mail.claim_ttl;
-    let backend = ctx.db.get_database_backend();
-    let sql = match backend {
-        DatabaseBackend::Postgres => {
-            "UPDATE outbox SET claimed_until = $1 WHERE id IN (SELECT id FROM outbox \
-             WHERE status = 'PENDING' AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $3) \
-             ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING *"
-        }
-        // SQLite serialises writers, and the IMMEDIATE transaction takes the lock first.
-        _ => {
-            "UPDATE outbox SET claimed_until = ? WHERE id IN (SELECT id FROM outbox \
-             WHERE status = 'PENDING' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) \
-             ORDER BY next_attempt_at LIMIT ?) RETURNING *"
-        }
+/// Where a claimed message waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// An outbox row: retraction and correction notices, conference updates and reminders,
+    /// digests, invitations (and release e-mails queued before migration 9).
+    Outbox,
+    /// A release's EMAIL delivery, which is its own queue item.
+    Delivery,
+}
+
+/// A claimed message. Both queues are read into the outbox's shape, so rendering and sending
+/// do not care where it waits; `mail.id` is the row's id (the Message-ID is made from it).
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub queue: Queue,
+    pub mail: outbox::Model,
+}
+
+/// Claims up to `limit` due messages for this worker: a quarter of the batch for the outbox,
+/// then release e-mails (EMAIL deliveries), then the outbox again if room is left, so neither
+/// queue waits for the other to drain.
+pub async fn claim(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
+    let mut jobs = claim_outbox(ctx, (limit / 4).max(1)).await?;
+    let room = limit.saturating_sub(jobs.len() as u64);
+    if room > 0 {
+        jobs.extend(claim_deliveries(ctx, room).await?);
+    }
+    let room = limit.saturating_sub(jobs.len() as u64);
+    if room > 0 {
+        jobs.extend(claim_outbox(ctx, room).await?);
+    }
+    Ok(jobs)
+}
+
+/// Sets `claimed_until` on up to `limit` due rows of `table` (whose `due` condition is given)
+/// and returns them: on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several workers or
+/// instances share the queue without taking the same row. SQLite serialises writers, and the
+/// IMMEDIATE transaction takes the lock first.
+fn claim_statement(
+    backend: DatabaseBackend,
+    table: &str,
+    due: &str,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Statement {
+    let (p, skip) = match backend {
+        DatabaseBackend::Postgres => (["$1", "$2", "$3", "$4"], " FOR UPDATE SKIP LOCKED"),
+        _ => (["?", "?", "?", "?"], ""),
     };
-    let stmt = Statement::from_sql_and_values(
+    let sql = format!(
+        "UPDATE {table} SET claimed_until = {} WHERE id IN (SELECT id FROM {table} \
+         WHERE {due} AND next_attempt_at <= {} AND (claimed_until IS NULL OR claimed_until < {}) \
+         ORDER BY next_attempt_at LIMIT {}{skip}) RETURNING *",
+        p[0], p[1], p[2], p[3]
+    );
+    Statement::from_sql_and_values(
         backend,
         sql,
         [until.into(), now.into(), now.into(), (limit as i64).into()],
+    )
+}
+
+async fn claim_outbox(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
+    let now = ctx.clock.now();
+    let until = now + ctx.settings.mail.claim_ttl;
+    let stmt = claim_statement(
+        ctx.db.get_database_backend(),
+        "outbox",
+        "status = 'PENDING'",
+        until,
+        now,
+        limit,
     );
     let txn = crate::db::begin_write(&ctx.db).await?;
     let rows = outbox::Entity::find().from_raw_sql(stmt).all(&txn).await?;
     txn.commit().await?;
-    Ok(rows)
+    Ok(rows
+        .into_iter()
+        .map(|mail| Job {
+            queue: Queue::Outbox,
+            mail,
+        })
+        .collect())
+}
+
+/// Claims due release e-mails (the partial index `idx_deliveries_email_due` holds exactly the
+/// rows the condition asks for) and gives each the shape of an outbox row: a journalist's copy
+/// carries their unsubscribe token, a newsroom's none.
+async fn claim_deliveries(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
+    let now = ctx.clock.now();
+    let until = now + ctx.settings.mail.claim_ttl;
+    let backend = ctx.db.get_database_backend();
+    let stmt = claim_statement(
+        backend,
+        "deliveries",
+        "channel = 'EMAIL' AND status = 'PENDING'",
+        until,
+        now,
+        limit,
+    );
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    let rows = delivery::Entity::find()
+        .from_raw_sql(stmt)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tokens = unsubscribe_tokens(ctx, &rows).await?;
+    Ok(rows
+        .into_iter()
+        .map(|d| {
+            let payload = Payload {
+                unsubscribe_token: tokens.get(&(d.outlet_id, d.recipient.clone())).cloned(),
+                ..Default::default()
+            };
+            Job {
+                queue: Queue::Delivery,
+                mail: outbox::Model {
+                    id: d.id,
+                    kind: MailKind::Release,
+                    payload: payload.to_json(),
+                    release_id: Some(d.release_id),
+                    delivery_id: Some(d.id),
+                    status: d.status,
+                    attempts: d.attempts,
+                    last_error: d.last_error,
+                    next_attempt_at: d.next_attempt_at.unwrap_or(d.created_at),
+                    claimed_until: d.claimed_until,
+                    message_id: d.message_id,
+                    created_at: d.created_at,
+                    sent_at: d.sent_at,
+                    recipient: d.recipient,
+                },
+            }
+        })
+        .collect())
+}
+
+/// (outlet, lower-case address) -> unsubscribe token, for the journalists among these
+/// deliveries' recipients. A newsroom's address is not a journalist's: it gets none.
+async fn unsubscribe_tokens(
+    ctx: &AppContext,
+    rows: &[delivery::Model],
+) -> AppResult<HashMap<(Uuid, String), String>> {
+    let backend = ctx.db.get_database_backend();
+    let outlets: Vec<Uuid> = rows
+        .iter()
+        .map(|d| d.outlet_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let wanted: HashSet<(Uuid, String)> = rows
+        .iter()
+        .map(|d| (d.outlet_id, d.recipient.clone()))
+        .collect();
+    let mut journalists: HashMap<Uuid, (Uuid, String)> = HashMap::new();
+    for cond in any_of(backend, journalist::Column::OutletId, &outlets) {
+        let found: Vec<(Uuid, Uuid, String)> = journalist::Entity::find()
+            .select_only()
+            .column(journalist::Column::Id)
+            .column(journalist::Column::OutletId)
+            .column(journalist::Column::Email)
+            .filter(cond)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        for (id, outlet, email) in found {
+            let key = (outlet, email.to_lowercase());
+            if wanted.contains(&key) {
+                journalists.insert(id, key);
+            }
+        }
+    }
+    let ids: Vec<Uuid> = journalists.keys().copied().collect();
+    let mut out = HashMap::new();
+    for cond in any_of(backend, journalist_prefs::Column::JournalistId, &ids) {
+        let found: Vec<(Uuid, String)> = journalist_prefs::Entity::find()
+            .select_only()
+            .column(journalist_prefs::Column::JournalistId)
+            .column(journalist_prefs::Column::UnsubscribeToken)
+            .filter(cond)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        for (id, token) in found {
+            if let Some(key) = journalists.get(&id) {
+                out.insert(key.clone(), token);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The outcome of one attempt.
@@ -189,26 +359,23 @@ fn attempt(
     }
 }
 
-/// Records a batch of attempts in one transaction: each outbox row, its EMAIL delivery (a
-/// delivery already SENT stays so), the reach summary, one audit event per message, and the
-/// suppression of addresses that bounced permanently. One commit per batch, not per message,
-/// is what lets the worker keep up with the SMTP server.
-pub async fn record_many(
-    ctx: &AppContext,
-    outcomes: Vec<(outbox::Model, Outcome)>,
-) -> AppResult<()> {
+/// Records a batch of attempts in one transaction: each outbox row, each EMAIL delivery (a
+/// delivery already SENT stays so; its lease ends), the reach summary, one audit event per
+/// message, and the suppression of addresses that bounced permanently. One commit per batch,
+/// not per message, is what lets the worker keep up with the SMTP server.
+pub async fn record_many(ctx: &AppContext, outcomes: Vec<(Job, Outcome)>) -> AppResult<()> {
     if outcomes.is_empty() {
         return Ok(());
     }
     let now = ctx.clock.now();
     let attempts: Vec<Attempt> = outcomes
         .iter()
-        .map(|(row, o)| attempt(&ctx.settings.mail, row, o, now))
+        .map(|(job, o)| attempt(&ctx.settings.mail, &job.mail, o, now))
         .collect();
     let releases: BTreeSet<Uuid> = outcomes
         .iter()
-        .filter(|(row, _)| row.delivery_id.is_some())
-        .filter_map(|(row, _)| row.release_id)
+        .filter(|(job, _)| job.mail.delivery_id.is_some())
+        .filter_map(|(job, _)| job.mail.release_id)
         .collect();
     let txn = crate::db::begin_write(&ctx.db).await?;
     reach::lock(&txn, &releases).await?;
@@ -216,7 +383,7 @@ pub async fn record_many(
     // deliveries takes it first), so the summary's per-status counts move by what changed.
     let delivery_ids: Vec<Uuid> = outcomes
         .iter()
-        .filter_map(|(row, _)| row.delivery_id)
+        .filter_map(|(job, _)| job.mail.delivery_id)
         .collect();
     let mut before: HashMap<Uuid, DeliveryStatus> = HashMap::with_capacity(delivery_ids.len());
     for cond in any_of(
@@ -239,20 +406,23 @@ pub async fn record_many(
     let mut changes = Vec::new();
     let mut suppress = Vec::new();
     let mut touched: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for ((row, outcome), a) in outcomes.iter().zip(&attempts) {
-        outbox::Entity::update(outbox::ActiveModel {
-            id: Set(row.id),
-            status: Set(a.status),
-            attempts: Set(a.attempts),
-            last_error: Set(a.error.clone()),
-            next_attempt_at: Set(a.next),
-            claimed_until: Set(None),
-            message_id: Set(a.message_id.clone()),
-            sent_at: Set(a.sent_at),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await?;
+    for ((job, outcome), a) in outcomes.iter().zip(&attempts) {
+        let row = &job.mail;
+        if job.queue == Queue::Outbox {
+            outbox::Entity::update(outbox::ActiveModel {
+                id: Set(row.id),
+                status: Set(a.status),
+                attempts: Set(a.attempts),
+                last_error: Set(a.error.clone()),
+                next_attempt_at: Set(a.next),
+                claimed_until: Set(None),
+                message_id: Set(a.message_id.clone()),
+                sent_at: Set(a.sent_at),
+                ..Default::default()
+            })
+            .exec(&txn)
+            .await?;
+        }
         if let Some(did) = row.delivery_id {
             let changed = delivery::Entity::update_many()
                 .col_expr(delivery::Column::Status, Expr::value(a.status))
@@ -264,6 +434,10 @@ pub async fn record_many(
                     Expr::value(a.message_id.clone()),
                 )
                 .col_expr(delivery::Column::SentAt, Expr::value(a.sent_at))
+                .col_expr(
+                    delivery::Column::ClaimedUntil,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
                 .col_expr(delivery::Column::UpdatedAt, Expr::value(now))
                 .filter(delivery::Column::Id.eq(did))
                 .filter(delivery::Column::Status.is_not_in(reach::REACHED))
@@ -327,11 +501,24 @@ pub async fn record_many(
     Ok(())
 }
 
-/// Rows still waiting (for metrics and tests).
-pub async fn depth(ctx: &AppContext) -> AppResult<u64> {
+/// Messages waiting to be sent: PENDING outbox rows and PENDING EMAIL deliveries (read along
+/// the partial index that holds only those); with `due`, only those whose next attempt has
+/// come by then.
+pub async fn waiting(ctx: &AppContext, due: Option<DateTime<Utc>>) -> AppResult<u64> {
     use sea_orm::PaginatorTrait;
-    Ok(outbox::Entity::find()
-        .filter(outbox::Column::Status.eq(DeliveryStatus::Pending))
-        .count(&ctx.db)
-        .await?)
+    let mut outbox_q =
+        outbox::Entity::find().filter(outbox::Column::Status.eq(DeliveryStatus::Pending));
+    let mut deliveries_q = delivery::Entity::find()
+        .filter(delivery::Column::Channel.eq(Channel::Email))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending));
+    if let Some(t) = due {
+        outbox_q = outbox_q.filter(outbox::Column::NextAttemptAt.lte(t));
+        deliveries_q = deliveries_q.filter(delivery::Column::NextAttemptAt.lte(t));
+    }
+    Ok(outbox_q.count(&ctx.db).await? + deliveries_q.count(&ctx.db).await?)
+}
+
+/// Messages still waiting (for metrics and tests).
+pub async fn depth(ctx: &AppContext) -> AppResult<u64> {
+    waiting(ctx, None).await
 }

@@ -223,6 +223,7 @@ pub fn new_delivery(
         acknowledged_by: NotSet,
         next_attempt_at: NotSet,
         message_id: NotSet,
+        claimed_until: NotSet,
     }
 }
 
@@ -264,11 +265,12 @@ async fn insert_feed_items(
         .collect())
 }
 
-/// The EMAIL deliveries and outbox rows of a publication: each addressed outlet's newsroom,
-/// and the journalists who chose e-mail for each release (their outlet addressed, or following
-/// the unit or a topic of a public release). Addresses that bounced permanently before get a
-/// FAILED delivery saying so instead of another attempt. A correction also goes to everyone
-/// who received the release it corrects.
+/// The EMAIL deliveries of a publication: each addressed outlet's newsroom, and the
+/// journalists who chose e-mail for each release (their outlet addressed, or following the
+/// unit or a topic of a public release). Each delivery is the e-mail worker's queue item.
+/// Addresses that bounced permanently before get a FAILED delivery saying so instead of
+/// another attempt. A correction also goes, as outbox rows, to everyone who received the
+/// release it corrects.
 async fn plan_email(
     ctx: &AppContext,
     txn: &DatabaseTransaction,
@@ -280,49 +282,36 @@ async fn plan_email(
     Vec<crate::entities::outbox::ActiveModel>,
 )> {
     let addressed: HashSet<Uuid> = outlets.iter().map(|(id, _)| *id).collect();
-    // (outlet, address, unsubscribe token for journalists)
-    let mut targets: Vec<(Uuid, String, Option<String>)> = outlets
+    // (outlet, address): the newsrooms, then the journalists
+    let mut targets: Vec<(Uuid, String)> = outlets
         .iter()
-        .map(|(id, email)| (*id, email.to_lowercase(), None))
+        .map(|(id, email)| (*id, email.to_lowercase()))
         .collect();
-    for (_, outlet_id, email, token) in
+    for (_, outlet_id, email, _token) in
         subscriptions::recipients(txn, r, &addressed, EmailMode::EachRelease).await?
     {
-        targets.push((outlet_id, email, Some(token)));
+        targets.push((outlet_id, email));
     }
     let mut seen = HashSet::new();
-    targets.retain(|(o, e, _)| seen.insert((*o, e.clone())));
-    let addresses: Vec<String> = targets.iter().map(|(_, e, _)| e.clone()).collect();
+    targets.retain(|(o, e)| seen.insert((*o, e.clone())));
+    let addresses: Vec<String> = targets.iter().map(|(_, e)| e.clone()).collect();
     let suppressed = outbox::suppressed(txn, &addresses).await?;
     let channel_on = ctx.settings.mail.smtp_url.is_some();
     let mut deliveries = Vec::with_capacity(targets.len());
-    let mut mails = Vec::with_capacity(targets.len());
-    for (outlet_id, email, token) in targets {
+    let mut mails = Vec::new();
+    // Each EMAIL delivery is the e-mail worker's queue item (due now): no outbox row beside
+    // it. The worker finds a journalist's unsubscribe token when it sends.
+    for (outlet_id, email) in targets {
         let mut d = new_delivery(r.id, outlet_id, Channel::Email, now);
         d.recipient = Set(email.clone());
-        let delivery_id = Uuid::now_v7();
-        d.id = Set(delivery_id);
+        d.next_attempt_at = Set(Some(now));
         if suppressed.contains(&email) {
             d.status = Set(DeliveryStatus::Failed);
             d.last_error = Set(Some(
                 "not sent: this address bounced permanently before (suppressed)".into(),
             ));
-        } else {
-            if !channel_on {
-                d.last_error = Set(Some(outbox::CHANNEL_OFF.into()));
-            }
-            let payload = Payload {
-                unsubscribe_token: token,
-                ..Default::default()
-            };
-            mails.push(outbox::new_row(
-                MailKind::Release,
-                &email,
-                Some(r.id),
-                Some(delivery_id),
-                &payload,
-                now,
-            ));
+        } else if !channel_on {
+            d.last_error = Set(Some(outbox::CHANNEL_OFF.into()));
         }
         deliveries.push(d);
     }
