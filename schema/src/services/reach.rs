@@ -1,5 +1,6 @@
 //! The per-release reach summary (`release_reach`), kept in the transactions that change
-//! deliveries: the compliance report reads one row per release rather than every delivery.
+//! deliveries: the compliance report reads one row per release rather than every delivery,
+//! and `/metrics` sums its LIVE and EMAIL counts by status ([`totals`]).
 //!
 //! "Reached" counts outlets, not rows: an outlet with a LIVE and an EMAIL delivery is reached
 //! once, by whichever arrives first. Writers call [`lock`] before they change delivery rows,
