@@ -37,10 +37,10 @@ pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<(
     match Mailer::from_settings(&ctx.settings.mail) {
         Ok(Some(mailer)) => handles.push(tokio::spawn(email(ctx.clone(), mailer, stop.clone()))),
         Ok(None) => {
-            tracing::warn!("PRESSNET_SMTP_URL is not set: EMAIL deliveries wait in the outbox")
+            tracing::warn!("PRESSNET_SMTP_URL is not set: EMAIL deliveries and the outbox wait")
         }
         Err(e) => {
-            tracing::error!(error = ?e, "e-mail channel misconfigured; EMAIL deliveries wait in the outbox")
+            tracing::error!(error = ?e, "e-mail channel misconfigured; EMAIL deliveries and the outbox wait")
         }
     }
     handles
@@ -91,14 +91,14 @@ async fn checkpointer(ctx: AppContext, stop: CancellationToken) {
     }
 }
 
-/// Sends the e-mail queues (the outbox and the EMAIL deliveries). A batch in flight is finished before shutdown, so a restart neither
-/// loses nor repeats a message.
+/// Sends the e-mail queues (the outbox and the EMAIL deliveries). A batch in flight is
+/// finished before shutdown, so a restart neither loses nor repeats a message.
 async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
     while !stop.is_cancelled() {
         let jobs = match outbox::claim(&ctx, OUTBOX_BATCH).await {
             Ok(jobs) => jobs,
             Err(e) => {
-                tracing::error!(error = ?e, "claiming the outbox failed; retrying");
+                tracing::error!(error = ?e, "claiming e-mail to send failed; retrying");
                 Vec::new()
             }
         };
