@@ -141,12 +141,12 @@ async fn stats_from_summary<C: ConnectionTrait>(
         .iter()
         .map(|id| (*id, Stats::default()))
         .collect();
-    for chunk in release_ids.chunks(1_000) {
-        for r in release_reach::Entity::find()
-            .filter(release_reach::Column::ReleaseId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
+    for cond in any_of(
+        db.get_database_backend(),
+        release_reach::Column::ReleaseId,
+        release_ids,
+    ) {
+        for r in release_reach::Entity::find().filter(cond).all(db).await? {
             out.insert(
                 r.release_id,
                 Stats {

@@ -21,8 +21,8 @@ use crate::services::reach;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, NotSet, QueryFilter, QuerySelect,
-    Set, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, JoinType, NotSet, QueryFilter,
+    QuerySelect, RelationDef, Set, Statement,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -254,38 +254,28 @@ async fn unsubscribe_tokens(
         .iter()
         .map(|d| (d.outlet_id, d.recipient.clone()))
         .collect();
-    let mut journalists: HashMap<Uuid, (Uuid, String)> = HashMap::new();
+    // Each journalist of these outlets with their token: one query (a join), not one for the
+    // journalists and another for their preferences.
+    let prefs: RelationDef = journalist::Entity::belongs_to(journalist_prefs::Entity)
+        .from(journalist::Column::Id)
+        .to(journalist_prefs::Column::JournalistId)
+        .into();
+    let mut out = HashMap::new();
     for cond in any_of(backend, journalist::Column::OutletId, &outlets) {
-        let found: Vec<(Uuid, Uuid, String)> = journalist::Entity::find()
+        let found: Vec<(Uuid, String, String)> = journalist::Entity::find()
             .select_only()
-            .column(journalist::Column::Id)
             .column(journalist::Column::OutletId)
             .column(journalist::Column::Email)
+            .column(journalist_prefs::Column::UnsubscribeToken)
+            .join(JoinType::InnerJoin, prefs.clone())
             .filter(cond)
             .into_tuple()
             .all(&ctx.db)
             .await?;
-        for (id, outlet, email) in found {
+        for (outlet, email, token) in found {
             let key = (outlet, email.to_lowercase());
             if wanted.contains(&key) {
-                journalists.insert(id, key);
-            }
-        }
-    }
-    let ids: Vec<Uuid> = journalists.keys().copied().collect();
-    let mut out = HashMap::new();
-    for cond in any_of(backend, journalist_prefs::Column::JournalistId, &ids) {
-        let found: Vec<(Uuid, String)> = journalist_prefs::Entity::find()
-            .select_only()
-            .column(journalist_prefs::Column::JournalistId)
-            .column(journalist_prefs::Column::UnsubscribeToken)
-            .filter(cond)
-            .into_tuple()
-            .all(&ctx.db)
-            .await?;
-        for (id, token) in found {
-            if let Some(key) = journalists.get(&id) {
-                out.insert(key.clone(), token);
+                out.insert(key, token);
             }
         }
     }
