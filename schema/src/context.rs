@@ -28,6 +28,8 @@ pub struct AppContext {
     pub outbox_ready: Arc<tokio::sync::Notify>,
     /// Live feed catch-ups reading the database at once (see `services::feed`).
     pub feed_catch_ups: Arc<tokio::sync::Semaphore>,
+    /// Signs audit checkpoints (`PRESSNET_AUDIT_KEY_FILE`); set by the server at start.
+    pub audit_key: Option<Arc<ed25519_dalek::SigningKey>>,
 }
 
 impl AppContext {
@@ -44,6 +46,7 @@ impl AppContext {
             metrics: Arc::new(crate::metrics::Metrics::new()),
             outbox_ready: Arc::new(tokio::sync::Notify::new()),
             feed_catch_ups: Arc::new(tokio::sync::Semaphore::new(FEED_CATCH_UPS)),
+            audit_key: None,
         }
     }
 }

@@ -159,3 +159,38 @@ where
         .map(|chunk| col.is_in(chunk.iter().cloned()))
         .collect()
 }
+
+/// A hand-written statement with `?` placeholders, which become `$1, $2, …` on PostgreSQL.
+pub fn raw(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> sea_orm::Statement {
+    let sql = if backend == DatabaseBackend::Postgres {
+        let mut out = String::with_capacity(sql.len() + 8);
+        let mut n = 0;
+        for ch in sql.chars() {
+            if ch == '?' {
+                n += 1;
+                out.push_str(&format!("${n}"));
+            } else {
+                out.push(ch);
+            }
+        }
+        out
+    } else {
+        sql.to_owned()
+    };
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// A read of rows about to be changed in the same transaction: `FOR UPDATE` on PostgreSQL, so
+/// concurrent writers of the same rows take turns (check-then-write stays exact). SQLite's
+/// IMMEDIATE write transactions (`begin_write`) already serialise writers.
+pub fn for_update<E: sea_orm::EntityTrait>(
+    q: sea_orm::Select<E>,
+    backend: DatabaseBackend,
+) -> sea_orm::Select<E> {
+    use sea_orm::QuerySelect;
+    if backend == DatabaseBackend::Postgres {
+        q.lock_exclusive()
+    } else {
+        q
+    }
+}

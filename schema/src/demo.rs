@@ -265,6 +265,8 @@ fn admin_viewer() -> Viewer {
             spokesperson_until: None,
             journalist_id: None,
             outlet_id: None,
+            outlet_accreditation: None,
+            outlet_accredited_until: None,
         })),
         client_addr: None,
     }
@@ -442,6 +444,7 @@ async fn load_activity(ctx: &AppContext) -> AppResult<()> {
                 audience: all.clone(),
                 press_conference: None,
                 supersedes_id: None,
+                visibility: None,
             },
         )
         .await?;
@@ -467,6 +470,7 @@ async fn load_activity(ctx: &AppContext) -> AppResult<()> {
                 capacity: Some(60),
             }),
             supersedes_id: None,
+            visibility: None,
         },
     )
     .await?;

@@ -44,6 +44,12 @@ text_enum!(DeliveryStatus {
     Pending = "PENDING", Sent = "SENT", Delivered = "DELIVERED",
     Acknowledged = "ACKNOWLEDGED", Failed = "FAILED",
 });
+text_enum!(
+    /// Who may read a published release beyond the press it reached: PUBLIC, anyone;
+    /// PRESS_ONLY, the journalists of the outlets it reached (and the unit and the authority).
+    /// Stored as `releases.is_public`.
+    Visibility { Public = "PUBLIC", PressOnly = "PRESS_ONLY" }
+);
 text_enum!(FeedEvent { Published = "PUBLISHED", Retracted = "RETRACTED" });
 text_enum!(
     /// How a journalist wants e-mail: each release, a daily digest, or none.

@@ -15,6 +15,7 @@ pub enum ErrorCode {
     NotFound,
     BadUserInput,
     Conflict,
+    RateLimited,
     Internal,
 }
 
@@ -26,6 +27,7 @@ impl ErrorCode {
             Self::NotFound => "NOT_FOUND",
             Self::BadUserInput => "BAD_USER_INPUT",
             Self::Conflict => "CONFLICT",
+            Self::RateLimited => "RATE_LIMITED",
             Self::Internal => "INTERNAL",
         }
     }
@@ -42,6 +44,12 @@ pub enum AppError {
         message: String,
     },
     Conflict(String),
+    /// Too many attempts: the client may try again after `retry_after_secs`
+    /// (`extensions.retryAfter`).
+    RateLimited {
+        message: String,
+        retry_after_secs: i64,
+    },
     /// Detail is logged, never sent to the client.
     Internal(String),
 }
@@ -68,6 +76,23 @@ impl AppError {
         Self::Internal(detail.into())
     }
 
+    pub fn rate_limited(message: impl Into<String>, retry_after_secs: i64) -> Self {
+        Self::RateLimited {
+            message: message.into(),
+            retry_after_secs: retry_after_secs.max(1),
+        }
+    }
+
+    /// Seconds after which a rate-limited client may try again.
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            Self::RateLimited {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
@@ -75,7 +100,16 @@ impl AppError {
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::BadInput { .. } => ErrorCode::BadUserInput,
             Self::Conflict(_) => ErrorCode::Conflict,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The whole message, internal detail included: for logs and operators, never clients.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Internal(d) => d.clone(),
+            other => other.public_message(),
         }
     }
 
@@ -83,6 +117,7 @@ impl AppError {
     pub fn public_message(&self) -> String {
         match self {
             Self::Unauthenticated(m) | Self::Forbidden(m) | Self::Conflict(m) => m.clone(),
+            Self::RateLimited { message, .. } => message.clone(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::BadInput { field, message } => format!("{field}: {message}"),
             Self::Internal(_) => "internal error".to_owned(),
@@ -119,10 +154,14 @@ impl From<AppError> for async_graphql::Error {
             AppError::BadInput { field, .. } => Some(field.clone()),
             _ => None,
         };
+        let retry_after = err.retry_after();
         async_graphql::Error::new(err.public_message()).extend_with(|_, e| {
             e.set("code", code);
             if let Some(f) = &field {
                 e.set("field", f.as_str());
+            }
+            if let Some(secs) = retry_after {
+                e.set("retryAfter", secs);
             }
         })
     }

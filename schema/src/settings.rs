@@ -53,8 +53,10 @@ pub struct MailSettings {
     pub retry_cap: Duration,
     /// Attempts before a delivery is FAILED.
     pub max_attempts: i32,
-    /// How long an instance owns the outbox rows it claimed; if it dies, another instance
-    /// sends them after this.
+    /// How long a claim on e-mails lasts unless renewed. The sending worker renews its claims
+    /// every third of this while it works (a heartbeat), so the lease can be short: if the
+    /// instance dies, its claimed e-mails go out (from a restart or another instance) this
+    /// long after, not minutes later.
     pub claim_ttl: Duration,
 }
 
@@ -66,7 +68,7 @@ impl Default for MailSettings {
             retry_base: Duration::seconds(30),
             retry_cap: Duration::hours(6),
             max_attempts: 8,
-            claim_ttl: Duration::minutes(5),
+            claim_ttl: Duration::seconds(15),
         }
     }
 }

@@ -8,7 +8,50 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Contract names the server does not have yet, each with the issue that adds it. The test
 /// fails if one of these turns up, so the list only ever shrinks.
-const NOT_YET: &[&str] = &[];
+const NOT_YET: &[&str] = &[
+    "Article",                                   // issue 20
+    "Attachment",                                // issue 18
+    "AudiencePreview",                           // issue 17
+    "Channel.PUSH",                              // issue 19
+    "Channel.WEBHOOK",                           // issue 19
+    "Download",                                  // issue 18
+    "Mutation.addAttachment",                    // issue 18
+    "Mutation.addWebhookEndpoint",               // issue 19
+    "Mutation.cancelSchedule",                   // issue 17
+    "Mutation.declarePickup",                    // issue 20
+    "Mutation.discardDraft",                     // issue 17
+    "Mutation.pollOutletFeeds",                  // issue 20
+    "Mutation.raisePressReport",                 // issue 20
+    "Mutation.removeAttachment",                 // issue 18
+    "Mutation.removeWebhookEndpoint",            // issue 19
+    "Mutation.respondToPressReport",             // issue 20
+    "Mutation.setOutletFeeds",                   // issue 20
+    "Mutation.subscribePush",                    // issue 19
+    "Mutation.unsubscribePush",                  // issue 19
+    "Mutation.updateRelease",                    // issue 17
+    "Outlet.feedUrls",                           // issue 20
+    "Pickup",                                    // issue 20
+    "PressReport",                               // issue 20
+    "PressReportStatus",                         // issue 20
+    "PushSubscriptionInput",                     // issue 19
+    "Query.articles",                            // issue 20
+    "Query.audiencePreview",                     // issue 17
+    "Query.downloads",                           // issue 18
+    "Query.pressReports",                        // issue 20
+    "Query.vapidPublicKey",                      // issue 19
+    "Query.webhookEndpoints",                    // issue 19
+    "Release.attachments",                       // issue 18
+    "Release.spread",                            // issue 20
+    "ReleaseSpread",                             // issue 20
+    "UnitCompliance.pressReportsAnsweredOnTime", // issue 20
+    "UnitCompliance.pressReportsOverdue",        // issue 20
+    "UnitCompliance.pressReportsReceived",       // issue 20
+    "UnitCompliance.releasesPickedUp",           // issue 20
+    "UpdateReleaseInput",                        // issue 17
+    "Upload",                                    // issue 18
+    "WebhookEndpoint",                           // issue 19
+    "WebhookEndpointCreated",                    // issue 19
+];
 
 type Shape = BTreeMap<String, BTreeMap<String, String>>;
 
@@ -48,7 +91,10 @@ fn shape(sdl: &str) -> Shape {
             }
             _ => {}
         }
-        out.insert(t.name.node.to_string(), members);
+        // `extend type` adds to the type's members (the contract extends Query and Mutation).
+        out.entry(t.name.node.to_string())
+            .or_default()
+            .extend(members);
     }
     out
 }

@@ -58,7 +58,11 @@ impl Application {
             metrics_token: config.metrics_token.clone().filter(|t| !t.is_empty()),
             ..Settings::default()
         };
-        let ctx = AppContext::new(conn, settings, opts.clock);
+        let mut ctx = AppContext::new(conn, settings, opts.clock);
+        let key_path = config.audit_key_path();
+        let key = pressnet_schema::services::checkpoint::load_or_create_key(&key_path)
+            .map_err(|e| anyhow::anyhow!("PRESSNET_AUDIT_KEY_FILE: {}", e.detail()))?;
+        ctx.audit_key = Some(std::sync::Arc::new(key));
 
         if let (Some(email), Some(pass)) = (&config.admin_email, &config.admin_password) {
             accounts::ensure_staff_account(&ctx, email, pass, Role::Admin)
@@ -78,7 +82,10 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("feed watermark: {}", e.public_message()))?;
         let schema = build_schema(ctx.clone());
-        let state = AppState::new(ctx.clone(), schema);
+        let mut state = AppState::new(ctx.clone(), schema);
+        state.trusted_proxies = std::sync::Arc::new(crate::routes::client_addr::parse_trusted(
+            config.trusted_proxies.as_deref().unwrap_or(""),
+        )?);
         Ok(Self {
             listener,
             database_url: config.database_url.clone(),
@@ -113,6 +120,11 @@ impl Application {
             &self.database_url,
             &stop,
         ));
+        worker_handles.push(tokio::spawn(routes::ws::sessions::sweeper(
+            self.ctx.clone(),
+            self.state.live_sessions.clone(),
+            stop.clone(),
+        )));
         let router = routes::router(self.state);
         tracing::info!(addr = %self.addr, "pressnet listening");
         let stop_for_signal = stop.clone();

@@ -56,11 +56,12 @@ pub struct Config {
         global = true
     )]
     pub email_max_attempts: u32,
-    /// How long an instance owns the outbox rows it claimed before another may send them.
+    /// How long a claim on e-mails lasts unless the sending worker renews it (it does, every
+    /// third of this): after a crash, another instance or a restart sends them this long after.
     #[arg(
         long,
         env = "PRESSNET_EMAIL_CLAIM_SECS",
-        default_value_t = 300,
+        default_value_t = 15,
         global = true
     )]
     pub email_claim_secs: u64,
@@ -90,6 +91,13 @@ pub struct Config {
         hide_env_values = true
     )]
     pub metrics_token: Option<String>,
+    /// Reverse proxies (CIDR list) whose X-Forwarded-For is believed; otherwise the peer counts.
+    #[arg(long, env = "PRESSNET_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
+    /// Ed25519 key that signs audit checkpoints; created on first start.
+    /// Default: audit-ed25519.key beside the SQLite file (or in ./data).
+    #[arg(long, env = "PRESSNET_AUDIT_KEY_FILE", global = true)]
+    pub audit_key_file: Option<String>,
 }
 
 /// Parses "LEVEL=n,LEVEL=n" into a map; unknown levels or numbers are errors.
@@ -127,11 +135,13 @@ impl Config {
             admin_password: None,
             email_retry_base_secs: 30,
             email_max_attempts: 8,
-            email_claim_secs: 300,
+            email_claim_secs: 15,
             inquiry_due_hours: 72,
             inquiry_due_hours_by_level: None,
             conferences_per_quarter: "PROVINCE=1".into(),
             metrics_token: None,
+            trusted_proxies: None,
+            audit_key_file: None,
         }
     }
 
@@ -142,9 +152,26 @@ impl Config {
             retry_base: chrono::Duration::seconds(self.email_retry_base_secs.max(1) as i64),
             retry_cap: chrono::Duration::hours(6),
             max_attempts: self.email_max_attempts.max(1) as i32,
-            // Longer than one SMTP attempt may take (the SMTP timeout is 30 s).
-            claim_ttl: chrono::Duration::seconds(self.email_claim_secs.max(2) as i64),
+            // Renewed by the sender's heartbeat, so it need not outlast an SMTP attempt.
+            claim_ttl: chrono::Duration::seconds(self.email_claim_secs.max(3) as i64),
         }
+    }
+
+    /// `PRESSNET_AUDIT_KEY_FILE`, or `audit-ed25519.key` in the data directory: the SQLite
+    /// file's folder, or `data/` when the database is PostgreSQL.
+    pub fn audit_key_path(&self) -> std::path::PathBuf {
+        if let Some(p) = self.audit_key_file.as_deref().filter(|p| !p.is_empty()) {
+            return p.into();
+        }
+        let dir = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))
+            .map(|rest| rest.split('?').next().unwrap_or(rest))
+            .and_then(|file| std::path::Path::new(file).parent().map(|d| d.to_path_buf()))
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or_else(|| "data".into());
+        dir.join("audit-ed25519.key")
     }
 
     pub fn public_url(&self, bound: std::net::SocketAddr) -> String {

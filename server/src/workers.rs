@@ -4,7 +4,7 @@ use pressnet_schema::enums::MailKind;
 use pressnet_schema::mail::render::{render_outbox, Rendered};
 use pressnet_schema::mail::sender::{Mailer, SendError};
 use pressnet_schema::services::outbox::{self, Job, Outcome};
-use pressnet_schema::services::{conferences, digest, inquiries, publishing};
+use pressnet_schema::services::{accounts, conferences, digest, inquiries, publishing, throttle};
 use pressnet_schema::AppContext;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -69,6 +69,12 @@ async fn scheduler(ctx: AppContext, stop: CancellationToken) {
             if let Err(e) = inquiries::remind_overdue(&ctx).await {
                 tracing::error!(error = ?e, "overdue reminders failed; retrying");
             }
+            if let Err(e) = accounts::prune_expired_tokens(&ctx).await {
+                tracing::warn!(error = ?e, "pruning expired tokens failed; retrying");
+            }
+            if let Err(e) = throttle::prune(&ctx).await {
+                tracing::warn!(error = ?e, "pruning sign-in counts failed; retrying");
+            }
         }
         tokio::select! {
             _ = stop.cancelled() => break,
@@ -111,6 +117,25 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
             }
             continue;
         }
+        // The heartbeat: the batch's claims are renewed while it is being sent, so a short
+        // lease never lapses under a live worker, and a dead one's lapses in seconds.
+        let heartbeat = {
+            let ctx = ctx.clone();
+            let ids: Vec<(outbox::Queue, Uuid)> =
+                jobs.iter().map(|j| (j.queue, j.mail.id)).collect();
+            let every = (ctx.settings.mail.claim_ttl / 3)
+                .to_std()
+                .unwrap_or(Duration::from_secs(5))
+                .max(Duration::from_millis(500));
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(every).await;
+                    if let Err(e) = outbox::renew_claims(&ctx, &ids).await {
+                        tracing::warn!(error = ?e, "renewing e-mail claims failed; retrying");
+                    }
+                }
+            })
+        };
         // A release's newsrooms get the same message: render each distinct one once (the
         // distinct ones, journalists' copies with their own unsubscribe links, side by side).
         let mut distinct: HashMap<RenderKey, Job> = HashMap::new();
@@ -155,6 +180,7 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
         if let Err(e) = recorder.await {
             tracing::error!(error = ?e, "the e-mail recorder stopped");
         }
+        heartbeat.abort();
     }
 }
 
@@ -191,10 +217,14 @@ async fn send_one(mailer: &Mailer, job: &Job, rendered: &Result<Rendered, String
     match rendered {
         Err(e) => Outcome::Transient(format!("cannot render the message: {e}")),
         Ok(rendered) => match mailer.build(&row.recipient, rendered, &message_id) {
-            Err(SendError::Permanent(e)) | Err(SendError::Transient(e)) => Outcome::Permanent(e),
+            Err(SendError::Permanent(e) | SendError::Transient(e) | SendError::Relay(e)) => {
+                Outcome::Permanent(e)
+            }
             Ok(msg) => match mailer.send(msg).await {
                 Ok(_) => Outcome::Sent { message_id },
-                Err(SendError::Transient(e)) => Outcome::Transient(e),
+                // The relay's own refusal (its credentials, its policy, our sender address) says
+                // nothing of the recipient: retried, never suppressed.
+                Err(SendError::Transient(e) | SendError::Relay(e)) => Outcome::Transient(e),
                 Err(SendError::Permanent(e)) => Outcome::Permanent(e),
             },
         },

@@ -26,6 +26,11 @@ impl Instance {
                 std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
             )
             .env_remove("PRESSNET_SMTP_URL")
+            // Instances of one deployment share one checkpoint key; keep it out of the repo.
+            .env(
+                "PRESSNET_AUDIT_KEY_FILE",
+                std::env::temp_dir().join("pressnet-cluster-audit.key"),
+            )
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

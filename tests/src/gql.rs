@@ -5,6 +5,7 @@ pub struct Gql {
     url: String,
     token: Option<String>,
     http: reqwest::Client,
+    forwarded_for: Option<String>,
 }
 
 /// One GraphQL response.
@@ -56,7 +57,14 @@ impl Gql {
             url: format!("{base}/graphql"),
             token,
             http: reqwest::Client::new(),
+            forwarded_for: None,
         }
+    }
+
+    /// Sends every request with `X-Forwarded-For: addr` (a client behind a proxy).
+    pub fn forwarded_for(mut self, addr: &str) -> Self {
+        self.forwarded_for = Some(addr.to_owned());
+        self
     }
 
     pub async fn run(&self, query: &str, variables: Value) -> Reply {
@@ -76,6 +84,9 @@ impl Gql {
             .body(body);
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
+        }
+        if let Some(a) = &self.forwarded_for {
+            req = req.header("x-forwarded-for", a);
         }
         let resp = req.send().await.expect("http request");
         let status = resp.status().as_u16();

@@ -67,9 +67,10 @@ impl TestDb {
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
+                // Files of the server (its audit key) live in a folder of the test's own.
                 Some(TestDb {
                     url: format!("{server}/{name}"),
-                    _dir: None,
+                    _dir: Some(tempfile::tempdir().expect("temp dir")),
                 })
             }
         }
@@ -108,10 +109,15 @@ impl TestApp {
     pub async fn start(
         backend: Backend,
         db: TestDb,
-        config: Config,
+        mut config: Config,
         clock: Clock,
         demo: bool,
     ) -> TestApp {
+        if config.audit_key_file.is_none() {
+            if let Some(dir) = &db._dir {
+                config.audit_key_file = Some(dir.path().join("audit.key").display().to_string());
+            }
+        }
         let app = Application::build(
             &config,
             BuildOptions {

@@ -18,6 +18,8 @@ pub struct Received {
 struct Shared {
     messages: Arc<Mutex<Vec<Received>>>,
     reject: Arc<Mutex<HashSet<String>>>,
+    /// When set, MAIL FROM is refused with this reply (the relay's own failure).
+    refuse_sender: Arc<Mutex<Option<(u16, String)>>>,
 }
 
 #[derive(Clone)]
@@ -27,6 +29,19 @@ struct Recorder {
 }
 
 impl Handler for Recorder {
+    fn mail(&mut self, _ip: IpAddr, _domain: &str, _from: &str) -> Response {
+        match self
+            .shared
+            .refuse_sender
+            .lock()
+            .ok()
+            .and_then(|r| r.clone())
+        {
+            Some((code, text)) => Response::custom(code, text),
+            None => OK,
+        }
+    }
+
     fn rcpt(&mut self, to: &str) -> Response {
         let refused = self
             .shared
@@ -112,6 +127,14 @@ impl TestSmtp {
     pub fn reject(&self, address: &str) {
         if let Ok(mut r) = self.shared.reject.lock() {
             r.insert(address.to_lowercase());
+        }
+    }
+
+    /// Refuses every MAIL FROM with `code` and `text` (as a relay refusing its client or
+    /// its sender address does); `None` accepts again.
+    pub fn refuse_sender(&self, reply: Option<(u16, &str)>) {
+        if let Ok(mut r) = self.shared.refuse_sender.lock() {
+            *r = reply.map(|(c, t)| (c, t.to_owned()));
         }
     }
 

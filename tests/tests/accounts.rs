@@ -14,10 +14,11 @@ db_test!(
             assert_eq!(r.code(), "UNAUTHENTICATED");
             assert_eq!(r.message(), "wrong e-mail or password");
         }
-        // Locked now: even the right password is refused, with a time to wait.
+        // Locked now from this address: even the right password is refused, with a time to wait.
         let r = g.run(LOGIN, json!({"e": ADMIN_EMAIL, "p": PASSWORD})).await;
-        assert_eq!(r.code(), "UNAUTHENTICATED");
+        assert_eq!(r.code(), "RATE_LIMITED");
         assert!(r.message().contains("try again"), "{}", r.message());
+        assert!(r.body["errors"][0]["extensions"]["retryAfter"].as_i64().is_some_and(|s| s > 0), "{}", r.body);
         // After the lock passes, the right password works and clears the count.
         app.clock.advance(chrono::Duration::minutes(2));
         let r = g.run(LOGIN, json!({"e": ADMIN_EMAIL, "p": PASSWORD})).await;

@@ -615,3 +615,103 @@ async fn delivery_counts(app: &TestApp) -> std::collections::HashMap<(String, St
         .expect("count");
     rows.into_iter().map(|(c, s, n)| ((c, s), n)).collect()
 }
+
+smtp_test!(
+    async fn a_suspended_outlets_journalist_gets_nothing_by_e_mail(app, smtp) {
+        let w = World::build(&app, 2).await;
+        let j1 = app.gql_as(&w.outlets[1].1);
+        j1.run("mutation { setEmailMode(mode: EACH_RELEASE) { emailMode } }", json!({})).await.data();
+        j1.run("mutation($u:UUID!){ followUnit(unitId:$u) { emailMode } }", json!({"u": w.unit_id})).await.data();
+        app.gql_as(&w.admin).run("mutation($o:UUID!){ setAccreditation(outletId:$o,status:SUSPENDED){ id } }", json!({"o": w.outlets[1].0})).await.data();
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Công khai cho mọi người", json!({"allAccredited": true})).await;
+        // Outlet 0's newsroom only: the suspended outlet is not addressed, and following the
+        // unit does not bring its journalist back in.
+        let rows = wait_all_settled(&app, &w.admin, &id, 1).await;
+        assert_eq!(rows[0]["outlet"]["id"], w.outlets[0].0.as_str());
+        assert!(smtp.to("pv1@bao1.vn").is_empty());
+    }
+);
+
+smtp_test!(
+    async fn the_relays_own_refusal_retries_and_suppresses_nobody(app, smtp) {
+        let w = World::build(&app, 2).await;
+        smtp.refuse_sender(Some((553, "5.1.8 sender address rejected")));
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Khi máy chủ thư từ chối", json!({"allAccredited": true})).await;
+        for _ in 0..200 {
+            let rows = email_rows(&app, &w.admin, &id).await;
+            if rows.len() == 2 && rows.iter().all(|d| d["attempts"].as_i64().unwrap_or_default() >= 1) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let rows = email_rows(&app, &w.admin, &id).await;
+        for d in &rows {
+            assert_eq!(d["status"], "PENDING", "{d}");
+            assert!(d["lastError"].as_str().unwrap_or_default().contains("relay"), "{d}");
+        }
+        let r = app.gql_as(&w.auditor).run("{ emailSuppressions { address } }", json!({})).await;
+        assert_eq!(r.data()["emailSuppressions"], json!([]));
+        // Once the relay accepts again, the retries go out.
+        smtp.refuse_sender(None);
+        let rows = wait_all_settled(&app, &w.admin, &id, 2).await;
+        assert!(rows.iter().all(|d| d["status"] == "SENT"), "{rows:?}");
+    }
+);
+
+/// A worker claims e-mails and its instance dies: a restart sends them within 30 s (the claims
+/// are short and were renewed only while their worker lived), not after a five-minute lease.
+mod claims_of_a_dead_instance_lapse_in_seconds {
+    use super::*;
+
+    async fn run(app: TestApp) {
+        let w = World::build(&app, 3).await;
+        let sp = app.gql_as(&w.spokesperson);
+        publish_now(
+            &sp,
+            &w.unit_id,
+            "Gửi dở thì máy chết",
+            json!({"allAccredited": true}),
+        )
+        .await;
+        // No SMTP yet: the e-mails wait. A worker of a doomed instance claims them.
+        let claimed = pressnet_schema::services::outbox::claim(&app.ctx, 256)
+            .await
+            .map_err(|e| e.detail())
+            .expect("claim");
+        assert_eq!(claimed.len(), 3);
+        let smtp = TestSmtp::start();
+        let url = smtp.url();
+        let app = app.restart_with(|c| c.smtp_url = Some(url)).await;
+        let t = std::time::Instant::now();
+        while smtp.messages().len() < 3 {
+            assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "only {} of 3 sent after {:?}",
+                smtp.messages().len(),
+                t.elapsed()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(smtp.messages().len(), 3, "each once");
+        drop(app);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(TestApp::spawn(Backend::Sqlite).await.expect("sqlite")).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        match TestApp::spawn(Backend::Postgres).await {
+            Some(app) => run(app).await,
+            None => eprintln!(
+                "skipped: set {} to run the PostgreSQL variant",
+                POSTGRES_ENV
+            ),
+        }
+    }
+}

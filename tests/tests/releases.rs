@@ -138,8 +138,9 @@ db_test!(
         assert_eq!(sp.run(CREATE_RELEASE, body(&w.other_unit_id)).await.code(), "FORBIDDEN");
         assert_eq!(app.gql_as(&w.auditor).run(CREATE_RELEASE, body(&w.unit_id)).await.code(), "FORBIDDEN");
         assert_eq!(app.gql().run(CREATE_RELEASE, body(&w.unit_id)).await.code(), "UNAUTHENTICATED");
-        // ADMIN may act for any unit.
-        let admin_draft = draft(&app.gql_as(&w.admin), &w.other_unit_id, "Của quản trị", json!({"allAccredited": true})).await;
+        // Only a unit's spokesperson speaks for it (Decree 09/2017): not even ADMIN.
+        assert_eq!(app.gql_as(&w.admin).run(CREATE_RELEASE, body(&w.other_unit_id)).await.code(), "FORBIDDEN");
+        let admin_draft = draft(&app.gql_as(&w.other_spokesperson), &w.other_unit_id, "Của đơn vị khác", json!({"allAccredited": true})).await;
         let id = draft(&sp, &w.unit_id, "Bản nháp", json!({"outletIds": [o0]})).await;
         // Drafts are invisible to the press and to other units; publishing another unit's
         // release looks like it does not exist.
@@ -160,11 +161,12 @@ db_test!(
         let ack = "mutation($id:UUID!){ acknowledgeRelease(releaseId:$id){ status } }";
         assert_eq!(app.gql_as(j1).run(ack, json!({"id": id})).await.code(), "NOT_FOUND");
         assert_eq!(sp.run(ack, json!({"id": id})).await.code(), "FORBIDDEN");
-        // Publishing twice is a conflict; a spokesperson whose term ended can no longer publish.
+        // Publishing twice is a conflict; a spokesperson whose term ended can no longer publish,
+        // nor even see the unit's drafts (their rights ended with the term).
         assert_eq!(sp.run(PUBLISH, json!({"id": id})).await.code(), "CONFLICT");
         let id2 = draft(&sp, &w.unit_id, "Sau nhiệm kỳ", json!({"allAccredited": true})).await;
         app.gql_as(&w.admin).run("mutation($id:UUID!){ endSpokespersonTerm(id:$id){ id } }", json!({"id": w.spokesperson_id})).await.data();
-        assert_eq!(sp.run(PUBLISH, json!({"id": id2})).await.code(), "FORBIDDEN");
+        assert_eq!(sp.run(PUBLISH, json!({"id": id2})).await.code(), "NOT_FOUND");
     }
 );
 

@@ -19,7 +19,7 @@ export async function spokespersonPage(main, me) {
         <label for="starts">${t("starts")}</label><input id="starts" name="starts" type="datetime-local">
         <label for="location">${t("location")}</label><input id="location" name="location">
         <label for="capacity">${t("capacity")}</label><input id="capacity" name="capacity" type="number" min="1"></fieldset>
-      <label><input type="checkbox" name="all" id="all" checked style="width:auto"> ${t("all_outlets")}</label>
+      <label><input type="checkbox" name="all" id="all" class="inline-check" checked> ${t("all_outlets")}</label>
       <label for="at">${t("publish_at")}</label><input id="at" name="at" type="datetime-local">
       <p><button type="submit" name="publish" value="1">${t("publish")}</button> <button type="submit" class="secondary" name="draft" value="1">${t("save_draft")}</button></p>
       <p class="error" role="alert" id="write-error"></p><p class="okmsg" role="status" id="write-ok"></p></form></section>

@@ -6,6 +6,40 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 
+/// Argon2 computations at once: each holds 19 MiB and a core for about 20 ms, so a flood of
+/// sign-ins queues here instead of exhausting memory.
+fn argon2_permits() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
+}
+
+/// Sign-ins that may wait for a permit; past that a request is answered RATE_LIMITED at once
+/// (waiting requests hold their connection, not Argon2 memory).
+pub const MAX_WAITING: usize = 256;
+
+static GATE: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(argon2_permits()));
+static WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Runs one Argon2 computation on the blocking pool under the gate.
+async fn gated<T: Send + 'static>(
+    work: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    use std::sync::atomic::Ordering;
+    if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+        return Err(AppError::rate_limited(
+            "the server is busy with sign-ins; try again shortly",
+            1,
+        ));
+    }
+    let permit = GATE.acquire().await;
+    WAITING.fetch_sub(1, Ordering::SeqCst);
+    let _permit = permit.map_err(|e| AppError::internal(format!("argon2 gate: {e}")))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::internal(format!("argon2 task: {e}")))?
+}
+
 pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
@@ -28,7 +62,7 @@ pub fn validate(field: &str, password: &str) -> AppResult<()> {
 
 pub async fn hash(password: &str) -> AppResult<String> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
+    gated(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -36,14 +70,13 @@ pub async fn hash(password: &str) -> AppResult<String> {
             .map_err(|e| AppError::internal(format!("argon2 hash: {e}")))
     })
     .await
-    .map_err(|e| AppError::internal(format!("hash task: {e}")))?
 }
 
 /// Verifies a password; `None` (no password set yet) verifies against a dummy hash so the
 /// time taken does not reveal whether the account exists.
 pub async fn verify(password: &str, stored: Option<String>) -> AppResult<bool> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
+    gated(move || {
         let dummy = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$wJ8Z3mQJqZ0cY9Yb1Gk8m7D1Vn5sQh3kH6o0pXzQ2aA";
         let has_real = stored.is_some();
         let hash_text = stored.unwrap_or_else(|| dummy.to_owned());
@@ -55,5 +88,4 @@ pub async fn verify(password: &str, stored: Option<String>) -> AppResult<bool> {
         Ok(ok && has_real)
     })
     .await
-    .map_err(|e| AppError::internal(format!("verify task: {e}")))?
 }

@@ -1,5 +1,5 @@
 //! Who is making a request, and the role and ownership checks every resolver applies.
-use crate::enums::Role;
+use crate::enums::{AccreditationStatus, Role};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -18,6 +18,10 @@ pub struct ViewerAccount {
     pub journalist_id: Option<Uuid>,
     /// The outlet a journalist works for.
     pub outlet_id: Option<Uuid>,
+    /// That outlet's accreditation when the session was resolved (a session is re-resolved
+    /// at least every second), and when it lapses.
+    pub outlet_accreditation: Option<AccreditationStatus>,
+    pub outlet_accredited_until: Option<DateTime<Utc>>,
 }
 
 /// The caller of one request or websocket connection.
@@ -97,14 +101,15 @@ impl Viewer {
         }
     }
 
-    /// ADMIN, or an active spokesperson of the unit.
+    /// An active spokesperson of the unit: only they speak for it (Decree 09/2017), not even
+    /// ADMIN, and a spokesperson's rights end with the term.
     pub fn require_unit_voice(
         &self,
         unit_id: Uuid,
         now: DateTime<Utc>,
     ) -> AppResult<&ViewerAccount> {
         let a = self.signed_in()?;
-        if a.role == Role::Admin || self.speaks_for(unit_id, now) {
+        if self.speaks_for(unit_id, now) {
             Ok(a)
         } else {
             Err(AppError::forbidden(
@@ -113,14 +118,23 @@ impl Viewer {
         }
     }
 
-    /// The unit's spokespersons (even with ended term: they keep read access to their record)
-    /// plus ADMIN and AUDITOR.
-    pub fn can_watch_unit(&self, unit_id: Uuid) -> bool {
-        self.reads_all()
-            || self
-                .account
-                .as_deref()
-                .is_some_and(|a| a.role == Role::Spokesperson && a.unit_id == Some(unit_id))
+    /// The unit's own view (drafts, embargoed releases, the delivery log, the audience): its
+    /// active spokespersons, ADMIN and AUDITOR. A former spokesperson has none of it.
+    pub fn sees_unit(&self, unit_id: Uuid, now: DateTime<Utc>) -> bool {
+        self.reads_all() || self.speaks_for(unit_id, now)
+    }
+
+    /// The outlet through which a journalist reads the press's releases, while that outlet is
+    /// accredited (a suspended, revoked or lapsed outlet's journalists read what the public does).
+    pub fn press_outlet(&self, now: DateTime<Utc>) -> Option<Uuid> {
+        let a = self.account.as_deref()?;
+        if a.role != Role::Journalist
+            || a.outlet_accreditation != Some(AccreditationStatus::Accredited)
+            || a.outlet_accredited_until.is_some_and(|u| u <= now)
+        {
+            return None;
+        }
+        a.outlet_id
     }
 
     /// The account acting, for the audit log.

@@ -1,5 +1,6 @@
 //! The async-graphql schema: thin resolvers over the service layer.
 pub mod context;
+pub mod cost;
 pub mod errors;
 pub mod live;
 pub mod loaders;
@@ -29,6 +30,7 @@ pub fn build_schema(app: AppContext) -> AppSchema {
         .data(app)
         .data(loaders)
         .extension(errors::ErrorCodes)
+        .extension(cost::BatchBudget)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)

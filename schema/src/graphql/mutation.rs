@@ -41,9 +41,9 @@ impl AccountMutation {
 
     /// Ends the session of the token this request carries.
     async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
-        viewer(ctx).signed_in()?;
+        let a = viewer(ctx).signed_in()?;
         if let Some(token) = ctx.data_opt::<BearerToken>() {
-            accounts::logout(app(ctx)?, &token.0).await?;
+            accounts::logout(app(ctx)?, a.id, &token.0).await?;
         }
         Ok(true)
     }
@@ -187,6 +187,7 @@ impl ReleaseMutation {
                     capacity: p.capacity,
                 }),
             supersedes_id: input.supersedes_id,
+            visibility: input.visibility,
         };
         Ok(Release(releases::create(app(ctx)?, viewer(ctx), n).await?))
     }
@@ -333,14 +334,8 @@ impl EmailMutation {
 
     /// ADMIN: allow a suppressed address again (after the newsroom fixed its mailbox).
     async fn unsuppress_email(&self, ctx: &Context<'_>, address: String) -> Result<bool> {
-        viewer(ctx).require_admin()?;
-        use sea_orm::EntityTrait;
-        let r =
-            crate::entities::email_suppression::Entity::delete_by_id(address.trim().to_lowercase())
-                .exec(&app(ctx)?.db)
-                .await
-                .map_err(crate::error::AppError::from)?;
-        Ok(r.rows_affected > 0)
+        let a = viewer(ctx).require_admin()?;
+        Ok(crate::services::outbox::unsuppress(app(ctx)?, a.id, &address).await?)
     }
 }
 

@@ -85,6 +85,7 @@ impl ReleaseQuery {
 
     /// Releases the viewer may see, newest first. `search` ignores case and diacritics.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "super::cost::page(first, 20, child_complexity)")]
     async fn releases(
         &self,
         ctx: &Context<'_>,
@@ -127,6 +128,7 @@ impl ReleaseQuery {
     /// The delivery log, in the order rows were written. A journalist sees their outlet's
     /// rows, a spokesperson their unit's releases', the authority all.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "super::cost::page(first, 50, child_complexity)")]
     async fn deliveries(
         &self,
         ctx: &Context<'_>,
@@ -229,6 +231,7 @@ impl AuthorityQuery {
     }
 
     /// The audit log in order (ADMIN, AUDITOR); `after` is the last `seq` seen.
+    #[graphql(complexity = "super::cost::page(first, 50, child_complexity)")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
@@ -250,11 +253,36 @@ impl AuthorityQuery {
     /// Recomputes the hash chain (ADMIN, AUDITOR).
     async fn verify_audit_log(&self, ctx: &Context<'_>) -> Result<AuditVerification> {
         viewer(ctx).require_reads_all()?;
-        let v = crate::services::audit::verify(app(ctx)?).await?;
-        Ok(AuditVerification {
-            ok: v.ok,
-            events_checked: v.events_checked as i32,
-            first_bad_seq: v.first_bad_seq.map(|s| s as i32),
+        Ok(crate::services::audit::verify(app(ctx)?).await?.into())
+    }
+
+    /// The chain's head, signed (ADMIN, AUDITOR): keep it, and later prove with
+    /// `verifyAuditLogAgainst` that nothing up to it was cut or rewritten.
+    async fn audit_checkpoint(&self, ctx: &Context<'_>) -> Result<AuditCheckpoint> {
+        viewer(ctx).require_reads_all()?;
+        let c = crate::services::checkpoint::checkpoint(app(ctx)?).await?;
+        Ok(AuditCheckpoint {
+            seq: c.seq as i32,
+            hash: c.hash,
+            at: c.at,
+            signature: c.signature,
+            public_key: c.public_key,
         })
+    }
+
+    /// Recomputes the chain and checks that it still holds a kept checkpoint (ADMIN, AUDITOR).
+    async fn verify_audit_log_against(
+        &self,
+        ctx: &Context<'_>,
+        checkpoint: AuditCheckpointInput,
+    ) -> Result<AuditVerification> {
+        viewer(ctx).require_reads_all()?;
+        let v = crate::services::checkpoint::verify_against(
+            app(ctx)?,
+            checkpoint.seq as i64,
+            &checkpoint.hash,
+        )
+        .await?;
+        Ok(v.into())
     }
 }

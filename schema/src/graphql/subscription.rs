@@ -28,10 +28,12 @@ impl Subscription {
         ctx: &Context<'_>,
         since: Option<String>,
     ) -> Result<BoxStream<'static, Result<FeedItem>>> {
-        let a = viewer(ctx).require_role(Role::Journalist)?;
-        let outlet_id = a
-            .outlet_id
-            .ok_or_else(|| AppError::forbidden("this account has no outlet"))?;
+        let v = viewer(ctx);
+        v.require_role(Role::Journalist)?;
+        // The feed is the outlet's: it stops when the outlet is no longer accredited.
+        let outlet_id = v
+            .press_outlet(app(ctx)?.clock.now())
+            .ok_or_else(|| AppError::forbidden("your outlet is not accredited"))?;
         let since = since.as_deref().map(feed::decode_cursor).transpose()?;
         // The websocket handler's shared renderer (see `graphql::live`): the same checks above,
         // then no stream of its own.
@@ -49,12 +51,16 @@ impl Subscription {
             }
             None => {}
         }
-        let stream = feed::stream(app(ctx)?.clone(), outlet_id, since).map(|r| {
-            r.map(|item| FeedItem {
-                cursor: feed::encode_cursor(item.seq),
-                release: Release(Arc::unwrap_or_clone(item.release)),
-            })
-            .map_err(async_graphql::Error::from)
+        // async-graphql writes these frames itself (the older graphql-ws protocol): the
+        // delivery is marked as the item leaves the stream, just before its write.
+        let app = app(ctx)?.clone();
+        let stream = feed::stream(app.clone(), outlet_id, since).map(move |r| {
+            r.inspect(|item| item.mark_delivered(&app))
+                .map(|item| FeedItem {
+                    cursor: feed::encode_cursor(item.seq),
+                    release: Release(Arc::unwrap_or_clone(item.release)),
+                })
+                .map_err(async_graphql::Error::from)
         });
         Ok(stream.boxed())
     }
@@ -73,7 +79,7 @@ impl Subscription {
             .await
             .map_err(AppError::from)?
             .ok_or_else(|| AppError::not_found("release"))?;
-        if !v.can_watch_unit(r.unit_id) {
+        if !v.sees_unit(r.unit_id, app.clock.now()) {
             return Err(AppError::forbidden(
                 "only the unit's spokespersons and the authority watch its deliveries",
             )
@@ -129,7 +135,8 @@ impl Subscription {
         let v = viewer(ctx).clone();
         v.signed_in()?;
         if let Some(u) = unit_id {
-            if !v.can_watch_unit(u) && v.role() != Some(Role::Journalist) {
+            let now = app(ctx)?.clock.now();
+            if !v.sees_unit(u, now) && v.role() != Some(Role::Journalist) {
                 return Err(AppError::forbidden(
                     "only the unit's spokespersons and the authority watch its questions",
                 )
@@ -155,7 +162,7 @@ impl Subscription {
                 else {
                     continue;
                 };
-                if crate::services::inquiries::visible(&v, &q) {
+                if crate::services::inquiries::visible(&v, &q, app.clock.now()) {
                     yield Inquiry(q);
                 }
             }

@@ -13,8 +13,38 @@ use std::time::Duration;
 pub enum SendError {
     /// 4xx, connection refused, timeouts: retry later.
     Transient(String),
-    /// 5xx: the server refused for good (its reply kept).
+    /// 5xx about the recipient (no such mailbox, mailbox disabled or full): refused for good,
+    /// and the address is suppressed (its reply kept).
     Permanent(String),
+    /// 5xx from the relay itself (authentication, relaying or sender refused, policy, protocol):
+    /// nothing about the recipient, so retried with backoff and never suppressed.
+    Relay(String),
+}
+
+/// The enhanced status code (RFC 3463) of an SMTP reply's text, if it has one.
+fn enhanced_code(text: &str) -> Option<(u8, u16, u16)> {
+    text.split(|c: char| c.is_whitespace() || c == ':' || c == '(' || c == ')')
+        .find_map(|w| {
+            let mut parts = w.split('.');
+            let class = parts.next()?.parse::<u8>().ok()?;
+            let subject = parts.next()?.parse::<u16>().ok()?;
+            let detail = parts.next()?.parse::<u16>().ok()?;
+            (parts.next().is_none() && matches!(class, 2 | 4 | 5))
+                .then_some((class, subject, detail))
+        })
+}
+
+/// Whether a permanent failure is the recipient's own. With an enhanced code: addressing
+/// (5.1.x, except the sender's 5.1.7 and 5.1.8) and mailbox status (5.2.x) are; security and
+/// policy (5.7.x), the mail system (5.3.x), network (5.4.x) and protocol (5.5.x) are the
+/// relay's. Without one, only the mailbox replies 550–553 are.
+pub fn recipient_refused(code: Option<u16>, text: &str) -> bool {
+    match enhanced_code(text) {
+        Some((5, 1, d)) => !matches!(d, 7 | 8),
+        Some((5, 2, _)) => true,
+        Some(_) => false,
+        None => matches!(code, Some(550..=553)),
+    }
 }
 
 #[derive(Clone)]
@@ -113,8 +143,45 @@ impl Mailer {
                 resp.code(),
                 resp.message().collect::<Vec<_>>().join(" ")
             )),
-            Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
+            Err(e) if e.is_permanent() => {
+                let text = e.to_string();
+                let code = e.status().and_then(|c| c.to_string().parse::<u16>().ok());
+                if recipient_refused(code, &text) {
+                    Err(SendError::Permanent(text))
+                } else {
+                    Err(SendError::Relay(format!("the mail relay refused: {text}")))
+                }
+            }
             Err(e) => Err(SendError::Transient(e.to_string())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::recipient_refused;
+
+    #[test]
+    fn only_the_recipients_own_failures_are_permanent() {
+        assert!(recipient_refused(
+            Some(550),
+            "permanent error (550): Mailbox unavailable"
+        ));
+        assert!(recipient_refused(
+            Some(550),
+            "550 5.1.1 <x@y.vn>: user unknown"
+        ));
+        assert!(recipient_refused(Some(552), "552 5.2.2 mailbox full"));
+        assert!(!recipient_refused(
+            Some(535),
+            "535 5.7.8 authentication failed"
+        ));
+        assert!(!recipient_refused(Some(550), "550 5.7.1 relaying denied"));
+        assert!(!recipient_refused(
+            Some(553),
+            "553 5.1.8 sender address rejected"
+        ));
+        assert!(!recipient_refused(Some(554), "554 transaction failed"));
+        assert!(!recipient_refused(Some(530), "530 authentication required"));
     }
 }

@@ -1,7 +1,7 @@
 //! Accounts: sign-in, bearer tokens, invitations, and the bootstrap administrator.
 use crate::auth::{password, token, ViewerAccount};
 use crate::context::AppContext;
-use crate::entities::{account, auth_token, journalist, spokesperson};
+use crate::entities::{account, auth_token, journalist, outlet, spokesperson};
 use crate::enums::Role;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
@@ -30,11 +30,12 @@ pub async fn login(
     if email.chars().count() > 254 || password.chars().count() > password::MAX_PASSWORD_CHARS {
         return Err(AppError::Unauthenticated("wrong e-mail or password".into()));
     }
-    let acct_key = throttle::account_key(&email);
-    let addr_key = client_addr.map(throttle::address_key);
-    let mut keys = vec![acct_key.clone()];
-    keys.extend(addr_key.clone());
-    throttle::check(ctx, &keys).await?;
+    let keys = throttle::Keys::new(&email, client_addr);
+    let delay = throttle::check(ctx, &keys).await?;
+    if !delay.is_zero() {
+        // The account is under attack from elsewhere: slowed, never refused.
+        tokio::time::sleep(delay).await;
+    }
 
     let found = account::Entity::find()
         .filter(account::Column::Email.eq(email.as_str()))
@@ -48,9 +49,7 @@ pub async fn login(
     let account = match (ok, found) {
         (true, Some(a)) => a,
         _ => {
-            let mut failed = vec![(acct_key, ctx.settings.max_failures_per_account)];
-            failed.extend(addr_key.map(|k| (k, ctx.settings.max_failures_per_address)));
-            throttle::record_failure(ctx, &failed).await?;
+            throttle::record_failure(ctx, &keys).await?;
             let change = Change::new(None, "account.login_failed", "account", None)
                 .details(serde_json::json!({"email": email, "address": client_addr}));
             audit::record(ctx, change).await?;
@@ -59,7 +58,7 @@ pub async fn login(
             return Err(AppError::Unauthenticated("wrong e-mail or password".into()));
         }
     };
-    throttle::clear(ctx, &acct_key).await?;
+    throttle::clear(ctx, &keys).await?;
     let txn = crate::db::begin_write(&ctx.db).await?;
     let token = issue_token(
         ctx,
@@ -151,6 +150,8 @@ pub async fn viewer_account(ctx: &AppContext, acct: account::Model) -> AppResult
         spokesperson_until: None,
         journalist_id: acct.journalist_id,
         outlet_id: None,
+        outlet_accreditation: None,
+        outlet_accredited_until: None,
     };
     if let Some(sid) = acct.spokesperson_id {
         if let Some(s) = spokesperson::Entity::find_by_id(sid).one(&ctx.db).await? {
@@ -160,18 +161,40 @@ pub async fn viewer_account(ctx: &AppContext, acct: account::Model) -> AppResult
     }
     if let Some(jid) = acct.journalist_id {
         if let Some(j) = journalist::Entity::find_by_id(jid).one(&ctx.db).await? {
+            let o = outlet::Entity::find_by_id(j.outlet_id).one(&ctx.db).await?;
             v.outlet_id = Some(j.outlet_id);
+            v.outlet_accreditation = o.as_ref().map(|o| o.accreditation);
+            v.outlet_accredited_until = o.and_then(|o| o.accredited_until);
         }
     }
     Ok(v)
 }
 
-/// Ends one session (sign-out).
-pub async fn logout(ctx: &AppContext, bearer: &str) -> AppResult<()> {
-    auth_token::Entity::delete_many()
-        .filter(auth_token::Column::TokenHash.eq(token::digest(bearer)))
+/// Deletes sessions and invitations that have expired (housekeeping; an expired token is
+/// refused whether or not its row is still there).
+pub async fn prune_expired_tokens(ctx: &AppContext) -> AppResult<u64> {
+    let r = auth_token::Entity::delete_many()
+        .filter(auth_token::Column::ExpiresAt.lt(ctx.clock.now()))
         .exec(&ctx.db)
         .await?;
+    Ok(r.rows_affected)
+}
+
+/// Ends one session (sign-out).
+pub async fn logout(ctx: &AppContext, account_id: Uuid, bearer: &str) -> AppResult<()> {
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    auth_token::Entity::delete_many()
+        .filter(auth_token::Column::TokenHash.eq(token::digest(bearer)))
+        .exec(&txn)
+        .await?;
+    let change = Change::new(
+        Some(account_id),
+        "account.logout",
+        "account",
+        Some(account_id),
+    );
+    audit::append(&txn, ctx.clock.now(), change).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -279,20 +302,34 @@ pub async fn accept_invitation(
         .await?
         .ok_or_else(|| AppError::not_found("account"))?;
     let hash = password::hash(new_password).await?;
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    // Taken once: a second use of the same link finds nothing to delete.
+    let taken = auth_token::Entity::delete_by_id(tok.id).exec(&txn).await?;
+    if taken.rows_affected == 0 {
+        return Err(AppError::bad_input(
+            "token",
+            "the invitation is unknown or has expired",
+        ));
+    }
     let mut am: account::ActiveModel = acct.into();
     am.password_hash = Set(Some(hash));
-    let acct = am.update(&ctx.db).await?;
-    auth_token::Entity::delete_by_id(tok.id)
-        .exec(&ctx.db)
-        .await?;
+    let acct = am.update(&txn).await?;
     let token = issue_token(
         ctx,
-        &ctx.db,
+        &txn,
         acct.id,
         token::PURPOSE_SESSION,
         ctx.settings.session_ttl,
     )
     .await?;
+    let change = Change::new(
+        Some(acct.id),
+        "account.accept_invitation",
+        "account",
+        Some(acct.id),
+    );
+    audit::append(&txn, now, change).await?;
+    txn.commit().await?;
     Ok(SignedIn {
         token,
         account: acct,
@@ -317,6 +354,7 @@ pub async fn ensure_staff_account(
         .filter(account::Column::Email.eq(email.as_str()))
         .one(&ctx.db)
         .await?;
+    let created = existing.is_none();
     let model = match existing {
         Some(a) => {
             let mut am: account::ActiveModel = a.into();
@@ -340,5 +378,13 @@ pub async fn ensure_staff_account(
             .await?
         }
     };
+    let action = if created {
+        "account.staff_create"
+    } else {
+        "account.staff_reset"
+    };
+    let change = Change::new(None, action, "account", Some(model.id))
+        .details(serde_json::json!({"email": model.email, "role": role.as_str()}));
+    audit::record(ctx, change).await?;
     Ok(model)
 }

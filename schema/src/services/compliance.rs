@@ -5,9 +5,7 @@ use crate::context::AppContext;
 use crate::entities::unit;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, EntityTrait, QueryOrder, QueryResult, Statement, Value,
-};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QueryResult, Value};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -45,25 +43,7 @@ pub fn quarters(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
     months.max(0) / 3
 }
 
-/// `?` placeholders become `$1, $2, …` on PostgreSQL.
-fn stmt(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = if backend == DatabaseBackend::Postgres {
-        let mut out = String::with_capacity(sql.len() + 8);
-        let mut n = 0;
-        for ch in sql.chars() {
-            if ch == '?' {
-                n += 1;
-                out.push_str(&format!("${n}"));
-            } else {
-                out.push(ch);
-            }
-        }
-        out
-    } else {
-        sql.to_owned()
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
+use crate::db::raw as stmt;
 
 fn get<T: sea_orm::TryGetable>(row: &QueryResult, i: usize) -> AppResult<T> {
     row.try_get_by_index(i)

@@ -31,6 +31,9 @@ pub async fn rsvp(
         .journalist_id
         .ok_or_else(|| AppError::forbidden("this account is not a journalist"))?;
     let r = releases::get_visible(ctx, viewer, release_id).await?;
+    if viewer.press_outlet(ctx.clock.now()).is_none() {
+        return Err(AppError::forbidden("your outlet is not accredited"));
+    }
     if r.kind != ReleaseKind::PressConference {
         return Err(AppError::bad_input(
             "releaseId",
@@ -45,10 +48,14 @@ pub async fn rsvp(
     }
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let pc = press_conference::Entity::find_by_id(release_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("press conference"))?;
+    // Locked: concurrent RSVPs count the seats one after another, so the capacity is exact.
+    let pc = crate::db::for_update(
+        press_conference::Entity::find_by_id(release_id),
+        ctx.db.get_database_backend(),
+    )
+    .one(&txn)
+    .await?
+    .ok_or_else(|| AppError::not_found("press conference"))?;
     let deadline = pc.rsvp_deadline.unwrap_or(pc.starts_at);
     if now > deadline {
         return Err(AppError::bad_input(
@@ -143,10 +150,14 @@ pub async fn update(
     let location = releases::validate_conference(&input)?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let pc = press_conference::Entity::find_by_id(release_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("press conference"))?;
+    // Locked: concurrent RSVPs count the seats one after another, so the capacity is exact.
+    let pc = crate::db::for_update(
+        press_conference::Entity::find_by_id(release_id),
+        ctx.db.get_database_backend(),
+    )
+    .one(&txn)
+    .await?
+    .ok_or_else(|| AppError::not_found("press conference"))?;
     let mut am: press_conference::ActiveModel = pc.into();
     am.starts_at = Set(input.starts_at);
     am.ends_at = Set(input.ends_at);

@@ -55,7 +55,8 @@ pub async fn send_due_digests(ctx: &AppContext) -> AppResult<usize> {
                 HashSet::new()
             };
             let wanted =
-                subscriptions::recipients(&ctx.db, r, &addressed, EmailMode::DailyDigest).await?;
+                subscriptions::recipients(&ctx.db, r, &addressed, EmailMode::DailyDigest, now)
+                    .await?;
             if wanted.iter().any(|(jid, ..)| *jid == j.id) {
                 chosen.push(r.id);
             }

@@ -30,6 +30,18 @@ pub struct Item {
     /// The publication or retraction it came with, when it came live through the hub (its
     /// frames are rendered once for all subscribers); `None` for items read from the database.
     pub batch: Option<Arc<FeedBatch>>,
+    /// The LIVE delivery this item delivers, to be marked DELIVERED by whoever writes the
+    /// frame, once the write has succeeded (`mark_delivered`).
+    pub delivers: Option<Uuid>,
+}
+
+impl Item {
+    /// Records that the item's frame reached the client's socket.
+    pub fn mark_delivered(&self, ctx: &AppContext) {
+        if let Some(d) = self.delivers {
+            ctx.marker.mark(self.release.id, d, ctx.clock.now());
+        }
+    }
 }
 
 const PAGE: u64 = 200;
@@ -98,6 +110,7 @@ async fn page(
                     seq: i.seq,
                     release: r,
                     batch: None,
+                    delivers: None,
                 },
                 i.delivery_id,
             ))
@@ -170,9 +183,9 @@ pub fn stream(
             loop {
                 let (items, full) =
                     Box::pin(catch_up_page(&ctx, outlet_id, last, mode)).await?;
-                for (item, live_delivery) in items {
+                for (mut item, live_delivery) in items {
                     last = item.seq;
-                    ctx.marker.mark(item.release.id, live_delivery, ctx.clock.now());
+                    item.delivers = Some(live_delivery);
                     yield item;
                 }
                 if !full {
@@ -188,12 +201,10 @@ pub fn stream(
                             continue;
                         }
                         last = seq;
-                        if batch.event == FeedEvent::Published {
-                            if let Some(d) = live_delivery_for(&batch, outlet_id) {
-                                ctx.marker.mark(batch.release.id, d, ctx.clock.now());
-                            }
-                        }
-                        yield Item { seq, release: batch.release.clone(), batch: Some(batch.clone()) };
+                        let delivers = (batch.event == FeedEvent::Published)
+                            .then(|| live_delivery_for(&batch, outlet_id))
+                            .flatten();
+                        yield Item { seq, release: batch.release.clone(), batch: Some(batch.clone()), delivers };
                     }
                     Ok(FeedSignal::Resync) => {
                         mode = Catchup::After;

@@ -1,9 +1,11 @@
 //! What the public Atom feeds carry: published releases addressed to every accredited outlet
 //! (never a draft, a scheduled, a retracted or a targeted release), newest first.
+use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::entities::{account, release, spokesperson, unit};
 use crate::enums::ReleaseStatus;
 use crate::error::AppResult;
+use crate::services::visibility;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -21,10 +23,10 @@ pub async fn public_entries(
     ctx: &AppContext,
     unit_code: Option<&str>,
 ) -> AppResult<Option<(Option<unit::Model>, Vec<Entry>)>> {
+    // What the public sees, by the one rule; retracted releases leave the feed.
     let mut q = release::Entity::find()
-        .filter(release::Column::Status.eq(ReleaseStatus::Published))
-        .filter(release::Column::IsPublic.eq(true))
-        .filter(release::Column::PublishedAt.lte(ctx.clock.now()));
+        .filter(visibility::releases(&Viewer::default(), ctx.clock.now()))
+        .filter(release::Column::Status.eq(ReleaseStatus::Published));
     let mut the_unit = None;
     if let Some(code) = unit_code {
         let Some(u) = unit::Entity::find()

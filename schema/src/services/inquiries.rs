@@ -122,7 +122,7 @@ pub async fn respond(
         .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::not_found("inquiry"))?;
-    if !viewer.can_watch_unit(q.unit_id) {
+    if !viewer.sees_unit(q.unit_id, now) {
         return Err(AppError::not_found("inquiry"));
     }
     if !viewer.speaks_for(q.unit_id, now) {
@@ -132,10 +132,14 @@ pub async fn respond(
     }
     let sid = viewer.account.as_deref().and_then(|a| a.spokesperson_id);
     let txn = begin_write(&ctx.db).await?;
-    let q = inquiry::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("inquiry"))?;
+    // Locked: two spokespersons answering at once give one answer and one CONFLICT.
+    let q = crate::db::for_update(
+        inquiry::Entity::find_by_id(id),
+        ctx.db.get_database_backend(),
+    )
+    .one(&txn)
+    .await?
+    .ok_or_else(|| AppError::not_found("inquiry"))?;
     if q.status != InquiryStatus::Open {
         return Err(AppError::Conflict(format!(
             "the question is already {}",
@@ -241,8 +245,8 @@ pub async fn rate(
 }
 
 /// Whether the viewer may see this question.
-pub fn visible(viewer: &Viewer, q: &inquiry::Model) -> bool {
-    viewer.can_watch_unit(q.unit_id)
+pub fn visible(viewer: &Viewer, q: &inquiry::Model, now: chrono::DateTime<chrono::Utc>) -> bool {
+    viewer.sees_unit(q.unit_id, now)
         || viewer
             .account
             .as_deref()
@@ -265,7 +269,11 @@ pub async fn list(
     let mut c = Condition::all();
     c = match a.role {
         Role::Admin | Role::Auditor => c,
-        Role::Spokesperson => c.add(inquiry::Column::UnitId.eq(a.unit_id.unwrap_or_default())),
+        // A former spokesperson reads none of the unit's questions.
+        Role::Spokesperson => match a.unit_id.filter(|u| viewer.speaks_for(*u, now)) {
+            Some(u) => c.add(inquiry::Column::UnitId.eq(u)),
+            None => return Ok(Vec::new()),
+        },
         Role::Journalist => {
             c.add(inquiry::Column::JournalistId.eq(a.journalist_id.unwrap_or_default()))
         }

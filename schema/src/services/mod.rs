@@ -1,6 +1,7 @@
 //! The service layer: the rules of pressnet, independent of GraphQL and HTTP.
 pub mod accounts;
 pub mod audit;
+pub mod checkpoint;
 pub mod compliance;
 pub mod conferences;
 pub mod deliveries;
@@ -18,3 +19,4 @@ pub mod releases;
 pub mod subscriptions;
 pub mod text;
 pub mod throttle;
+pub mod visibility;

@@ -129,6 +129,38 @@ pub async fn claim(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
     Ok(jobs)
 }
 
+/// Extends the claims on `jobs` (those still waiting) by another `claim_ttl`: the sending
+/// worker's heartbeat, so a short lease never runs out under a worker that is alive.
+pub async fn renew_claims(ctx: &AppContext, jobs: &[(Queue, Uuid)]) -> AppResult<()> {
+    let until = ctx.clock.now() + ctx.settings.mail.claim_ttl;
+    let backend = ctx.db.get_database_backend();
+    let ids = |q: Queue| -> Vec<Uuid> {
+        jobs.iter()
+            .filter(|(queue, _)| *queue == q)
+            .map(|(_, id)| *id)
+            .collect()
+    };
+    for part in any_of(backend, outbox::Column::Id, &ids(Queue::Outbox)) {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::ClaimedUntil, Expr::value(until))
+            .filter(part)
+            .filter(outbox::Column::Status.eq(DeliveryStatus::Pending))
+            .filter(outbox::Column::ClaimedUntil.is_not_null())
+            .exec(&ctx.db)
+            .await?;
+    }
+    for part in any_of(backend, delivery::Column::Id, &ids(Queue::Delivery)) {
+        delivery::Entity::update_many()
+            .col_expr(delivery::Column::ClaimedUntil, Expr::value(until))
+            .filter(part)
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
+            .filter(delivery::Column::ClaimedUntil.is_not_null())
+            .exec(&ctx.db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Sets `claimed_until` on up to `limit` due rows of `table` (whose `due` condition is given)
 /// and returns them: on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several workers or
 /// instances share the queue without taking the same row. SQLite serialises writers, and the
@@ -515,4 +547,20 @@ pub async fn waiting(ctx: &AppContext, due: Option<DateTime<Utc>>) -> AppResult<
 /// Messages still waiting (for metrics and tests).
 pub async fn depth(ctx: &AppContext) -> AppResult<u64> {
     waiting(ctx, None).await
+}
+
+/// ADMIN allows a suppressed address again (after the newsroom fixed its mailbox).
+pub async fn unsuppress(ctx: &AppContext, actor: Uuid, address: &str) -> AppResult<bool> {
+    let address = address.trim().to_lowercase();
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    let r = email_suppression::Entity::delete_by_id(address.clone())
+        .exec(&txn)
+        .await?;
+    if r.rows_affected > 0 {
+        let change = Change::new(Some(actor), "email.unsuppress", "email_suppression", None)
+            .details(serde_json::json!({"address": address}));
+        audit::append(&txn, ctx.clock.now(), change).await?;
+    }
+    txn.commit().await?;
+    Ok(r.rows_affected > 0)
 }

@@ -288,7 +288,7 @@ async fn plan_email(
         .map(|(id, email)| (*id, email.to_lowercase()))
         .collect();
     for (_, outlet_id, email, _token) in
-        subscriptions::recipients(txn, r, &addressed, EmailMode::EachRelease).await?
+        subscriptions::recipients(txn, r, &addressed, EmailMode::EachRelease, now).await?
     {
         targets.push((outlet_id, email));
     }

@@ -1,21 +1,19 @@
 //! Releases: drafting, who may see what, and listing.
 //!
-//! Visibility: ADMIN and AUDITOR see everything; a unit's spokespersons see all of their unit's
-//! releases; everyone else sees only published (or since retracted) releases that were public
-//! (addressed to every accredited outlet) or addressed to their own outlet. So nothing of a
-//! draft or an embargoed release reaches the press before its publication.
+//! Who may see what is decided in `services::visibility`, which every read here goes through.
 use crate::auth::Viewer;
 use crate::context::AppContext;
-use crate::entities::{delivery, outlet, press_conference, release, unit};
-use crate::enums::{OutletKind, OutletScope, ReleaseKind, ReleaseStatus, Role};
+use crate::entities::{outlet, press_conference, release, unit};
+use crate::enums::{OutletKind, OutletScope, ReleaseKind, ReleaseStatus, Visibility};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
 use crate::services::text::{fold, like_escape};
+use crate::services::visibility;
 use crate::validate;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -88,6 +86,8 @@ pub struct NewRelease {
     pub audience: Audience,
     pub press_conference: Option<NewPressConference>,
     pub supersedes_id: Option<Uuid>,
+    /// `None`: PUBLIC when addressed to every accredited outlet, else PRESS_ONLY.
+    pub visibility: Option<Visibility>,
 }
 
 pub const MAX_BODY_CHARS: usize = 200_000;
@@ -244,7 +244,10 @@ pub async fn create(
         body: Set(body),
         topics: Set(topics_json),
         audience: Set(audience_json),
-        is_public: Set(input.audience.all_accredited),
+        is_public: Set(match input.visibility {
+            Some(v) => v == Visibility::Public,
+            None => input.audience.all_accredited,
+        }),
         listed_at: Set(now),
         publish_at: Set(None),
         published_at: Set(None),
@@ -279,43 +282,10 @@ pub async fn create(
     Ok(model)
 }
 
-/// The visibility condition on releases for a viewer.
-pub fn visible_condition(viewer: &Viewer) -> Condition {
-    if viewer.reads_all() {
-        return Condition::all();
-    }
-    let released =
-        release::Column::Status.is_in([ReleaseStatus::Published, ReleaseStatus::Retracted]);
-    let mut public_or_addressed = Condition::any().add(release::Column::IsPublic.eq(true));
-    if let Some(outlet_id) = viewer.outlet_id() {
-        public_or_addressed = public_or_addressed.add(
-            release::Column::Id.in_subquery(
-                Query::select()
-                    .column(delivery::Column::ReleaseId)
-                    .from(delivery::Entity)
-                    .and_where(delivery::Column::OutletId.eq(outlet_id))
-                    .to_owned(),
-            ),
-        );
-    }
-    let seen_by_press = Condition::all().add(released).add(public_or_addressed);
-    match viewer.account.as_deref() {
-        Some(a) if a.role == Role::Spokesperson => {
-            let own = a.unit_id.map(|u| release::Column::UnitId.eq(u));
-            let mut c = Condition::any().add(seen_by_press);
-            if let Some(own) = own {
-                c = c.add(own);
-            }
-            c
-        }
-        _ => seen_by_press,
-    }
-}
-
 /// One release if the viewer may see it (`None` otherwise: its existence is not revealed).
 pub async fn get(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<Option<release::Model>> {
     Ok(release::Entity::find_by_id(id)
-        .filter(visible_condition(viewer))
+        .filter(visibility::releases(viewer, ctx.clock.now()))
         .one(&ctx.db)
         .await?)
 }
@@ -327,12 +297,13 @@ pub async fn for_unit_voice(
     viewer: &Viewer,
     id: Uuid,
 ) -> AppResult<release::Model> {
+    let now = ctx.clock.now();
     let r = release::Entity::find_by_id(id)
         .one(&ctx.db)
         .await?
-        .filter(|r| viewer.can_watch_unit(r.unit_id))
+        .filter(|r| viewer.sees_unit(r.unit_id, now))
         .ok_or_else(|| AppError::not_found("release"))?;
-    viewer.require_unit_voice(r.unit_id, ctx.clock.now())?;
+    viewer.require_unit_voice(r.unit_id, now)?;
     Ok(r)
 }
 
@@ -392,7 +363,7 @@ pub async fn list(
     after: Option<&str>,
 ) -> AppResult<Page<release::Model>> {
     let limit = page_size(first)?;
-    let mut cond = Condition::all().add(visible_condition(viewer));
+    let mut cond = Condition::all().add(visibility::releases(viewer, ctx.clock.now()));
     if let Some(u) = filter.unit_id {
         cond = cond.add(release::Column::UnitId.eq(u));
     }

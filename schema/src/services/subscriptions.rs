@@ -2,11 +2,14 @@
 //! topics they follow beyond what is addressed to their outlet; one-click unsubscribe.
 use crate::auth::Viewer;
 use crate::context::AppContext;
-use crate::entities::{follow, journalist, journalist_prefs, unit};
+use crate::entities::{follow, journalist, journalist_prefs, outlet, unit};
 use crate::enums::{EmailMode, Role};
 use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, Change};
+use crate::services::registry::accredited_condition;
 use crate::services::releases::topics_of;
 use crate::validate;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{ExprTrait, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::collections::{HashMap, HashSet};
@@ -65,11 +68,22 @@ pub async fn set_mode(
     mode: EmailMode,
 ) -> AppResult<Subscription> {
     let jid = journalist_of(viewer)?;
-    let p = prefs_of(&ctx.db, jid, ctx.clock.now()).await?;
+    let now = ctx.clock.now();
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    let p = prefs_of(&txn, jid, now).await?;
     let mut am: journalist_prefs::ActiveModel = p.into();
     am.email_mode = Set(mode);
-    am.updated_at = Set(ctx.clock.now());
-    am.update(&ctx.db).await?;
+    am.updated_at = Set(now);
+    am.update(&txn).await?;
+    let change = Change::new(
+        viewer.actor(),
+        "journalist.email_mode",
+        "journalist",
+        Some(jid),
+    )
+    .details(serde_json::json!({"mode": mode.as_str()}));
+    audit::append(&txn, now, change).await?;
+    txn.commit().await?;
     mine(ctx, viewer).await
 }
 
@@ -100,24 +114,34 @@ pub async fn set_follow(
         Some(t) => q.filter(follow::Column::Topic.eq(t.as_str())),
         None => q.filter(follow::Column::Topic.is_null()),
     };
-    let existing = q.one(&ctx.db).await?;
-    match (on, existing) {
+    let now = ctx.clock.now();
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    let existing = q.one(&txn).await?;
+    let details = serde_json::json!({"unitId": unit_id, "topic": topic});
+    let action = match (on, existing) {
         (true, None) => {
             follow::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 journalist_id: Set(jid),
                 unit_id: Set(unit_id),
                 topic: Set(topic),
-                created_at: Set(ctx.clock.now()),
+                created_at: Set(now),
             }
-            .insert(&ctx.db)
+            .insert(&txn)
             .await?;
+            Some("journalist.follow")
         }
         (false, Some(f)) => {
-            follow::Entity::delete_by_id(f.id).exec(&ctx.db).await?;
+            follow::Entity::delete_by_id(f.id).exec(&txn).await?;
+            Some("journalist.unfollow")
         }
-        _ => {}
+        _ => None,
+    };
+    if let Some(action) = action {
+        let change = Change::new(viewer.actor(), action, "journalist", Some(jid)).details(details);
+        audit::append(&txn, now, change).await?;
     }
+    txn.commit().await?;
     mine(ctx, viewer).await
 }
 
@@ -130,10 +154,17 @@ pub async fn unsubscribe(ctx: &AppContext, token: &str) -> AppResult<bool> {
     else {
         return Ok(false);
     };
+    let now = ctx.clock.now();
+    let jid = p.journalist_id;
+    let txn = crate::db::begin_write(&ctx.db).await?;
     let mut am: journalist_prefs::ActiveModel = p.into();
     am.email_mode = Set(EmailMode::None);
-    am.updated_at = Set(ctx.clock.now());
-    am.update(&ctx.db).await?;
+    am.updated_at = Set(now);
+    am.update(&txn).await?;
+    let change = Change::new(None, "journalist.unsubscribe", "journalist", Some(jid))
+        .details(serde_json::json!({"by": "one-click link"}));
+    audit::append(&txn, now, change).await?;
+    txn.commit().await?;
     Ok(true)
 }
 
@@ -141,12 +172,15 @@ pub async fn unsubscribe(ctx: &AppContext, token: &str) -> AppResult<bool> {
 pub type Recipient = (Uuid, Uuid, String, String);
 
 /// Journalists in `mode` who should get `release`: those of the addressed outlets, and —
-/// for a public release — those following its unit or one of its topics.
+/// for a public release — those following its unit or one of its topics; always only
+/// journalists of outlets accredited at `now` (the one visibility rule: a suspended outlet's
+/// journalists get nothing through the press channels, followed units included).
 pub async fn recipients<C: ConnectionTrait>(
     conn: &C,
     release: &crate::entities::release::Model,
     addressed: &HashSet<Uuid>,
     mode: EmailMode,
+    now: DateTime<Utc>,
 ) -> AppResult<Vec<Recipient>> {
     let prefs = journalist_prefs::Entity::find()
         .filter(journalist_prefs::Column::EmailMode.eq(mode))
@@ -192,8 +226,14 @@ pub async fn recipients<C: ConnectionTrait>(
             }
         }
     }
+    let accredited = Query::select()
+        .column(outlet::Column::Id)
+        .from(outlet::Entity)
+        .cond_where(accredited_condition(now))
+        .to_owned();
     let js = journalist::Entity::find()
         .filter(journalist::Column::Id.in_subquery(in_mode()))
+        .filter(journalist::Column::OutletId.in_subquery(accredited))
         .all(conn)
         .await?;
     Ok(js

@@ -10,7 +10,12 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
     let parser = pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, parser);
-    ammonia::clean(&html)
+    // No images: a remote one is a tracking pixel in every journalist's browser and mail
+    // client (and the CSP would refuse it); source material travels as attachments.
+    ammonia::Builder::default()
+        .rm_tags(["img"])
+        .clean(&html)
+        .to_string()
 }
 
 /// Escapes LIKE wildcards so user text matches literally (with `ESCAPE '\'`).

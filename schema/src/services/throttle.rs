@@ -1,68 +1,128 @@
-//! Counting failed sign-ins per account and per client address, in the database so the count
-//! survives restarts and is shared by instances. Past the threshold a key is locked for a time
-//! that doubles with each further failure (30 s, 1 min, 2 min, ... up to an hour).
+//! Sign-in protection that cannot be turned against the user.
+//!
+//! Failed sign-ins are counted in the database (shared by instances, kept across restarts)
+//! under three keys, each counted exactly under concurrency by one atomic upsert:
+//! - the pair (account, client address): past `max_failures_per_account` that pair is refused
+//!   for a time that doubles with each further failure (30 s, 1 min, ... up to an hour). The
+//!   right password from another address is not refused, so nobody can lock a user out.
+//! - the client address: past `max_failures_per_address` (across any accounts) the address is
+//!   refused likewise, which stops one machine guessing many accounts.
+//! - the account alone: past `max_failures_per_account` every sign-in to it, from anywhere, is
+//!   slowed by a delay that doubles up to `MAX_ACCOUNT_DELAY`, never refused. A spread-out
+//!   guessing attack is slowed; its target still signs in.
+//!
+//! Refusals answer RATE_LIMITED with `extensions.retryAfter` (seconds).
 use crate::context::AppContext;
+use crate::db::raw;
 use crate::entities::login_throttle;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-pub fn account_key(email: &str) -> String {
-    format!("acct:{}", email.to_lowercase())
+/// The longest delay a sign-in to a much-attacked account waits.
+pub const MAX_ACCOUNT_DELAY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The keys one sign-in attempt is counted under.
+pub struct Keys {
+    pair: String,
+    address: Option<String>,
+    account: String,
 }
 
-pub fn address_key(addr: &str) -> String {
-    format!("addr:{addr}")
-}
-
-/// Refuses when any of the keys is locked now.
-pub async fn check(ctx: &AppContext, keys: &[String]) -> AppResult<()> {
-    let now = ctx.clock.now();
-    for key in keys {
-        if let Some(row) = login_throttle::Entity::find_by_id(key.clone())
-            .one(&ctx.db)
-            .await?
-        {
-            if let Some(until) = row.locked_until.filter(|u| *u > now) {
-                let secs = (until - now).num_seconds().max(1);
-                return Err(AppError::Unauthenticated(format!(
-                    "too many failed sign-in attempts; try again in {secs} s"
-                )));
-            }
+impl Keys {
+    pub fn new(email: &str, client_addr: Option<&str>) -> Self {
+        let email = email.to_lowercase();
+        Self {
+            pair: format!("pair:{email}|{}", client_addr.unwrap_or("-")),
+            address: client_addr.map(|a| format!("addr:{a}")),
+            account: format!("acct:{email}"),
         }
     }
+
+    fn locking(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.pair).chain(self.address.iter())
+    }
+}
+
+/// Refuses (RATE_LIMITED) when the pair or the address is locked now; otherwise the delay the
+/// attempt must wait because its account is under attack (zero normally).
+pub async fn check(ctx: &AppContext, keys: &Keys) -> AppResult<std::time::Duration> {
+    let now = ctx.clock.now();
+    let mut all: Vec<String> = keys.locking().cloned().collect();
+    all.push(keys.account.clone());
+    let rows = login_throttle::Entity::find()
+        .filter(login_throttle::Column::Key.is_in(all))
+        .all(&ctx.db)
+        .await?;
+    let mut delay = std::time::Duration::ZERO;
+    for row in rows {
+        if row.key == keys.account {
+            if now - row.window_start < ctx.settings.throttle_window {
+                delay = account_delay(row.failures, ctx.settings.max_failures_per_account);
+            }
+        } else if let Some(until) = row.locked_until.filter(|u| *u > now) {
+            let secs = (until - now).num_seconds().max(1);
+            return Err(AppError::rate_limited(
+                format!("too many failed sign-in attempts; try again in {secs} s"),
+                secs,
+            ));
+        }
+    }
+    Ok(delay)
+}
+
+/// Records one failure under every key.
+pub async fn record_failure(ctx: &AppContext, keys: &Keys) -> AppResult<()> {
+    let s = &ctx.settings;
+    bump(ctx, &keys.pair, Some(s.max_failures_per_account)).await?;
+    if let Some(addr) = &keys.address {
+        bump(ctx, addr, Some(s.max_failures_per_address)).await?;
+    }
+    bump(ctx, &keys.account, None).await?;
     Ok(())
 }
 
-/// Records one failure against each key with its threshold.
-pub async fn record_failure(ctx: &AppContext, keys: &[(String, i32)]) -> AppResult<()> {
+/// One atomic upsert counts the failure (a window that has run out, with no lock in force,
+/// starts again at 1); then, past `threshold`, the key's lock is extended to what this count
+/// calls for. Concurrent failures each get their own count, so none is lost.
+async fn bump(ctx: &AppContext, key: &str, threshold: Option<i32>) -> AppResult<()> {
     let now = ctx.clock.now();
-    let window = ctx.settings.throttle_window;
-    for (key, threshold) in keys {
-        let existing = login_throttle::Entity::find_by_id(key.clone())
-            .one(&ctx.db)
+    let stale = now - ctx.settings.throttle_window;
+    let backend = ctx.db.get_database_backend();
+    let upsert = raw(
+        backend,
+        "INSERT INTO login_throttle (\"key\", failures, window_start, locked_until) VALUES (?, 1, ?, NULL) \
+         ON CONFLICT (\"key\") DO UPDATE SET \
+           failures = CASE WHEN login_throttle.window_start < ? AND (login_throttle.locked_until IS NULL OR login_throttle.locked_until < ?) \
+                      THEN 1 ELSE login_throttle.failures + 1 END, \
+           window_start = CASE WHEN login_throttle.window_start < ? AND (login_throttle.locked_until IS NULL OR login_throttle.locked_until < ?) \
+                      THEN excluded.window_start ELSE login_throttle.window_start END \
+         RETURNING failures",
+        vec![
+            key.into(),
+            now.into(),
+            stale.into(),
+            now.into(),
+            stale.into(),
+            now.into(),
+        ],
+    );
+    let row = ctx
+        .db
+        .query_one_raw(upsert)
+        .await?
+        .ok_or_else(|| AppError::internal("throttle upsert returned no row"))?;
+    let failures: i32 = row
+        .try_get_by_index(0)
+        .map_err(|e| AppError::internal(format!("throttle count: {e}")))?;
+    if let Some(until) = threshold.and_then(|t| lock_until(now, failures, t)) {
+        ctx.db
+            .execute_raw(raw(
+                backend,
+                "UPDATE login_throttle SET locked_until = ? WHERE \"key\" = ? AND (locked_until IS NULL OR locked_until < ?)",
+                vec![until.into(), key.into(), until.into()],
+            ))
             .await?;
-        let (failures, start) = match &existing {
-            Some(r)
-                if now - r.window_start < window
-                    || r.locked_until.is_some_and(|u| u > now - window) =>
-            {
-                (r.failures + 1, r.window_start)
-            }
-            _ => (1, now),
-        };
-        let locked_until = lock_until(now, failures, *threshold);
-        let model = login_throttle::ActiveModel {
-            key: Set(key.clone()),
-            failures: Set(failures),
-            window_start: Set(start),
-            locked_until: Set(locked_until),
-        };
-        if existing.is_some() {
-            model.update(&ctx.db).await?;
-        } else {
-            model.insert(&ctx.db).await?;
-        }
     }
     Ok(())
 }
@@ -76,11 +136,39 @@ fn lock_until(now: DateTime<Utc>, failures: i32, threshold: i32) -> Option<DateT
     Some(now + Duration::seconds(secs))
 }
 
-pub async fn clear(ctx: &AppContext, key: &str) -> AppResult<()> {
-    login_throttle::Entity::delete_by_id(key.to_owned())
+/// 250 ms at the threshold, doubling with each further failure, up to `MAX_ACCOUNT_DELAY`.
+fn account_delay(failures: i32, threshold: i32) -> std::time::Duration {
+    if failures < threshold {
+        return std::time::Duration::ZERO;
+    }
+    let over = (failures - threshold).clamp(0, 10) as u32;
+    std::time::Duration::from_millis(250u64 << over).min(MAX_ACCOUNT_DELAY)
+}
+
+/// After a successful sign-in: that pair and the account start afresh (the address's count,
+/// which may hold other accounts' failures, runs out with its window).
+pub async fn clear(ctx: &AppContext, keys: &Keys) -> AppResult<()> {
+    login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::Key.is_in([keys.pair.clone(), keys.account.clone()]))
         .exec(&ctx.db)
         .await?;
     Ok(())
+}
+
+/// Deletes counts whose window ran out and whose lock is over (housekeeping).
+pub async fn prune(ctx: &AppContext) -> AppResult<u64> {
+    let now = ctx.clock.now();
+    let stale = now - ctx.settings.throttle_window;
+    let r = login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::WindowStart.lt(stale))
+        .filter(
+            sea_orm::Condition::any()
+                .add(login_throttle::Column::LockedUntil.is_null())
+                .add(login_throttle::Column::LockedUntil.lt(now)),
+        )
+        .exec(&ctx.db)
+        .await?;
+    Ok(r.rows_affected)
 }
 
 #[cfg(test)]
@@ -94,5 +182,13 @@ mod tests {
         assert_eq!(lock_until(now, 5, 5), Some(now + Duration::seconds(30)));
         assert_eq!(lock_until(now, 6, 5), Some(now + Duration::seconds(60)));
         assert_eq!(lock_until(now, 40, 5), Some(now + Duration::seconds(3600)));
+    }
+
+    #[test]
+    fn account_delay_grows_and_caps() {
+        assert_eq!(account_delay(4, 5), std::time::Duration::ZERO);
+        assert_eq!(account_delay(5, 5), std::time::Duration::from_millis(250));
+        assert_eq!(account_delay(6, 5), std::time::Duration::from_millis(500));
+        assert_eq!(account_delay(100, 5), MAX_ACCOUNT_DELAY);
     }
 }

@@ -2,9 +2,10 @@
 //! shows Vietnamese correctly), bearer token, role-checked, written with the csv crate and
 //! streamed a page at a time.
 use super::auth::{bearer, viewer_for};
+use super::client_addr::ClientAddr;
 use super::AppState;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -16,7 +17,6 @@ use pressnet_schema::{AppContext, AppError};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use uuid::Uuid;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -29,6 +29,7 @@ fn error(e: AppError) -> Response {
         pressnet_schema::ErrorCode::NotFound => StatusCode::NOT_FOUND,
         pressnet_schema::ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
         pressnet_schema::ErrorCode::Conflict => StatusCode::CONFLICT,
+        pressnet_schema::ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         pressnet_schema::ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let body =
@@ -41,24 +42,30 @@ fn error(e: AppError) -> Response {
         .into_response()
 }
 
-async fn viewer(
-    state: &AppState,
-    headers: &HeaderMap,
-    peer: SocketAddr,
-) -> Result<Viewer, AppError> {
+async fn viewer(state: &AppState, headers: &HeaderMap, peer: String) -> Result<Viewer, AppError> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(bearer);
-    let v = viewer_for(&state.ctx, token, Some(peer.ip().to_string())).await?;
+    let v = viewer_for(&state.ctx, token, Some(peer)).await?;
     v.signed_in()?;
     Ok(v)
+}
+
+/// A cell a spreadsheet would read as a formula (`=HYPERLINK(...)`, `+`, `-`, `@`, or a
+/// leading tab or carriage return) gets a leading apostrophe, OWASP's rule for CSV injection:
+/// the text shows as written and nothing is evaluated.
+fn neutralise(cell: String) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell,
+    }
 }
 
 fn csv_bytes(rows: Vec<Vec<String>>) -> Result<Vec<u8>, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
-        w.write_record(&r)
+        w.write_record(r.into_iter().map(neutralise))
             .map_err(|e| AppError::internal(format!("csv: {e}")))?;
     }
     w.into_inner()
@@ -95,7 +102,7 @@ fn parse_time(field: &str, v: Option<&str>) -> Result<DateTime<Utc>, AppError> {
 
 pub async fn compliance_csv(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     headers: HeaderMap,
     Query(p): Query<Period>,
 ) -> Response {
@@ -166,7 +173,7 @@ pub struct ReleaseParam {
 
 pub async fn deliveries_csv(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     headers: HeaderMap,
     Query(p): Query<ReleaseParam>,
 ) -> Response {
@@ -182,7 +189,7 @@ pub async fn deliveries_csv(
         let r = release::Entity::find_by_id(id)
             .one(&state.ctx.db)
             .await?
-            .filter(|r| v.can_watch_unit(r.unit_id)) // its unit's spokespersons, ADMIN, AUDITOR
+            .filter(|r| v.sees_unit(r.unit_id, state.ctx.clock.now())) // its unit's spokespersons, ADMIN, AUDITOR
             .ok_or_else(|| AppError::not_found("release"))?;
         Ok::<_, AppError>(r)
     }
@@ -289,4 +296,18 @@ async fn page(
         })
         .collect();
     Ok((csv_bytes(out)?, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        for bad in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise(bad.into()), format!("'{bad}"));
+        }
+        assert_eq!(neutralise("Sở Y tế".into()), "Sở Y tế");
+        assert_eq!(neutralise(String::new()), "");
+    }
 }

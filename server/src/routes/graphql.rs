@@ -1,24 +1,34 @@
 //! POST /graphql (queries and mutations, batches bounded) and GET /graphql (GraphiQL).
 use super::auth::bearer;
+use super::client_addr::ClientAddr;
 use super::read_cache::{classify, Kind, Stored};
 use super::{AppState, MAX_BATCH};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, Response as GqlResponse, ServerError};
 use async_graphql_axum::GraphQLResponse;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Response};
 use bytes::Bytes;
 use pressnet_schema::graphql::errors::ensure_code;
 use pressnet_schema::graphql::mutation::BearerToken;
-use std::net::SocketAddr;
+
+/// GraphiQL's page loads its scripts from a CDN and starts them inline: its own policy, still
+/// never framed.
+const GRAPHIQL_CSP: &str =
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
+    style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; connect-src 'self'; \
+    frame-ancestors 'none'";
 
 pub async fn graphiql() -> impl IntoResponse {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .finish(),
+    (
+        [(header::CONTENT_SECURITY_POLICY, GRAPHIQL_CSP)],
+        Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql/ws")
+                .finish(),
+        ),
     )
 }
 
@@ -33,7 +43,7 @@ fn error_response(code: &str, message: &str) -> Response {
 
 pub async fn execute(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -58,7 +68,7 @@ pub async fn execute(
         .and_then(|v| v.to_str().ok())
         .and_then(bearer)
         .map(str::to_owned);
-    let addr = Some(peer.ip().to_string());
+    let addr = Some(client);
     let viewer = match state
         .sessions
         .viewer(&state.ctx, token.as_deref(), addr)
@@ -83,7 +93,10 @@ pub async fn execute(
         state.ctx.metrics.read_cache_misses.inc();
     }
     let for_cache = viewer.clone();
-    let mut batch = batch.data(viewer);
+    // One complexity budget for all of the batch's operations.
+    let mut batch = batch
+        .data(viewer)
+        .data(pressnet_schema::graphql::cost::RequestBudget::default());
     if let Some(t) = token {
         batch = batch.data(BearerToken(t));
     }

@@ -1,5 +1,6 @@
 //! HTTP routes.
 mod auth;
+pub mod client_addr;
 mod exports;
 mod feeds;
 mod graphql;
@@ -9,7 +10,7 @@ mod read_cache;
 mod session_cache;
 mod unsubscribe;
 mod web;
-mod ws;
+pub mod ws;
 
 use axum::routing::get;
 use axum::Router;
@@ -41,6 +42,10 @@ pub struct AppState {
     pub sessions: std::sync::Arc<session_cache::SessionCache>,
     /// Live-feed subscription documents, parsed once and shared by their subscribers.
     pub shapes: std::sync::Arc<pressnet_schema::graphql::live::Shapes>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`PRESSNET_TRUSTED_PROXIES`).
+    pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
+    /// Open websockets, so they close when their session ends.
+    pub live_sessions: std::sync::Arc<ws::sessions::LiveSessions>,
 }
 
 impl AppState {
@@ -52,12 +57,44 @@ impl AppState {
             read_cache: Default::default(),
             sessions: Default::default(),
             shapes: Default::default(),
+            trusted_proxies: Default::default(),
+            live_sessions: Default::default(),
         }
     }
 }
 
+/// The web app's Content-Security-Policy: nothing inline, nothing from another host, never
+/// framed. (GraphiQL's page sets its own until it is served from the binary.)
+pub const CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+    frame-ancestors 'none'";
+
+/// Security headers on every response that does not set its own.
+fn security_headers(router: Router<AppState>) -> Router<AppState> {
+    use axum::http::{header, HeaderValue};
+    use tower_http::set_header::SetResponseHeaderLayer;
+    router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+}
+
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::execute))
         .route("/graphql/ws", get(ws::upgrade))
         .route("/healthz", get(health::healthz))
@@ -70,7 +107,8 @@ pub fn router(state: AppState) -> Router {
             "/unsubscribe",
             get(unsubscribe::confirm).post(unsubscribe::apply),
         )
-        .merge(web::routes())
+        .merge(web::routes());
+    security_headers(router)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

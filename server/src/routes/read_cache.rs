@@ -152,7 +152,7 @@ impl ReadCache {
 
 /// Fields whose answer must be computed afresh on every request: the audit check exists to
 /// find edits made behind the application's back, which no event announces.
-const NEVER_CACHED: &[&str] = &["verifyAuditLog"];
+const NEVER_CACHED: &[&str] = &["verifyAuditLog", "verifyAuditLogAgainst", "auditCheckpoint"];
 
 /// What a request may do, as far as the cache is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,5 +10,7 @@
 mod render;
 mod shape;
 
-pub use render::{frames, next_message, probe, FeedMode, FrameMemo, Opened, Subscriber, Template};
+pub use render::{
+    frames, next_message, probe, FeedMode, Frame, FrameMemo, Opened, Subscriber, Template,
+};
 pub use shape::{candidate, operation, Candidate, Dependence, Scope, Shape, Shapes, FEED_FIELD};

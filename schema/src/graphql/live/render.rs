@@ -201,20 +201,33 @@ fn error_response(e: AppError) -> Response {
     ])
 }
 
+/// A finished `next` message, and the item it carries (the writer marks its delivery once the
+/// frame is written: DELIVERED means it reached the socket, not merely that it was rendered).
+pub struct Frame {
+    pub text: String,
+    pub item: Option<feed::Item>,
+}
+
 /// The subscriber's feed as finished `next` messages: catch-up, then live items, exactly as
 /// `services::feed::stream` orders them. A failure ends the stream after an error payload.
 pub fn frames(
     app: AppContext,
     sub: Arc<Subscriber>,
     since: Option<i64>,
-) -> impl Stream<Item = String> + Send {
+) -> impl Stream<Item = Frame> + Send {
     feed::stream(app, sub.outlet_id, since).then(move |r| {
         let sub = sub.clone();
         async move {
             sub.metrics.feed_frames.inc();
             match r {
-                Ok(item) => sub.frame(&item).await,
-                Err(e) => finish(&sub.prefix, &error_response(e)),
+                Ok(item) => Frame {
+                    text: sub.frame(&item).await,
+                    item: Some(item),
+                },
+                Err(e) => Frame {
+                    text: finish(&sub.prefix, &error_response(e)),
+                    item: None,
+                },
             }
         }
     })

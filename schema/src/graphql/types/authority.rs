@@ -193,3 +193,32 @@ pub struct AuditVerification {
     pub events_checked: i32,
     pub first_bad_seq: Option<i32>,
 }
+
+impl From<crate::services::audit::Verification> for AuditVerification {
+    fn from(v: crate::services::audit::Verification) -> Self {
+        Self {
+            ok: v.ok,
+            events_checked: v.events_checked as i32,
+            first_bad_seq: v.first_bad_seq.map(|s| s as i32),
+        }
+    }
+}
+
+/// The audit chain's head, signed with the server's Ed25519 key. The signature covers the
+/// text "{seq}\n{hash}\n{at}" (`at` in RFC 3339 UTC, whole seconds).
+#[derive(SimpleObject)]
+pub struct AuditCheckpoint {
+    pub seq: i32,
+    pub hash: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Base64 of the Ed25519 signature.
+    pub signature: String,
+    /// The verifying key, PEM (SubjectPublicKeyInfo).
+    pub public_key: String,
+}
+
+#[derive(async_graphql::InputObject)]
+pub struct AuditCheckpointInput {
+    pub seq: i32,
+    pub hash: String,
+}

@@ -1,7 +1,9 @@
 //! Release, PressConference, Delivery, their stats and connections, and the feed item.
 use super::registry::{Journalist, Outlet, Unit};
 use crate::entities::{delivery, press_conference, release};
-use crate::enums::{Channel, DeliveryStatus, OutletKind, OutletScope, ReleaseKind, ReleaseStatus};
+use crate::enums::{
+    Channel, DeliveryStatus, OutletKind, OutletScope, ReleaseKind, ReleaseStatus, Visibility,
+};
 use crate::error::AppError;
 use crate::graphql::context::{app, loaders, viewer};
 use crate::services::conferences;
@@ -45,7 +47,9 @@ impl Release {
     async fn body(&self) -> &str {
         &self.0.body
     }
-    /// The body rendered from Markdown to HTML, with anything unsafe removed.
+    /// The body rendered from Markdown to HTML, with anything unsafe removed (and no remote
+    /// images). Rendering costs: it counts as `cost::RENDER` in the query's complexity.
+    #[graphql(complexity = "super::super::cost::RENDER")]
     async fn body_html(&self) -> String {
         markdown_to_safe_html(&self.0.body)
     }
@@ -85,6 +89,14 @@ impl Release {
             unit_id: self.0.unit_id,
         }))
     }
+    /// PUBLIC: anyone may read it once published; PRESS_ONLY: the outlets it reached.
+    async fn visibility(&self) -> Visibility {
+        if self.0.is_public {
+            Visibility::Public
+        } else {
+            Visibility::PressOnly
+        }
+    }
     async fn retracted_at(&self) -> Option<DateTime<Utc>> {
         self.0.retracted_at
     }
@@ -93,15 +105,17 @@ impl Release {
     }
     /// Who the release is addressed to (the unit's spokespersons and the authority only).
     async fn audience(&self, ctx: &Context<'_>) -> Option<AudienceView> {
+        let now = app(ctx).ok()?.clock.now();
         viewer(ctx)
-            .can_watch_unit(self.0.unit_id)
+            .sees_unit(self.0.unit_id, now)
             .then(|| AudienceView(audience_of(&self.0)))
     }
     /// LIVE deliveries by status. The unit and the authority see every outlet; a journalist
     /// sees their own outlet's part.
     async fn delivery_stats(&self, ctx: &Context<'_>) -> Result<DeliveryStats> {
         let v = viewer(ctx);
-        if v.can_watch_unit(self.0.unit_id) {
+        let now = app(ctx)?.clock.now();
+        if v.sees_unit(self.0.unit_id, now) {
             let s = loaders(ctx)?
                 .stats
                 .load_one(self.0.id)
@@ -109,7 +123,7 @@ impl Release {
                 .map_err(AppError::from)?;
             return Ok(DeliveryStats(s.unwrap_or_default()));
         }
-        match v.outlet_id() {
+        match v.press_outlet(now) {
             Some(o) => {
                 let mut m = stats_for(&app(ctx)?.db, &[self.0.id], Some(o)).await?;
                 Ok(DeliveryStats(m.remove(&self.0.id).unwrap_or_default()))
@@ -162,7 +176,7 @@ impl PressConference {
     /// Journalists who said they will attend (visible to the unit, admins and auditors;
     /// empty for others).
     async fn attendees(&self, ctx: &Context<'_>) -> Result<Vec<Journalist>> {
-        if !viewer(ctx).can_watch_unit(self.unit_id) {
+        if !viewer(ctx).sees_unit(self.unit_id, app(ctx)?.clock.now()) {
             return Ok(Vec::new());
         }
         let list = conferences::attendees(app(ctx)?, self.model.release_id).await?;
@@ -361,4 +375,6 @@ pub struct CreateReleaseInput {
     pub press_conference: Option<PressConferenceInput>,
     /// For a CORRECTION: the release it corrects (its version counts up).
     pub supersedes_id: Option<Uuid>,
+    /// Default: PUBLIC when addressed to every accredited outlet, else PRESS_ONLY.
+    pub visibility: Option<Visibility>,
 }

@@ -5,6 +5,7 @@
 //! not sent `connection_init` in time (4408, as the protocol says). Outgoing messages pass a
 //! small bounded channel: a client that stops reading stalls only its own subscription
 //! streams, whose hub receivers then lag and resynchronise from the database.
+use super::sessions::{Registration, MAX_CONNECTIONS_PER_ACCOUNT};
 use super::{close_reason, token_from_payload};
 use crate::routes::auth::viewer_for;
 use crate::routes::{AppState, WS_INIT_TIMEOUT};
@@ -12,10 +13,10 @@ use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::{SinkExt, StreamExt};
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio::sync::oneshot;
+use tokio_util::sync::CancellationToken;
 
 const OUTGOING_BUFFER: usize = 32;
 
@@ -23,7 +24,7 @@ pub(super) async fn serve(
     socket: WebSocket,
     state: AppState,
     protocol: GraphQLProtocol,
-    peer: SocketAddr,
+    peer: String,
 ) {
     let (mut sink, stream) = socket.split();
     let (tx, mut rx) = futures::channel::mpsc::channel::<Message>(OUTGOING_BUFFER);
@@ -40,10 +41,16 @@ pub(super) async fn serve(
 
     let (init_seen_tx, init_seen_rx) = oneshot::channel::<()>();
     let ctx = state.ctx.clone();
-    let addr = peer.ip().to_string();
+    let addr = peer;
     // Set when connection_init is refused (see the close-code mapping below).
     let refused = Arc::new(AtomicBool::new(false));
     let refused_in_init = refused.clone();
+    // The session sweep ends the connection when its session ends (see `sessions`).
+    let session_end = CancellationToken::new();
+    let end_in_init = session_end.clone();
+    let registration: Arc<std::sync::Mutex<Option<Registration>>> = Default::default();
+    let reg_in_init = registration.clone();
+    let live = state.live_sessions.clone();
     // The read cache must hear of mutations sent here; this protocol's messages are not looked
     // into, so every message sent counts as a possible change (old clients only).
     let hub = state.ctx.hub.clone();
@@ -78,9 +85,21 @@ pub(super) async fn serve(
         .on_connection_init(move |payload| async move {
             let _ = init_seen_tx.send(());
             let viewer = match token_from_payload(&payload) {
-                Some(token) => viewer_for(&ctx, Some(&token), Some(addr))
-                    .await
-                    .map_err(|e| e.public_message()),
+                Some(token) => match viewer_for(&ctx, Some(&token), Some(addr)).await {
+                    Ok(v) => match v.account.as_deref() {
+                        Some(a) => match live.register(a, &token, end_in_init) {
+                            Some(reg) => {
+                                *reg_in_init.lock().unwrap_or_else(|p| p.into_inner()) = Some(reg);
+                                Ok(v)
+                            }
+                            None => Err(format!(
+                                "an account may hold at most {MAX_CONNECTIONS_PER_ACCOUNT} websockets"
+                            )),
+                        },
+                        None => Ok(v),
+                    },
+                    Err(e) => Err(e.public_message()),
+                },
                 None => Err("connection_init must carry authorization: Bearer <token>".to_owned()),
             };
             match viewer {
@@ -109,8 +128,10 @@ pub(super) async fn serve(
     let close = tokio::select! {
         _ = gql.serve() => None,
         code = watchdog => Some((code, "Connection initialisation timeout")),
+        _ = session_end.cancelled() => Some((4403, "the session has ended; sign in again")),
         _ = state.shutdown.cancelled() => Some((1001, "server shutting down")),
     };
+    drop(registration);
     if let Some((code, reason)) = close {
         let frame = CloseFrame {
             code,

@@ -6,20 +6,21 @@
 //! `pressnet_schema::graphql::live`). The older `graphql-ws` protocol still goes through
 //! async-graphql's implementation (`legacy`).
 mod legacy;
+pub mod sessions;
 mod transport;
 
 use super::auth::bearer;
+use super::client_addr::ClientAddr;
 use super::{AppState, MAX_WS_MESSAGE_BYTES};
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::GraphQLProtocol;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::response::Response;
-use std::net::SocketAddr;
 
 pub async fn upgrade(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     protocol: GraphQLProtocol,
     ws: WebSocketUpgrade,
 ) -> Response {

@@ -13,7 +13,12 @@
 //!
 //! Close codes, as the protocol names them: 4400 invalid message, 4401 subscribe before the
 //! connection is acknowledged, 4403 connection_init refused, 4408 no connection_init in time,
-//! 4409 a subscription id already in use, 4429 a second connection_init; 1001 at shutdown.
+//! 4409 a subscription id already in use, 4429 a second connection_init; 1001 at shutdown;
+//! 4403 too when the session ends (sign-out, expiry, term end, suspension), and 1008 past an
+//! account's quota of connections.
+use super::sessions::{
+    Registration, MAX_CONNECTIONS_PER_ACCOUNT, MAX_SUBSCRIPTIONS_PER_CONNECTION,
+};
 use super::{close_reason, token_from_payload};
 use crate::routes::auth::viewer_for;
 use crate::routes::{AppState, WS_INIT_TIMEOUT};
@@ -26,14 +31,16 @@ use futures::stream::{self, BoxStream};
 use futures::{SinkExt, StreamExt};
 use pressnet_schema::auth::Viewer;
 use pressnet_schema::graphql::live;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio_stream::StreamMap;
+use tokio_util::sync::CancellationToken;
 
 /// What a subscription sends.
 enum Out {
     /// A finished `next` message.
     Next(String),
+    /// A live-feed frame: its LIVE delivery is marked DELIVERED once the write succeeded.
+    Feed(live::Frame),
     /// The subscription ended.
     Complete,
 }
@@ -43,15 +50,20 @@ type Ending = Option<(u16, String)>;
 
 struct Connection {
     state: AppState,
-    peer: SocketAddr,
+    /// The client's address.
+    peer: String,
     /// Set when connection_init arrived (the init timeout stops).
     init_seen: bool,
     /// Set when connection_init was accepted.
     viewer: Option<Viewer>,
     subscriptions: StreamMap<String, BoxStream<'static, Out>>,
+    /// Cancelled when the session behind the connection ends (see `sessions`).
+    session_end: CancellationToken,
+    /// Held while the connection is open: the account's quota and the session sweep.
+    registration: Option<Registration>,
 }
 
-pub(super) async fn serve(mut socket: WebSocket, state: AppState, peer: SocketAddr) {
+pub(super) async fn serve(mut socket: WebSocket, state: AppState, peer: String) {
     let shutdown = state.shutdown.clone();
     let mut conn = Connection {
         state,
@@ -59,7 +71,10 @@ pub(super) async fn serve(mut socket: WebSocket, state: AppState, peer: SocketAd
         init_seen: false,
         viewer: None,
         subscriptions: StreamMap::new(),
+        session_end: CancellationToken::new(),
+        registration: None,
     };
+    let session_end = conn.session_end.clone();
     let init_deadline = tokio::time::sleep(WS_INIT_TIMEOUT);
     tokio::pin!(init_deadline);
     let ending: Ending = loop {
@@ -84,16 +99,24 @@ pub(super) async fn serve(mut socket: WebSocket, state: AppState, peer: SocketAd
                 }
             }
             Some((id, out)) = conn.subscriptions.next(), if !conn.subscriptions.is_empty() => {
-                let text = match out {
-                    Out::Next(frame) => frame,
-                    Out::Complete => complete(&id),
+                let (text, item) = match out {
+                    Out::Next(frame) => (frame, None),
+                    Out::Feed(frame) => (frame.text, frame.item),
+                    Out::Complete => (complete(&id), None),
                 };
+                // Written and flushed first: only then did the frame reach the journalist.
                 if socket.send(Message::Text(text.into())).await.is_err() {
                     break None;
+                }
+                if let Some(item) = item {
+                    item.mark_delivered(&conn.state.ctx);
                 }
             }
             _ = &mut init_deadline, if !conn.init_seen => {
                 break Some((4408, "Connection initialisation timeout".to_owned()));
+            }
+            _ = session_end.cancelled() => {
+                break Some((4403, "the session has ended; sign in again".to_owned()));
             }
             _ = shutdown.cancelled() => break Some((1001, "server shutting down".to_owned())),
         }
@@ -132,25 +155,32 @@ impl Connection {
                 }
                 self.init_seen = true;
                 let payload = payload.unwrap_or_default();
-                let viewer = match token_from_payload(&payload) {
-                    Some(token) => viewer_for(
-                        &self.state.ctx,
-                        Some(&token),
-                        Some(self.peer.ip().to_string()),
-                    )
-                    .await
-                    .map_err(|e| e.public_message()),
-                    None => {
-                        Err("connection_init must carry authorization: Bearer <token>".to_owned())
-                    }
+                let Some(token) = token_from_payload(&payload) else {
+                    return Err(Some((
+                        4403,
+                        "connection_init must carry authorization: Bearer <token>".to_owned(),
+                    )));
                 };
-                match viewer {
-                    Ok(v) => {
-                        self.viewer = Some(v);
-                        Ok(vec![r#"{"type":"connection_ack"}"#.to_owned()])
-                    }
-                    Err(reason) => Err(Some((4403, reason))),
+                let v = viewer_for(&self.state.ctx, Some(&token), Some(self.peer.clone()))
+                    .await
+                    .map_err(|e| Some((4403, e.public_message())))?;
+                if let Some(account) = v.account.as_deref() {
+                    let reg = self
+                        .state
+                        .live_sessions
+                        .register(account, &token, self.session_end.clone())
+                        .ok_or_else(|| {
+                            Some((
+                                1008,
+                                format!(
+                                    "an account may hold at most {MAX_CONNECTIONS_PER_ACCOUNT} websockets"
+                                ),
+                            ))
+                        })?;
+                    self.registration = Some(reg);
                 }
+                self.viewer = Some(v);
+                Ok(vec![r#"{"type":"connection_ack"}"#.to_owned()])
             }
             ClientMessage::Start { id, payload } => {
                 let Some(viewer) = self.viewer.clone() else {
@@ -158,6 +188,17 @@ impl Connection {
                 };
                 if self.subscriptions.contains_key(&id) {
                     return Err(Some((4409, format!("Subscriber for {id} already exists"))));
+                }
+                if self.subscriptions.len() >= MAX_SUBSCRIPTIONS_PER_CONNECTION {
+                    // Refused on its own: the connection's other subscriptions go on.
+                    let payload = serde_json::json!([{
+                        "message": format!("a connection may hold at most {MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions"),
+                        "extensions": {"code": "RATE_LIMITED"},
+                    }]);
+                    return Ok(vec![
+                        serde_json::json!({"id": id, "type": "error", "payload": payload})
+                            .to_string(),
+                    ]);
                 }
                 let stream = open(&self.state, &id, payload, viewer).await;
                 self.subscriptions.insert(id, stream);
@@ -205,7 +246,7 @@ async fn open(
                     id,
                 );
                 live::frames(state.ctx.clone(), Arc::new(sub), opened.since)
-                    .map(Out::Next)
+                    .map(Out::Feed)
                     .chain(done)
                     .boxed()
             }

@@ -1,0 +1,176 @@
+//! Open websockets and the sessions behind them.
+//!
+//! A websocket outlives the request that opened it, so its rights are checked again every
+//! second (`sweep`): a connection whose token was signed out or expired, whose spokesperson's
+//! term ended, or whose journalist's outlet is no longer accredited is closed (4403). Three
+//! queries a second, whatever the number of connections; a sign-out on another instance is
+//! seen as soon as this one's.
+//!
+//! Each account may hold `MAX_CONNECTIONS_PER_ACCOUNT` connections at once.
+use pressnet_schema::auth::{token, ViewerAccount};
+use pressnet_schema::db::any_of;
+use pressnet_schema::entities::{auth_token, outlet, spokesperson};
+use pressnet_schema::services::registry::{accredited_condition, active_spokesperson_condition};
+use pressnet_schema::{AppContext, AppError};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+/// Websockets one account may hold open at once (a journalist's phone, laptop and newsroom
+/// screen, with room to spare).
+pub const MAX_CONNECTIONS_PER_ACCOUNT: usize = 16;
+/// Subscriptions one websocket may hold at once.
+pub const MAX_SUBSCRIPTIONS_PER_CONNECTION: usize = 16;
+
+struct Entry {
+    account: Uuid,
+    digest: String,
+    spokesperson: Option<Uuid>,
+    outlet: Option<Uuid>,
+    end: CancellationToken,
+}
+
+#[derive(Default)]
+pub struct LiveSessions {
+    next: AtomicU64,
+    entries: Mutex<HashMap<u64, Entry>>,
+}
+
+/// A registered connection; dropping it unregisters.
+pub struct Registration {
+    id: u64,
+    sessions: Arc<LiveSessions>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.sessions.lock().remove(&self.id);
+    }
+}
+
+impl LiveSessions {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Entry>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Registers a connection signed in with `bearer`; `end` is cancelled when its session
+    /// ends. `None` when the account already holds its quota of connections.
+    pub fn register(
+        self: &Arc<Self>,
+        account: &ViewerAccount,
+        bearer: &str,
+        end: CancellationToken,
+    ) -> Option<Registration> {
+        let mut entries = self.lock();
+        let held = entries.values().filter(|e| e.account == account.id).count();
+        if held >= MAX_CONNECTIONS_PER_ACCOUNT {
+            return None;
+        }
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        entries.insert(
+            id,
+            Entry {
+                account: account.id,
+                digest: token::digest(bearer),
+                spokesperson: account.spokesperson_id,
+                outlet: account.outlet_id,
+                end,
+            },
+        );
+        Some(Registration {
+            id,
+            sessions: self.clone(),
+        })
+    }
+
+    /// Ends every connection whose session or rights ended; returns how many.
+    #[tracing::instrument(skip_all, err(Debug))]
+    pub async fn sweep(&self, ctx: &AppContext) -> Result<usize, AppError> {
+        let (digests, speakers, outlets) = {
+            let entries = self.lock();
+            if entries.is_empty() {
+                return Ok(0);
+            }
+            let mut d: Vec<String> = entries.values().map(|e| e.digest.clone()).collect();
+            let mut s: Vec<Uuid> = entries.values().filter_map(|e| e.spokesperson).collect();
+            let mut o: Vec<Uuid> = entries.values().filter_map(|e| e.outlet).collect();
+            for v in [&mut s, &mut o] {
+                v.sort_unstable();
+                v.dedup();
+            }
+            d.sort_unstable();
+            d.dedup();
+            (d, s, o)
+        };
+        let now = ctx.clock.now();
+        let backend = ctx.db.get_database_backend();
+        let mut valid: HashSet<String> = HashSet::new();
+        for part in any_of(backend, auth_token::Column::TokenHash, &digests) {
+            let rows: Vec<String> = auth_token::Entity::find()
+                .select_only()
+                .column(auth_token::Column::TokenHash)
+                .filter(part)
+                .filter(auth_token::Column::Purpose.eq(token::PURPOSE_SESSION))
+                .filter(auth_token::Column::ExpiresAt.gt(now))
+                .into_tuple()
+                .all(&ctx.db)
+                .await?;
+            valid.extend(rows);
+        }
+        let mut active: HashSet<Uuid> = HashSet::new();
+        for part in any_of(backend, spokesperson::Column::Id, &speakers) {
+            let rows: Vec<Uuid> = spokesperson::Entity::find()
+                .select_only()
+                .column(spokesperson::Column::Id)
+                .filter(part)
+                .filter(active_spokesperson_condition(now))
+                .into_tuple()
+                .all(&ctx.db)
+                .await?;
+            active.extend(rows);
+        }
+        let mut accredited: HashSet<Uuid> = HashSet::new();
+        for part in any_of(backend, outlet::Column::Id, &outlets) {
+            let rows: Vec<Uuid> = outlet::Entity::find()
+                .select_only()
+                .column(outlet::Column::Id)
+                .filter(part)
+                .filter(accredited_condition(now))
+                .into_tuple()
+                .all(&ctx.db)
+                .await?;
+            accredited.extend(rows);
+        }
+        let mut ended = 0;
+        for e in self.lock().values() {
+            let ok = valid.contains(&e.digest)
+                && e.spokesperson.is_none_or(|s| active.contains(&s))
+                && e.outlet.is_none_or(|o| accredited.contains(&o));
+            if !ok && !e.end.is_cancelled() {
+                e.end.cancel();
+                ended += 1;
+            }
+        }
+        Ok(ended)
+    }
+}
+
+/// Sweeps every second until `stop`.
+pub async fn sweeper(ctx: AppContext, sessions: Arc<LiveSessions>, stop: CancellationToken) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.cancelled() => return,
+        }
+        match sessions.sweep(&ctx).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(closed = n, "websockets of ended sessions closed"),
+            Err(e) => tracing::warn!(error = ?e, "websocket session sweep failed; retrying"),
+        }
+    }
+}
