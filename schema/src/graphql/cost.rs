@@ -1,11 +1,16 @@
 //! What a query may cost. async-graphql counts each field once; here a list field costs its
 //! page size times what one item costs, rendering a body costs more than reading a column, and
 //! a batched request's operations share one budget (`MAX_COMPLEXITY` in all), so neither
-//! aliases, nor `first`, nor batching multiplies the work a request may ask for.
+//! aliases, nor `first`, nor batching multiplies the work a request may ask for. Depth is
+//! counted here too, without introspection (see `data_depth`).
 use super::MAX_COMPLEXITY;
 use crate::error::AppError;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
-use async_graphql::{ServerError, ValidationResult};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Positioned, ServerError, ServerResult, ValidationResult, Variables};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -24,18 +29,78 @@ pub fn page(first: Option<i32>, default: i32, child_complexity: usize) -> usize 
 #[derive(Clone, Default)]
 pub struct RequestBudget(Arc<AtomicUsize>);
 
-pub struct BatchBudget;
+/// Depth without introspection, and the batch's shared complexity budget.
+pub struct Limits;
 
-impl ExtensionFactory for BatchBudget {
+impl ExtensionFactory for Limits {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(BatchBudgetExtension)
+        Arc::new(LimitsExtension)
     }
 }
 
-struct BatchBudgetExtension;
+struct LimitsExtension;
+
+/// How deep a document's selections go, not counting introspection (`__schema`, `__type`):
+/// the standard introspection query that GraphiQL, codegen and API tools send is deeper than
+/// any page of data needs, and costs no database work.
+pub fn data_depth(doc: &ExecutableDocument) -> usize {
+    fn walk(
+        set: &Positioned<SelectionSet>,
+        doc: &ExecutableDocument,
+        inside: &mut HashSet<String>,
+    ) -> usize {
+        set.node
+            .items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(f) => {
+                    let name = f.node.name.node.as_str();
+                    if name == "__schema" || name == "__type" {
+                        0
+                    } else {
+                        1 + walk(&f.node.selection_set, doc, inside)
+                    }
+                }
+                Selection::InlineFragment(i) => walk(&i.node.selection_set, doc, inside),
+                Selection::FragmentSpread(s) => {
+                    let name = s.node.fragment_name.node.to_string();
+                    // A fragment cycle is refused by validation; here it just stops.
+                    match doc.fragments.get(s.node.fragment_name.node.as_str()) {
+                        Some(frag) if inside.insert(name.clone()) => {
+                            let d = walk(&frag.node.selection_set, doc, inside);
+                            inside.remove(&name);
+                            d
+                        }
+                        _ => 0,
+                    }
+                }
+            })
+            .max()
+            .unwrap_or(0)
+    }
+    doc.operations
+        .iter()
+        .map(|(_, op)| walk(&op.node.selection_set, doc, &mut HashSet::new()))
+        .max()
+        .unwrap_or(0)
+}
 
 #[async_trait::async_trait]
-impl Extension for BatchBudgetExtension {
+impl Extension for LimitsExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        if data_depth(&doc) > super::MAX_DEPTH {
+            return Err(ServerError::new("Query is nested too deep.", None));
+        }
+        Ok(doc)
+    }
+
     async fn validation(
         &self,
         ctx: &ExtensionContext<'_>,

@@ -10,6 +10,9 @@ pub mod subscription;
 pub mod types;
 
 use crate::context::AppContext;
+use async_graphql::extensions::apollo_persisted_queries::{
+    ApolloPersistedQueries, LruCacheStorage,
+};
 use async_graphql::Schema;
 
 pub use mutation::Mutation;
@@ -19,10 +22,15 @@ pub use subscription::Subscription;
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Limits that keep one request from costing the server more than a page's worth of work.
+/// `MAX_DEPTH` applies to data (checked in `cost`); introspection may go to
+/// `MAX_INTROSPECTION_DEPTH` (the standard introspection query needs 13).
 pub const MAX_DEPTH: usize = 12;
+pub const MAX_INTROSPECTION_DEPTH: usize = 20;
 pub const MAX_COMPLEXITY: usize = 5_000;
 pub const MAX_RECURSIVE_DEPTH: usize = 32;
 pub const MAX_DIRECTIVES: usize = 16;
+/// Persisted query documents kept (least recently used go first).
+pub const MAX_PERSISTED_QUERIES: usize = 1_024;
 
 pub fn build_schema(app: AppContext) -> AppSchema {
     let loaders = loaders::Loaders::new(&app.db, &app.clock);
@@ -30,8 +38,13 @@ pub fn build_schema(app: AppContext) -> AppSchema {
         .data(app)
         .data(loaders)
         .extension(errors::ErrorCodes)
-        .extension(cost::BatchBudget)
-        .limit_depth(MAX_DEPTH)
+        .extension(cost::Limits)
+        // Automatic persisted queries (Apollo's protocol), the store bounded; async-graphql
+        // refuses a hash that does not match its query.
+        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
+            MAX_PERSISTED_QUERIES,
+        )))
+        .limit_depth(MAX_INTROSPECTION_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
         .limit_directives(MAX_DIRECTIVES)

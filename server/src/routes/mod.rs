@@ -95,7 +95,8 @@ fn security_headers(router: Router<AppState>) -> Router<AppState> {
 
 pub fn router(state: AppState) -> Router {
     let router = Router::new()
-        .route("/graphql", get(graphql::graphiql).post(graphql::execute))
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql/schema.graphql", get(graphql::sdl))
         .route("/graphql/ws", get(ws::upgrade))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))

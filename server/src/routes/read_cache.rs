@@ -38,6 +38,8 @@ struct Key {
 pub struct Stored {
     headers: HeaderMap,
     body: Bytes,
+    /// A single request that failed as a whole (no data: it did not parse or validate).
+    pub request_failed: bool,
 }
 
 impl IntoResponse for Stored {
@@ -67,7 +69,19 @@ impl Stored {
             }
         }
         headers.extend(resp.http_headers());
-        Ok(Self { headers, body })
+        let request_failed = match resp {
+            async_graphql::BatchResponse::Single(r) => {
+                r.data == async_graphql::Value::Null
+                    && !r.errors.is_empty()
+                    && r.errors.iter().all(|e| e.path.is_empty())
+            }
+            async_graphql::BatchResponse::Batch(_) => false,
+        };
+        Ok(Self {
+            headers,
+            body,
+            request_failed,
+        })
     }
 }
 

@@ -1,0 +1,203 @@
+//! The HTTP and GraphQL edge as the ecosystem's tools expect it: the standard introspection
+//! query, GraphQL over HTTP (media types, GET, status codes), automatic persisted queries and
+//! the SDL.
+use pressnet_tests::*;
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// graphql-js's `getIntrospectionQuery` with every option on (descriptions, specifiedByUrl,
+/// directiveIsRepeatable, schemaDescription, inputValueDeprecation), as GraphiQL, codegen and
+/// Apollo's tooling send it.
+pub const INTROSPECTION: &str = r#"
+    query IntrospectionQuery {
+      __schema {
+        description
+        queryType { name kind }
+        mutationType { name kind }
+        subscriptionType { name kind }
+        types { ...FullType }
+        directives {
+          name
+          description
+          isRepeatable
+          locations
+          args(includeDeprecated: true) { ...InputValue }
+        }
+      }
+    }
+    fragment FullType on __Type {
+      kind
+      name
+      description
+      specifiedByURL
+      fields(includeDeprecated: true) {
+        name
+        description
+        args(includeDeprecated: true) { ...InputValue }
+        type { ...TypeRef }
+        isDeprecated
+        deprecationReason
+      }
+      inputFields(includeDeprecated: true) { ...InputValue }
+      interfaces { ...TypeRef }
+      enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+      possibleTypes { ...TypeRef }
+    }
+    fragment InputValue on __InputValue {
+      name
+      description
+      type { ...TypeRef }
+      defaultValue
+      isDeprecated
+      deprecationReason
+    }
+    fragment TypeRef on __Type {
+      kind
+      name
+      ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+        ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
+    }
+"#;
+
+db_test!(
+    async fn the_standard_introspection_query_is_answered_and_deep_data_is_not(app) {
+        let r = app.gql().run(INTROSPECTION, json!({})).await;
+        assert!(r.body["errors"].is_null(), "{}", r.body);
+        let types = r.data()["__schema"]["types"].as_array().expect("types");
+        assert!(types.iter().any(|t| t["name"] == "Release"));
+        // Hostile nesting of data is still refused.
+        let deep = format!("{{ releases {{ edges {{ node {{ {} id {} }} }} }} }}", "supersedes { ".repeat(12), "}".repeat(12));
+        assert_eq!(app.gql().run(&deep, json!({})).await.code(), "BAD_USER_INPUT");
+    }
+);
+
+async fn get(
+    app: &TestApp,
+    params: &[(&str, &str)],
+    accept: Option<&str>,
+) -> (u16, Option<String>, Value) {
+    let mut req = reqwest::Client::new()
+        .get(format!("{}/graphql", app.base))
+        .query(params);
+    if let Some(a) = accept {
+        req = req.header(ACCEPT, a);
+    }
+    let resp = req.send().await.expect("get");
+    let status = resp.status().as_u16();
+    let ct = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = resp.json().await.unwrap_or(Value::Null);
+    (status, ct, body)
+}
+
+async fn post(
+    app: &TestApp,
+    body: &str,
+    content_type: &str,
+    accept: Option<&str>,
+) -> (u16, Option<String>, Value) {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}/graphql", app.base))
+        .header(CONTENT_TYPE, content_type)
+        .body(body.to_owned());
+    if let Some(a) = accept {
+        req = req.header(ACCEPT, a);
+    }
+    let resp = req.send().await.expect("post");
+    let status = resp.status().as_u16();
+    let ct = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = resp.json().await.unwrap_or(Value::Null);
+    (status, ct, body)
+}
+
+const GR: &str = "application/graphql-response+json";
+
+db_test!(
+    async fn graphql_over_http(app) {
+        // GET runs queries, with the negotiated media type.
+        let (s, ct, b) = get(&app, &[("query", "{ units { id } }")], Some(GR)).await;
+        assert_eq!((s, ct.as_deref()), (200, Some(GR)), "{b}");
+        assert!(b["data"]["units"].is_array());
+        let (s, ct, _) = get(&app, &[("query", "query($c:String){ units { id code } } "), ("variables", "{\"c\":\"x\"}")], Some("application/json")).await;
+        assert_eq!((s, ct.as_deref()), (200, Some("application/json")));
+        // A browser asking for HTML gets GraphiQL; a mutation over GET is 405.
+        let page = reqwest::Client::new().get(format!("{}/graphql", app.base)).header(ACCEPT, "text/html").send().await.expect("page");
+        assert!(page.text().await.expect("html").contains("graphiql"));
+        let resp = reqwest::Client::new().get(format!("{}/graphql", app.base))
+            .query(&[("query", "mutation { logout }")]).header(ACCEPT, GR).send().await.expect("get");
+        assert_eq!(resp.status().as_u16(), 405);
+        assert_eq!(resp.headers().get("allow").and_then(|v| v.to_str().ok()), Some("POST"));
+        // Malformed requests are 400 with a code, whatever the media type.
+        for accept in [Some(GR), Some("application/json"), None] {
+            for body in ["", "{not json", "{\"query\": 5}", "{\"query\": \"{ units { id } }\", \"variables\": [1]}"] {
+                let (s, _, b) = post(&app, body, "application/json", accept).await;
+                assert_eq!(s, 400, "{body:?} {accept:?}: {b}");
+                assert_eq!(b["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+            }
+            let (s, _, _) = get(&app, &[("variables", "{}")], accept).await;
+            assert_eq!(s, 400);
+        }
+        // Parse and validation failures: 400 with graphql-response+json, 200 with plain JSON.
+        for q in ["{ units { id ", "{ noSuchField }"] {
+            let body = json!({"query": q}).to_string();
+            let (s, ct, b) = post(&app, &body, "application/json", Some(GR)).await;
+            assert_eq!((s, ct.as_deref()), (400, Some(GR)), "{b}");
+            assert_eq!(b["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+            let (s, _, b) = post(&app, &body, "application/json", Some("application/json")).await;
+            assert_eq!(s, 200, "{b}");
+            assert_eq!(b["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        }
+        // A field error keeps 200 (data is present).
+        let body = json!({"query": "{ outlets { id } }"}).to_string();
+        let (s, _, b) = post(&app, &body, "application/json", Some(GR)).await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(b["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+        // Unsupported media types.
+        let (s, _, _) = post(&app, &body, "text/plain", None).await;
+        assert_eq!(s, 415);
+        let (s, _, _) = post(&app, &body, "application/json", Some("text/csv")).await;
+        assert_eq!(s, 406);
+        // The SDL.
+        let sdl = reqwest::get(format!("{}/graphql/schema.graphql", app.base)).await.expect("sdl").text().await.expect("text");
+        assert_eq!(sdl.trim(), pressnet_schema::graphql::sdl().trim());
+    }
+);
+
+db_test!(
+    async fn automatic_persisted_queries(app) {
+        let q = "{ units { id code } }";
+        let hash = hex(&Sha256::digest(q.as_bytes()));
+        let ext = json!({"persistedQuery": {"version": 1, "sha256Hash": hash}}).to_string();
+        // Unknown hash: the client is told to send the query.
+        let (_, _, b) = get(&app, &[("extensions", &ext)], None).await;
+        assert_eq!(b["errors"][0]["message"], "PersistedQueryNotFound", "{b}");
+        // Registered with its query (POST), then served by hash alone (GET, cacheable by a CDN).
+        let body = json!({"query": q, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": hash}}}).to_string();
+        let (s, _, b) = post(&app, &body, "application/json", None).await;
+        assert_eq!(s, 200, "{b}");
+        let (s, _, b) = get(&app, &[("extensions", &ext)], None).await;
+        assert_eq!(s, 200);
+        assert!(b["data"]["units"].is_array(), "{b}");
+        // A hash that does not match its query is refused: nothing is stored under it.
+        let other = "{ spokespersonRoster { id } }";
+        let forged = json!({"query": other, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": hex(&Sha256::digest(b"{ me { id } }"))}}}).to_string();
+        let (_, _, b) = post(&app, &forged, "application/json", None).await;
+        assert!(b["errors"][0]["message"].as_str().unwrap_or_default().contains("does not match"), "{b}");
+        assert_eq!(b["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        let me_ext = json!({"persistedQuery": {"version": 1, "sha256Hash": hex(&Sha256::digest(b"{ me { id } }"))}}).to_string();
+        let (_, _, b) = get(&app, &[("extensions", &me_ext)], None).await;
+        assert_eq!(b["errors"][0]["message"], "PersistedQueryNotFound");
+    }
+);
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
