@@ -201,3 +201,134 @@ db_test!(
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A GraphQL-over-SSE connection (distinct-connections mode) read event by event.
+struct SseStream {
+    body: std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+    buf: String,
+}
+
+impl SseStream {
+    async fn open(
+        app: &TestApp,
+        token: &str,
+        query: &str,
+        last_event_id: Option<&str>,
+    ) -> (u16, SseStream) {
+        let mut req = reqwest::Client::new()
+            .post(format!("{}/graphql/stream", app.base))
+            .bearer_auth(token)
+            .header(ACCEPT, "text/event-stream")
+            .header(CONTENT_TYPE, "application/json")
+            .body(json!({"query": query}).to_string());
+        if let Some(id) = last_event_id {
+            req = req.header("last-event-id", id);
+        }
+        let resp = req.send().await.expect("sse");
+        let status = resp.status().as_u16();
+        (
+            status,
+            SseStream {
+                body: Box::pin(resp.bytes_stream()),
+                buf: String::new(),
+            },
+        )
+    }
+
+    /// The next event as (event, id, data); `None` when the stream ends or nothing comes in time.
+    async fn next(
+        &mut self,
+        wait: std::time::Duration,
+    ) -> Option<(String, Option<String>, String)> {
+        use futures::StreamExt;
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let raw: String = self.buf.drain(..end + 2).collect();
+                let (mut event, mut id, mut data) = (String::new(), None, String::new());
+                for line in raw.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        event = v.trim().to_owned();
+                    }
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = Some(v.trim().to_owned());
+                    }
+                    if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                if event.is_empty() && data.is_empty() {
+                    continue;
+                } // a keep-alive comment
+                return Some((event, id, data));
+            }
+            let chunk = tokio::time::timeout(wait, self.body.next())
+                .await
+                .ok()??
+                .ok()?;
+            self.buf.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+}
+
+const FEED: &str = "subscription { releasePublished { cursor release { id title } } }";
+
+db_test!(
+    async fn the_live_feed_over_server_sent_events(app) {
+        let w = World::build(&app, 1).await;
+        let j = &w.outlets[0].1;
+        let sp = app.gql_as(&w.spokesperson);
+        let (status, mut s) = SseStream::open(&app, j, FEED, None).await;
+        assert_eq!(status, 200);
+        let first = publish_now(&sp, &w.unit_id, "Qua SSE", json!({"allAccredited": true})).await;
+        let (event, id, data) = s.next(std::time::Duration::from_secs(10)).await.expect("an event");
+        assert_eq!(event, "next");
+        let v: Value = serde_json::from_str(&data).expect("json");
+        assert_eq!(v["data"]["releasePublished"]["release"]["id"], first.as_str());
+        let cursor = id.expect("the cursor is the event id");
+        assert_eq!(v["data"]["releasePublished"]["cursor"], cursor.as_str());
+        drop(s);
+        // The LIVE delivery was marked, as over the websocket.
+        let q = "query($r:UUID){ deliveries(releaseId:$r, channel: LIVE){ edges { node { status } } } }";
+        eventually("DELIVERED", || async {
+            app.gql_as(&w.admin).run(q, json!({"r": first})).await.data()["deliveries"]["edges"][0]["node"]["status"] == "DELIVERED"
+        }).await;
+        // Two more while away; a reconnect with Last-Event-ID gets exactly those, in order.
+        let second = publish_now(&sp, &w.unit_id, "Lúc vắng 1", json!({"allAccredited": true})).await;
+        let third = publish_now(&sp, &w.unit_id, "Lúc vắng 2", json!({"allAccredited": true})).await;
+        let (_, mut s) = SseStream::open(&app, j, FEED, Some(&cursor)).await;
+        let mut got = Vec::new();
+        for _ in 0..2 {
+            let (_, _, data) = s.next(std::time::Duration::from_secs(10)).await.expect("an event");
+            let v: Value = serde_json::from_str(&data).expect("json");
+            got.push(v["data"]["releasePublished"]["release"]["id"].as_str().unwrap_or_default().to_owned());
+        }
+        assert_eq!(got, vec![second, third]);
+        assert!(s.next(std::time::Duration::from_millis(300)).await.is_none(), "no duplicate");
+        // The same authorization: a spokesperson gets the resolver's refusal, then complete.
+        let (_, mut s) = SseStream::open(&app, &w.spokesperson, FEED, None).await;
+        let (event, _, data) = s.next(std::time::Duration::from_secs(5)).await.expect("an event");
+        assert_eq!(event, "next");
+        assert_eq!(serde_json::from_str::<Value>(&data).expect("json")["errors"][0]["extensions"]["code"], "FORBIDDEN");
+        assert_eq!(s.next(std::time::Duration::from_secs(5)).await.expect("complete").0, "complete");
+        // A bad token is refused before any stream; signing out ends the stream within a second.
+        let (status, _) = SseStream::open(&app, "nope", FEED, None).await;
+        assert_eq!(status, 401);
+        let token = app.login("pv0@bao0.vn", PASSWORD).await;
+        let (_, mut s) = SseStream::open(&app, &token, FEED, None).await;
+        app.gql_as(&token).run("mutation { logout }", json!({})).await.data();
+        let t = std::time::Instant::now();
+        loop {
+            match s.next(std::time::Duration::from_secs(3)).await {
+                Some((e, _, _)) if e == "complete" => break,
+                Some(_) => continue,
+                None => break,
+            }
+        }
+        assert!(t.elapsed() < std::time::Duration::from_millis(2500), "{:?}", t.elapsed());
+        // Queries work over the same endpoint (next, then complete).
+        let (_, mut s) = SseStream::open(&app, j, "{ me { role } }", None).await;
+        let (_, _, data) = s.next(std::time::Duration::from_secs(5)).await.expect("result");
+        assert_eq!(serde_json::from_str::<Value>(&data).expect("json")["data"]["me"]["role"], "JOURNALIST");
+        assert_eq!(s.next(std::time::Duration::from_secs(5)).await.expect("complete").0, "complete");
+    }
+);

@@ -18,6 +18,11 @@ use uuid::Uuid;
 #[derive(Default)]
 pub struct Subscription;
 
+/// Where a live feed resumes when the transport says so (an SSE client's `Last-Event-ID`) and
+/// the subscription names no `since`.
+#[derive(Clone)]
+pub struct FeedResume(pub String);
+
 #[GqlSubscription]
 impl Subscription {
     /// JOURNALIST: releases delivered to the journalist's outlet. Without `since`: first the
@@ -34,7 +39,11 @@ impl Subscription {
         let outlet_id = v
             .press_outlet(app(ctx)?.clock.now())
             .ok_or_else(|| AppError::forbidden("your outlet is not accredited"))?;
-        let since = since.as_deref().map(feed::decode_cursor).transpose()?;
+        let since = since
+            .or_else(|| ctx.data_opt::<FeedResume>().map(|r| r.0.clone()))
+            .as_deref()
+            .map(feed::decode_cursor)
+            .transpose()?;
         // The websocket handler's shared renderer (see `graphql::live`): the same checks above,
         // then no stream of its own.
         match ctx.data_opt::<FeedMode>() {

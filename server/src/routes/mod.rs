@@ -8,6 +8,7 @@ mod health;
 mod metrics;
 mod read_cache;
 mod session_cache;
+mod sse;
 mod unsubscribe;
 mod web;
 pub mod ws;
@@ -97,6 +98,7 @@ pub fn router(state: AppState) -> Router {
     let router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/schema.graphql", get(graphql::sdl))
+        .route("/graphql/stream", get(sse::get).post(sse::post))
         .route("/graphql/ws", get(ws::upgrade))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))

@@ -1,0 +1,182 @@
+//! `POST /graphql/stream` and `GET /graphql/stream`: GraphQL over Server-Sent Events
+//! ("GraphQL over SSE", distinct-connections mode), for networks whose proxies pass plain HTTP
+//! but not websockets.
+//!
+//! Each request is one operation on its own connection: its results come as `next` events,
+//! then one `complete` event. The same subscriptions as over the websocket, with the same
+//! guarantees (the live feed is the same `services::feed::stream`: no gap, no duplicate, no
+//! reordering), the same authorization (`Authorization: Bearer …`), the same limits (the
+//! account's quota of live connections, closed within a second when the session ends) and the
+//! same metrics. A `releasePublished` event carries the feed cursor as its SSE `id`, so a client
+//! that reconnects with `Last-Event-ID` resumes after it, as with `since`.
+use super::auth::{bearer, viewer_for};
+use super::client_addr::ClientAddr;
+use super::AppState;
+use async_graphql::Request;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures::stream::{self, StreamExt};
+use pressnet_schema::graphql::subscription::FeedResume;
+use pressnet_schema::AppError;
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Deserialize)]
+pub struct GetParams {
+    query: Option<String>,
+    variables: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    extensions: Option<String>,
+}
+
+fn refuse(status: StatusCode, e: &AppError) -> Response {
+    let body = serde_json::json!({"errors": [{"message": e.public_message(), "extensions": {"code": e.code().as_str()}}]});
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn bad(message: impl Into<String>) -> Response {
+    refuse(
+        StatusCode::BAD_REQUEST,
+        &AppError::bad_input("request", message),
+    )
+}
+
+#[tracing::instrument(skip_all, fields(client = %client))]
+pub async fn get(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let p = match params {
+        Ok(Query(p)) => p,
+        Err(e) => return bad(e.to_string()),
+    };
+    let mut r = Request::new(p.query.unwrap_or_default());
+    if let Some(v) = p.variables.filter(|v| !v.is_empty()) {
+        match serde_json::from_str(&v) {
+            Ok(vars) => r.variables = vars,
+            Err(e) => return bad(format!("variables is not a JSON object: {e}")),
+        }
+    }
+    r.operation_name = p.operation_name.filter(|n| !n.is_empty());
+    if let Some(e) = p.extensions.filter(|e| !e.is_empty()) {
+        match serde_json::from_str(&e) {
+            Ok(ext) => r.extensions = ext,
+            Err(e) => return bad(format!("extensions is not a JSON object: {e}")),
+        }
+    }
+    serve(state, client, headers, r).await
+}
+
+#[tracing::instrument(skip_all, fields(client = %client))]
+pub async fn post(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match serde_json::from_slice::<Request>(&body) {
+        Ok(r) => serve(state, client, headers, r).await,
+        Err(e) => bad(format!("the request body is not a GraphQL request: {e}")),
+    }
+}
+
+async fn serve(state: AppState, client: String, headers: HeaderMap, request: Request) -> Response {
+    if request.query.is_empty() && !request.extensions.contains_key("persistedQuery") {
+        return bad("a query is required");
+    }
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer)
+        .map(str::to_owned);
+    let viewer = match viewer_for(&state.ctx, token.as_deref(), Some(client)).await {
+        Ok(v) => v,
+        Err(e) => return refuse(StatusCode::UNAUTHORIZED, &e),
+    };
+    // The account's quota of live connections, and the end of its session, as for websockets.
+    let session_end = CancellationToken::new();
+    let registration = match (viewer.account.as_deref(), token.as_deref()) {
+        (Some(a), Some(t)) => match state.live_sessions.register(a, t, session_end.clone()) {
+            Some(r) => Some(r),
+            None => {
+                return refuse(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    &AppError::rate_limited(
+                        format!(
+                            "an account may hold at most {} live connections",
+                            super::ws::sessions::MAX_CONNECTIONS_PER_ACCOUNT
+                        ),
+                        5,
+                    ),
+                )
+            }
+        },
+        _ => None,
+    };
+    let mut request = request.data(viewer);
+    if let Some(last) = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+    {
+        request = request.data(FeedResume(last.to_owned()));
+    }
+    // A mutation sent here is a change the read cache must hear of.
+    let mutation = async_graphql::parser::parse_query(&request.query)
+        .ok()
+        .is_some_and(|d| {
+            pressnet_schema::graphql::live::operation(&d, request.operation_name.as_deref())
+                .is_some_and(|op| {
+                    op.node.ty == async_graphql::parser::types::OperationType::Mutation
+                })
+        });
+    let hub = mutation.then(|| state.ctx.hub.clone());
+    let events = state.schema.execute_stream(request).map(move |resp| {
+        if let Some(hub) = &hub {
+            hub.note_change();
+        }
+        let mut event = Event::default().event("next");
+        if let Some(cursor) = resp
+            .data
+            .clone()
+            .into_json()
+            .ok()
+            .and_then(|d| d["releasePublished"]["cursor"].as_str().map(str::to_owned))
+        {
+            event = event.id(cursor);
+        }
+        let data = serde_json::to_string(&resp).unwrap_or_else(|_| {
+            r#"{"errors":[{"message":"the response could not be produced","extensions":{"code":"INTERNAL"}}]}"#.to_owned()
+        });
+        Ok::<Event, Infallible>(event.data(data))
+    });
+    let shutdown = state.shutdown.clone();
+    let ended = async move {
+        tokio::select! {
+            _ = session_end.cancelled() => {}
+            _ = shutdown.cancelled() => {}
+        }
+    };
+    let complete = stream::once(async { Ok(Event::default().event("complete").data("")) });
+    // Holding the registration for as long as the stream lives.
+    let body = events.take_until(ended).chain(complete).map(move |e| {
+        let _held = &registration;
+        e
+    });
+    Sse::new(body)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
