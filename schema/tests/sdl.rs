@@ -57,7 +57,15 @@ type Shape = BTreeMap<String, BTreeMap<String, String>>;
 
 /// type name -> member name -> type text (fields with their arguments; enum values; input fields).
 fn shape(sdl: &str) -> Shape {
-    let doc = parse_schema(sdl).expect("SDL parses");
+    // async-graphql's parser predates descriptions on the schema definition.
+    let sdl = match (sdl.rfind("\"\"\"\nschema {"), sdl.rfind("\nschema {")) {
+        (Some(end), Some(_)) => {
+            let start = sdl[..end].rfind("\"\"\"").unwrap_or(end);
+            format!("{}{}", &sdl[..start], &sdl[end + 3..])
+        }
+        _ => sdl.to_owned(),
+    };
+    let doc = parse_schema(&sdl).expect("SDL parses");
     let mut out = Shape::new();
     for def in doc.definitions {
         let TypeSystemDefinition::Type(t) = def else {

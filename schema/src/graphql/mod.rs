@@ -51,9 +51,27 @@ pub fn build_schema(app: AppContext) -> AppSchema {
         .finish()
 }
 
+/// What async-graphql's introspection answers for `__schema { description }`, whatever the
+/// schema: the SDL says the same, so that a schema built from introspection
+/// (`buildClientSchema`) equals the SDL.
+const SCHEMA_DESCRIPTION: &str = "A GraphQL Schema defines the capabilities of a GraphQL server. It exposes all available types and directives on the server, as well as the entry points for query, mutation, and subscription operations.";
+
+/// A schema's SDL as introspection describes it (`@specifiedBy` on scalars, the schema's
+/// description); served at `GET /graphql/schema.graphql`.
+pub fn sdl_of(schema: &AppSchema) -> String {
+    let text =
+        schema.sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by());
+    match text.rfind("\nschema {") {
+        Some(at) => format!(
+            "{}\n\"\"\"\n{SCHEMA_DESCRIPTION}\n\"\"\"{}",
+            &text[..at],
+            &text[at..]
+        ),
+        None => text,
+    }
+}
+
 /// The schema's SDL, as committed in `schema/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), Subscription)
-        .finish()
-        .sdl()
+    sdl_of(&Schema::build(Query::default(), Mutation::default(), Subscription).finish())
 }

@@ -382,7 +382,7 @@ fn shaped(stored: Stored, media: Media) -> Response {
 pub async fn sdl(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        state.schema.sdl(),
+        pressnet_schema::graphql::sdl_of(&state.schema),
     )
         .into_response()
 }
