@@ -53,8 +53,8 @@ impl Instance {
                 let mut lines = BufReader::new(stream).lines();
                 while let Ok(Some(l)) = lines.next_line().await {
                     let l = strip_ansi(&l);
-                    // Warnings and errors only: the rest would drown the test output.
-                    if l.contains(" WARN ") || l.contains(" ERROR ") {
+                    // Warnings, errors and panics only: the rest would drown the test output.
+                    if l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("panicked") {
                         eprintln!("[{name}] {l}");
                     }
                     let _ = tx.send(l);

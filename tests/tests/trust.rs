@@ -428,3 +428,24 @@ db_test!(
         assert_eq!(replies.iter().filter(|r| r.body["errors"][0]["extensions"]["code"] == "CONFLICT").count(), 3);
     }
 );
+
+db_test!(
+    async fn sockets_opened_during_a_session_sweep_stay_open(app) {
+        // Many journalists connecting over a few seconds: some register while a sweep's queries
+        // run, and a sweep must judge only the connections it looked up.
+        let seeded = pressnet_tests::bench::seed(&app.ctx, 20, 300).await.expect("seed");
+        let url = app.ws_url();
+        let mut clients = Vec::new();
+        for chunk in seeded.tokens.chunks(30) {
+            let opened = futures::future::join_all(chunk.iter().map(|t| WsClient::connect(&url, t))).await;
+            clients.extend(opened.into_iter().map(|c| c.expect("connect")));
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        for c in &mut clients {
+            if let Some(v) = c.next(Duration::from_millis(5)).await {
+                panic!("a valid session's socket got {v}");
+            }
+        }
+    }
+);

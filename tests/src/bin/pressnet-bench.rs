@@ -261,9 +261,13 @@ impl Clients {
                                     break;
                                 }
                             }
+                            Ok(Some(Ok(tokio_tungstenite::tungstenite::Message::Close(f)))) => {
+                                eprintln!("no warm-up item: the server closed the socket ({f:?})");
+                                break;
+                            }
                             Ok(Some(Ok(_))) => {}
-                            _ => {
-                                eprintln!("no warm-up item: the subscription did not start");
+                            other => {
+                                eprintln!("no warm-up item: the subscription did not start ({other:?})");
                                 break;
                             }
                         }

@@ -89,11 +89,14 @@ impl LiveSessions {
     /// Ends every connection whose session or rights ended; returns how many.
     #[tracing::instrument(skip_all, err(Debug))]
     pub async fn sweep(&self, ctx: &AppContext) -> Result<usize, AppError> {
-        let (digests, speakers, outlets) = {
+        // Only the connections of this snapshot are judged: one registered while the queries
+        // run is not in their answers, and is checked at the next sweep.
+        let (seen, digests, speakers, outlets) = {
             let entries = self.lock();
             if entries.is_empty() {
                 return Ok(0);
             }
+            let seen: HashSet<u64> = entries.keys().copied().collect();
             let mut d: Vec<String> = entries.values().map(|e| e.digest.clone()).collect();
             let mut s: Vec<Uuid> = entries.values().filter_map(|e| e.spokesperson).collect();
             let mut o: Vec<Uuid> = entries.values().filter_map(|e| e.outlet).collect();
@@ -103,7 +106,7 @@ impl LiveSessions {
             }
             d.sort_unstable();
             d.dedup();
-            (d, s, o)
+            (seen, d, s, o)
         };
         let now = ctx.clock.now();
         let backend = ctx.db.get_database_backend();
@@ -145,7 +148,10 @@ impl LiveSessions {
             accredited.extend(rows);
         }
         let mut ended = 0;
-        for e in self.lock().values() {
+        for (id, e) in self.lock().iter() {
+            if !seen.contains(id) {
+                continue;
+            }
             let ok = valid.contains(&e.digest)
                 && e.spokesperson.is_none_or(|s| active.contains(&s))
                 && e.outlet.is_none_or(|o| accredited.contains(&o));
