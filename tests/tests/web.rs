@@ -111,3 +111,47 @@ db_test!(
         c.close().await.ok();
     }
 );
+
+db_test!(
+    async fn graphiql_runs_a_query_with_nothing_from_another_host(app) {
+        let Some(browser) = Browser::start().await else { return };
+        let w = World::build(&app, 1).await;
+        let c = browser.client().await;
+        c.goto(&format!("{}/graphql", app.base)).await.expect("goto");
+        wait_for(&c, ".graphiql-container .graphiql-query-editor .CodeMirror").await;
+        c.execute(
+            "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue('{ units { code name } }')",
+            vec![],
+        )
+        .await
+        .expect("set the query");
+        wait_for(&c, ".graphiql-execute-button").await.click().await.expect("run");
+        let mut result = String::new();
+        for _ in 0..100 {
+            result = c
+                .execute("const e = document.querySelector('.graphiql-response .CodeMirror'); return e ? e.CodeMirror.getValue() : ''", vec![])
+                .await
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            if result.contains("SO-YTE") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(result.contains("SO-YTE"), "{result}");
+        let loaded: Vec<String> = c
+            .execute("return performance.getEntriesByType('resource').map(e => e.name)", vec![])
+            .await
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        assert!(!loaded.is_empty());
+        for url in &loaded {
+            assert!(url.starts_with(&app.base) || url.starts_with("data:"), "loaded from elsewhere: {url}");
+        }
+        screenshot(&c, &format!("graphiql-{:?}", app.backend)).await;
+        let _ = w;
+        c.close().await.ok();
+    }
+);

@@ -22,11 +22,11 @@ async fn asset(uri: Uri) -> Response {
     serve(uri.path().trim_start_matches('/'))
 }
 
-fn serve(path: &str) -> Response {
+pub(super) fn serve(path: &str) -> Response {
     match Assets::get(path) {
         Some(file) => {
             let mime = file.metadata.mimetype().to_owned();
-            let cache = if path == "index.html" {
+            let cache = if path.ends_with("index.html") {
                 "no-cache"
             } else {
                 "public, max-age=300"
