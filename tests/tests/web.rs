@@ -155,3 +155,29 @@ db_test!(
         c.close().await.ok();
     }
 );
+
+db_test!(
+    async fn the_feed_falls_back_to_server_sent_events(app) {
+        let Some(browser) = Browser::start().await else { return };
+        let w = World::build(&app, 1).await;
+        let c = browser.client().await;
+        sign_in(&c, &app.base, "pv0@bao0.vn", PASSWORD).await;
+        wait_for(&c, "#feed").await;
+        // As on a network that passes no websockets.
+        c.execute("sessionStorage.setItem('transport', 'sse'); location.reload()", vec![]).await.expect("force SSE");
+        wait_for(&c, "#feed").await;
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let id = publish_now(&app.gql_as(&w.spokesperson), &w.unit_id, "Qua luồng sự kiện", json!({"allAccredited": true})).await;
+        let card = wait_for(&c, &format!("[data-release-id=\"{id}\"]")).await;
+        assert!(card.text().await.unwrap_or_default().contains("Qua luồng sự kiện"));
+        let sse_used: bool = c
+            .execute("return document.documentElement.dataset.liveTransport === 'sse'", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        assert!(sse_used);
+        assert_eq!(page_errors(&c).await, Vec::<String>::new());
+        c.close().await.ok();
+    }
+);
