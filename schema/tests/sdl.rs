@@ -2,6 +2,7 @@
 //!
 //! `schema/contract.graphql` is a copy of `shared/api/contract.graphql`. Regenerate the SDL
 //! with `UPDATE_SCHEMA=1 cargo test -p pressnet-schema --test sdl`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use async_graphql::parser::parse_schema;
 use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
 use std::collections::{BTreeMap, BTreeSet};

@@ -5,11 +5,8 @@
 //! counted here too, without introspection (see `data_depth`).
 use super::MAX_COMPLEXITY;
 use crate::error::AppError;
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
-};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Positioned, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{Positioned, ServerError, ServerResult};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -28,17 +25,6 @@ pub fn page(first: Option<i32>, default: i32, child_complexity: usize) -> usize 
 /// The budget one HTTP request's operations share; attach it to each of them.
 #[derive(Clone, Default)]
 pub struct RequestBudget(Arc<AtomicUsize>);
-
-/// Depth without introspection, and the batch's shared complexity budget.
-pub struct Limits;
-
-impl ExtensionFactory for Limits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(LimitsExtension)
-    }
-}
-
-struct LimitsExtension;
 
 /// How deep a document's selections go, not counting introspection (`__schema`, `__type`):
 /// the standard introspection query that GraphiQL, codegen and API tools send is deeper than
@@ -85,39 +71,25 @@ pub fn data_depth(doc: &ExecutableDocument) -> usize {
         .unwrap_or(0)
 }
 
-#[async_trait::async_trait]
-impl Extension for LimitsExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        if data_depth(&doc) > super::MAX_DEPTH {
-            return Err(ServerError::new("Query is nested too deep.", None));
-        }
-        Ok(doc)
+/// Refuses a document nested deeper than `MAX_DEPTH` (introspection aside).
+pub fn check_depth(doc: &ExecutableDocument) -> ServerResult<()> {
+    if data_depth(doc) > super::MAX_DEPTH {
+        return Err(ServerError::new("Query is nested too deep.", None));
     }
+    Ok(())
+}
 
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        if let Some(budget) = ctx.data_opt::<RequestBudget>() {
-            let spent = budget.0.fetch_add(result.complexity, Ordering::SeqCst) + result.complexity;
-            if spent > MAX_COMPLEXITY {
-                let e: async_graphql::Error = AppError::bad_input(
-                    "query",
-                    format!("the request's operations together exceed the complexity budget of {MAX_COMPLEXITY}"),
-                )
-                .into();
-                return Err(vec![e.into_server_error(Default::default())]);
-            }
-        }
-        Ok(result)
+/// Spends one operation's complexity from its request's budget, refusing past the budget.
+pub fn spend(budget: Option<&RequestBudget>, complexity: usize) -> Result<(), Vec<ServerError>> {
+    let Some(budget) = budget else { return Ok(()) };
+    let spent = budget.0.fetch_add(complexity, Ordering::SeqCst) + complexity;
+    if spent > MAX_COMPLEXITY {
+        let e: async_graphql::Error = AppError::bad_input(
+            "query",
+            format!("the request's operations together exceed the complexity budget of {MAX_COMPLEXITY}"),
+        )
+        .into();
+        return Err(vec![e.into_server_error(Default::default())]);
     }
+    Ok(())
 }

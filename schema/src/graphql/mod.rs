@@ -10,9 +10,6 @@ pub mod subscription;
 pub mod types;
 
 use crate::context::AppContext;
-use async_graphql::extensions::apollo_persisted_queries::{
-    ApolloPersistedQueries, LruCacheStorage,
-};
 use async_graphql::Schema;
 
 pub use mutation::Mutation;
@@ -37,13 +34,8 @@ pub fn build_schema(app: AppContext) -> AppSchema {
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(app)
         .data(loaders)
-        .extension(errors::ErrorCodes)
-        .extension(cost::Limits)
-        // Automatic persisted queries (Apollo's protocol), the store bounded; async-graphql
-        // refuses a hash that does not match its query.
-        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
-            MAX_PERSISTED_QUERIES,
-        )))
+        // The one extension (error codes, persisted queries, depth, the batch's budget).
+        .extension(errors::ErrorCodes::new(MAX_PERSISTED_QUERIES))
         .limit_depth(MAX_INTROSPECTION_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)

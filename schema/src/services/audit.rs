@@ -76,6 +76,20 @@ fn chain(prev: &str, canonical: &str) -> String {
     hex::encode(h.finalize())
 }
 
+/// The chain's newest event: its sequence number and hash (0 and "" when empty).
+pub async fn head<C: ConnectionTrait>(conn: &C) -> AppResult<(i64, String)> {
+    let last: Option<(i64, String)> = audit_event::Entity::find()
+        .select_only()
+        .column(audit_event::Column::Seq)
+        .column(audit_event::Column::Hash)
+        .order_by_desc(audit_event::Column::Seq)
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(last.unwrap_or((0, String::new())))
+}
+
 /// Appends an event inside the caller's (write) transaction.
 pub async fn append(
     txn: &DatabaseTransaction,
@@ -99,19 +113,7 @@ pub async fn append_many(
         txn.execute_unprepared("SELECT pg_advisory_xact_lock(7240002)")
             .await?;
     }
-    let last: Option<(i64, String)> = audit_event::Entity::find()
-        .select_only()
-        .column(audit_event::Column::Seq)
-        .column(audit_event::Column::Hash)
-        .order_by_desc(audit_event::Column::Seq)
-        .limit(1)
-        .into_tuple()
-        .one(txn)
-        .await?;
-    let (mut seq, mut prev) = match last {
-        Some((s, h)) => (s, h),
-        None => (0, String::new()),
-    };
+    let (mut seq, mut prev) = head(txn).await?;
     let mut rows = Vec::with_capacity(changes.len());
     for change in changes {
         seq += 1;

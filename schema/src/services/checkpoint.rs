@@ -16,7 +16,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
 use ed25519_dalek::{Signer, SigningKey};
-use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+use sea_orm::{EntityTrait, QuerySelect};
 use std::path::Path;
 
 pub struct Checkpoint {
@@ -88,16 +88,7 @@ pub async fn checkpoint(ctx: &AppContext) -> AppResult<Checkpoint> {
         .audit_key
         .as_deref()
         .ok_or_else(|| AppError::internal("no audit key loaded"))?;
-    let head: Option<(i64, String)> = audit_event::Entity::find()
-        .select_only()
-        .column(audit_event::Column::Seq)
-        .column(audit_event::Column::Hash)
-        .order_by_desc(audit_event::Column::Seq)
-        .limit(1)
-        .into_tuple()
-        .one(&ctx.db)
-        .await?;
-    let (seq, hash) = head.unwrap_or((0, String::new()));
+    let (seq, hash) = audit::head(&ctx.db).await?;
     let at = DateTime::<Utc>::from_timestamp(ctx.clock.now().timestamp(), 0)
         .ok_or_else(|| AppError::internal("clock out of range"))?;
     let signature = key.sign(signed_text(seq, &hash, at).as_bytes());

@@ -106,6 +106,15 @@ fn negotiate(headers: &HeaderMap) -> Option<Media> {
     }
 }
 
+fn not_acceptable() -> Response {
+    request_error(
+        StatusCode::NOT_ACCEPTABLE,
+        Media::Json,
+        "BAD_USER_INPUT",
+        "accept application/graphql-response+json or application/json",
+    )
+}
+
 fn wants_html(headers: &HeaderMap) -> bool {
     accepted(headers)
         .iter()
@@ -131,6 +140,7 @@ fn request_error(status: StatusCode, media: Media, code: &str, message: &str) ->
         .into_response()
 }
 
+/// A GraphQL request in a URL's query string (GET /graphql, GET /graphql/stream).
 #[derive(Deserialize)]
 pub struct GetParams {
     query: Option<String>,
@@ -141,7 +151,7 @@ pub struct GetParams {
 }
 
 /// The request a GET's parameters describe, or why they do not describe one.
-fn from_params(p: GetParams) -> Result<Request, String> {
+pub fn from_params(p: GetParams) -> Result<Request, String> {
     let mut r = Request::new(p.query.unwrap_or_default());
     if let Some(v) = p.variables.filter(|v| !v.is_empty()) {
         let value: serde_json::Value =
@@ -184,13 +194,9 @@ pub async fn get(
     if !has_query && wants_html(&headers) {
         return graphiql();
     }
-    let Some(media) = negotiate(&headers) else {
-        return request_error(
-            StatusCode::NOT_ACCEPTABLE,
-            Media::Json,
-            "BAD_USER_INPUT",
-            "accept application/graphql-response+json or application/json",
-        );
+    let media = match negotiate(&headers) {
+        Some(m) => m,
+        None => return not_acceptable(),
     };
     let request = match params
         .map_err(|e| e.to_string())
@@ -239,13 +245,9 @@ pub async fn post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(media) = negotiate(&headers) else {
-        return request_error(
-            StatusCode::NOT_ACCEPTABLE,
-            Media::Json,
-            "BAD_USER_INPUT",
-            "accept application/graphql-response+json or application/json",
-        );
+    let media = match negotiate(&headers) {
+        Some(m) => m,
+        None => return not_acceptable(),
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)

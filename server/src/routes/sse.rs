@@ -11,6 +11,7 @@
 //! that reconnects with `Last-Event-ID` resumes after it, as with `since`.
 use super::auth::{bearer, viewer_for};
 use super::client_addr::ClientAddr;
+use super::graphql::{from_params, GetParams};
 use super::AppState;
 use async_graphql::Request;
 use axum::extract::{Query, State};
@@ -21,19 +22,9 @@ use bytes::Bytes;
 use futures::stream::{self, StreamExt};
 use pressnet_schema::graphql::subscription::FeedResume;
 use pressnet_schema::AppError;
-use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-
-#[derive(Deserialize)]
-pub struct GetParams {
-    query: Option<String>,
-    variables: Option<String>,
-    #[serde(rename = "operationName")]
-    operation_name: Option<String>,
-    extensions: Option<String>,
-}
 
 fn refuse(status: StatusCode, e: &AppError) -> Response {
     let body = serde_json::json!({"errors": [{"message": e.public_message(), "extensions": {"code": e.code().as_str()}}]});
@@ -59,25 +50,13 @@ pub async fn get(
     headers: HeaderMap,
     params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let p = match params {
-        Ok(Query(p)) => p,
-        Err(e) => return bad(e.to_string()),
-    };
-    let mut r = Request::new(p.query.unwrap_or_default());
-    if let Some(v) = p.variables.filter(|v| !v.is_empty()) {
-        match serde_json::from_str(&v) {
-            Ok(vars) => r.variables = vars,
-            Err(e) => return bad(format!("variables is not a JSON object: {e}")),
-        }
+    match params
+        .map_err(|e| e.to_string())
+        .and_then(|p| from_params(p.0))
+    {
+        Ok(r) => serve(state, client, headers, r).await,
+        Err(msg) => bad(msg),
     }
-    r.operation_name = p.operation_name.filter(|n| !n.is_empty());
-    if let Some(e) = p.extensions.filter(|e| !e.is_empty()) {
-        match serde_json::from_str(&e) {
-            Ok(ext) => r.extensions = ext,
-            Err(e) => return bad(format!("extensions is not a JSON object: {e}")),
-        }
-    }
-    serve(state, client, headers, r).await
 }
 
 #[tracing::instrument(skip_all, fields(client = %client))]
