@@ -150,7 +150,7 @@ pub async fn update(
     let location = releases::validate_conference(&input)?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    // Locked: concurrent RSVPs count the seats one after another, so the capacity is exact.
+    // Locked: an update and concurrent RSVPs take turns on the conference row.
     let pc = crate::db::for_update(
         press_conference::Entity::find_by_id(release_id),
         ctx.db.get_database_backend(),
