@@ -5,7 +5,9 @@
 //! not sent `connection_init` in time (4408, as the protocol says). Outgoing messages pass a
 //! small bounded channel: a client that stops reading stalls only its own subscription
 //! streams, whose hub receivers then lag and resynchronise from the database.
-use super::sessions::{Registration, MAX_CONNECTIONS_PER_ACCOUNT};
+use super::sessions::{
+    Registration, MAX_CONNECTIONS_PER_ACCOUNT, MAX_SUBSCRIPTIONS_PER_CONNECTION,
+};
 use super::{close_reason, token_from_payload};
 use crate::routes::auth::viewer_for;
 use crate::routes::{AppState, WS_INIT_TIMEOUT};
@@ -19,6 +21,33 @@ use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 const OUTGOING_BUFFER: usize = 32;
+
+/// Tracks the operations a graphql-ws client started; `Some(error message)` for a `start` past
+/// the limit.
+fn limit(active: &mut std::collections::HashSet<String>, text: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let id = v["id"].as_str()?.to_owned();
+    match v["type"].as_str()? {
+        "start" if !active.contains(&id) && active.len() >= MAX_SUBSCRIPTIONS_PER_CONNECTION => {
+            Some(
+                serde_json::json!({"type": "error", "id": id, "payload": {
+                    "message": format!("a connection may hold at most {MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions"),
+                    "extensions": {"code": "RATE_LIMITED"},
+                }})
+                .to_string(),
+            )
+        }
+        "start" => {
+            active.insert(id);
+            None
+        }
+        "stop" => {
+            active.remove(&id);
+            None
+        }
+        _ => None,
+    }
+}
 
 pub(super) async fn serve(
     socket: WebSocket,
@@ -81,6 +110,26 @@ pub(super) async fn serve(
             };
             futures::future::ready(Ok::<_, axum::Error>(msg))
         });
+    // At most MAX_SUBSCRIPTIONS_PER_CONNECTION operations at once, as on graphql-transport-ws: a
+    // `start` past that is answered with an `error` for its id and goes no further.
+    let refusals = close_tx.clone();
+    let mut active: std::collections::HashSet<String> = Default::default();
+    let stream = stream.filter_map(move |msg| {
+        let verdict = match &msg {
+            Ok(Message::Text(t)) => limit(&mut active, t),
+            _ => None,
+        };
+        let mut refusals = refusals.clone();
+        async move {
+            match verdict {
+                Some(error) => {
+                    let _ = refusals.send(Message::Text(error.into())).await;
+                    None
+                }
+                None => Some(msg),
+            }
+        }
+    });
     let gql = GraphQLWebSocket::new_with_pair(outgoing, stream, state.schema.clone(), protocol)
         .on_connection_init(move |payload| async move {
             let _ = init_seen_tx.send(());
