@@ -77,21 +77,10 @@ async fn get(
     params: &[(&str, &str)],
     accept: Option<&str>,
 ) -> (u16, Option<String>, Value) {
-    let mut req = reqwest::Client::new()
+    let req = reqwest::Client::new()
         .get(format!("{}/graphql", app.base))
         .query(params);
-    if let Some(a) = accept {
-        req = req.header(ACCEPT, a);
-    }
-    let resp = req.send().await.expect("get");
-    let status = resp.status().as_u16();
-    let ct = resp
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body = resp.json().await.unwrap_or(Value::Null);
-    (status, ct, body)
+    send(req, accept).await
 }
 
 async fn post(
@@ -100,14 +89,22 @@ async fn post(
     content_type: &str,
     accept: Option<&str>,
 ) -> (u16, Option<String>, Value) {
-    let mut req = reqwest::Client::new()
+    let req = reqwest::Client::new()
         .post(format!("{}/graphql", app.base))
         .header(CONTENT_TYPE, content_type)
         .body(body.to_owned());
+    send(req, accept).await
+}
+
+/// Sends with an optional `Accept`; the status, content type and JSON body (null if none).
+async fn send(
+    mut req: reqwest::RequestBuilder,
+    accept: Option<&str>,
+) -> (u16, Option<String>, Value) {
     if let Some(a) = accept {
         req = req.header(ACCEPT, a);
     }
-    let resp = req.send().await.expect("post");
+    let resp = req.send().await.expect("request");
     let status = resp.status().as_u16();
     let ct = resp
         .headers()

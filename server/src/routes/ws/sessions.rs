@@ -12,7 +12,7 @@ use pressnet_schema::db::any_of;
 use pressnet_schema::entities::{auth_token, outlet, spokesperson};
 use pressnet_schema::services::registry::{accredited_condition, active_spokesperson_condition};
 use pressnet_schema::{AppContext, AppError};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -109,44 +109,30 @@ impl LiveSessions {
             (seen, d, s, o)
         };
         let now = ctx.clock.now();
-        let backend = ctx.db.get_database_backend();
-        let mut valid: HashSet<String> = HashSet::new();
-        for part in any_of(backend, auth_token::Column::TokenHash, &digests) {
-            let rows: Vec<String> = auth_token::Entity::find()
-                .select_only()
-                .column(auth_token::Column::TokenHash)
-                .filter(part)
-                .filter(auth_token::Column::Purpose.eq(token::PURPOSE_SESSION))
-                .filter(auth_token::Column::ExpiresAt.gt(now))
-                .into_tuple()
-                .all(&ctx.db)
-                .await?;
-            valid.extend(rows);
-        }
-        let mut active: HashSet<Uuid> = HashSet::new();
-        for part in any_of(backend, spokesperson::Column::Id, &speakers) {
-            let rows: Vec<Uuid> = spokesperson::Entity::find()
-                .select_only()
-                .column(spokesperson::Column::Id)
-                .filter(part)
-                .filter(active_spokesperson_condition(now))
-                .into_tuple()
-                .all(&ctx.db)
-                .await?;
-            active.extend(rows);
-        }
-        let mut accredited: HashSet<Uuid> = HashSet::new();
-        for part in any_of(backend, outlet::Column::Id, &outlets) {
-            let rows: Vec<Uuid> = outlet::Entity::find()
-                .select_only()
-                .column(outlet::Column::Id)
-                .filter(part)
-                .filter(accredited_condition(now))
-                .into_tuple()
-                .all(&ctx.db)
-                .await?;
-            accredited.extend(rows);
-        }
+        let session = Condition::all()
+            .add(auth_token::Column::Purpose.eq(token::PURPOSE_SESSION))
+            .add(auth_token::Column::ExpiresAt.gt(now));
+        let valid = present::<auth_token::Entity, _, String>(
+            ctx,
+            auth_token::Column::TokenHash,
+            &digests,
+            session,
+        )
+        .await?;
+        let active = present::<spokesperson::Entity, _, Uuid>(
+            ctx,
+            spokesperson::Column::Id,
+            &speakers,
+            active_spokesperson_condition(now),
+        )
+        .await?;
+        let accredited = present::<outlet::Entity, _, Uuid>(
+            ctx,
+            outlet::Column::Id,
+            &outlets,
+            accredited_condition(now),
+        )
+        .await?;
         let mut ended = 0;
         for (id, e) in self.lock().iter() {
             if !seen.contains(id) {
@@ -162,6 +148,34 @@ impl LiveSessions {
         }
         Ok(ended)
     }
+}
+
+/// Which of `values` (of `col`) name rows of `E` meeting `condition`.
+async fn present<E, C, V>(
+    ctx: &AppContext,
+    col: C,
+    values: &[V],
+    condition: Condition,
+) -> Result<HashSet<V>, AppError>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+    V: Into<sea_orm::Value> + Clone + Eq + std::hash::Hash + sea_orm::TryGetable,
+    Vec<V>: Into<sea_orm::Value>,
+{
+    let mut found = HashSet::new();
+    for part in any_of(ctx.db.get_database_backend(), col, values) {
+        let rows: Vec<V> = E::find()
+            .select_only()
+            .column(col)
+            .filter(part)
+            .filter(condition.clone())
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 /// Sweeps every second until `stop`.
