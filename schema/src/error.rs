@@ -4,8 +4,44 @@
 //! `From<T: Display>` for its error type that would forward the text verbatim (SQL included).
 //! Without `Display`, the only way into a GraphQL error is the explicit `From` below, which
 //! attaches the contract's `extensions.code` and never exposes internal detail.
+//!
+//! What went wrong inside is an [`Internal`] (a `thiserror` error holding its cause), so the
+//! whole chain reaches the log ([`AppError::detail`]) and layers above the API that chain
+//! errors (start-up, the CLI, workers) get it as a `std::error::Error` through [`Failure`].
 use async_graphql::ErrorExtensions;
 use sea_orm::{DbErr, SqlErr};
+use std::borrow::Cow;
+use std::error::Error as StdError;
+
+/// Any error, boxed, as a cause.
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// A failure inside the service (database, encoding, a missing invariant): what was being
+/// done, and why it failed. Logged with its chain; a client only ever sees "internal error".
+#[derive(Debug, thiserror::Error)]
+#[error("{context}")]
+pub struct Internal {
+    context: Cow<'static, str>,
+    #[source]
+    source: Option<BoxError>,
+}
+
+impl Internal {
+    /// The context and every cause, `: `-separated (anyhow's `{:#}` style).
+    pub fn chain(&self) -> String {
+        let mut out = self.context.to_string();
+        let mut next = self
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static));
+        while let Some(e) = next {
+            out.push_str(": ");
+            out.push_str(&e.to_string());
+            next = e.source();
+        }
+        out
+    }
+}
 
 /// The codes of the API contract, carried in every GraphQL error's `extensions.code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +87,7 @@ pub enum AppError {
         retry_after_secs: i64,
     },
     /// Detail is logged, never sent to the client.
-    Internal(String),
+    Internal(Internal),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -72,8 +108,28 @@ impl AppError {
         Self::NotFound(what.into())
     }
 
-    pub fn internal(detail: impl Into<String>) -> Self {
-        Self::Internal(detail.into())
+    /// An internal failure with no underlying error (a broken invariant).
+    pub fn internal(context: impl Into<Cow<'static, str>>) -> Self {
+        Self::Internal(Internal {
+            context: context.into(),
+            source: None,
+        })
+    }
+
+    /// An internal failure caused by `source`, which is kept (not flattened to text).
+    pub fn caused(context: impl Into<Cow<'static, str>>, source: impl Into<BoxError>) -> Self {
+        Self::Internal(Internal {
+            context: context.into(),
+            source: Some(source.into()),
+        })
+    }
+
+    /// The underlying error of an internal failure.
+    pub fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Self::Internal(i) => Some(i as &(dyn StdError + 'static)),
+            _ => None,
+        }
     }
 
     pub fn rate_limited(message: impl Into<String>, retry_after_secs: i64) -> Self {
@@ -105,10 +161,11 @@ impl AppError {
         }
     }
 
-    /// The whole message, internal detail included: for logs and operators, never clients.
+    /// The whole message, internal detail and its causes included: for logs and operators,
+    /// never clients.
     pub fn detail(&self) -> String {
         match self {
-            Self::Internal(d) => d.clone(),
+            Self::Internal(i) => i.chain(),
             other => other.public_message(),
         }
     }
@@ -136,18 +193,65 @@ impl From<DbErr> for AppError {
                 tracing::debug!(error = %err, "foreign key violation");
                 AppError::bad_input("id", "refers to a record that does not exist")
             }
-            _ => {
-                tracing::error!(error = %err, "database error");
-                AppError::Internal(err.to_string())
-            }
+            // Logged where it is answered (one line per failure, with the chain).
+            _ => AppError::caused("database", err),
         }
+    }
+}
+
+/// Results whose error becomes an internal failure, its cause kept:
+/// `csv.write_record(r).internal("csv row")?`.
+pub trait ResultExt<T> {
+    fn internal(self, context: impl Into<Cow<'static, str>>) -> AppResult<T>;
+}
+
+impl<T, E: Into<BoxError>> ResultExt<T> for Result<T, E> {
+    fn internal(self, context: impl Into<Cow<'static, str>>) -> AppResult<T> {
+        self.map_err(|e| AppError::caused(context, e))
+    }
+}
+
+/// An `AppError` as a `std::error::Error`, for the layers above the API that chain errors
+/// (start-up, the CLI, the workers): its `Display` is the error's own line (the context of
+/// an internal failure) and `source()` the cause, so `{:#}` prints the chain. Not for
+/// clients: GraphQL answers go through `From<AppError> for async_graphql::Error`.
+#[derive(Debug)]
+pub struct Failure(pub AppError);
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            AppError::Internal(i) => write!(f, "{i}"),
+            other => f.write_str(&other.public_message()),
+        }
+    }
+}
+
+impl StdError for Failure {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match &self.0 {
+            AppError::Internal(i) => i.source(),
+            _ => None,
+        }
+    }
+}
+
+impl Failure {
+    pub fn into_inner(self) -> AppError {
+        self.0
+    }
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        Self(e)
     }
 }
 
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
-        if let AppError::Internal(detail) = &err {
-            tracing::error!(%detail, "internal error answered as INTERNAL");
+        if let AppError::Internal(i) = &err {
+            tracing::error!(error = %i.chain(), "internal error answered as INTERNAL");
         }
         let code = err.code().as_str();
         let field = match &err {
@@ -164,5 +268,27 @@ impl From<AppError> for async_graphql::Error {
                 e.set("retryAfter", secs);
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cause_is_kept_and_never_shown() {
+        let io = std::io::Error::other("disk on fire");
+        let e: AppResult<()> = Err(io).internal("writing the audit key");
+        let e = e.unwrap_err();
+        assert_eq!(e.public_message(), "internal error");
+        assert_eq!(e.detail(), "writing the audit key: disk on fire");
+        let f = Failure(e);
+        assert_eq!(f.to_string(), "writing the audit key");
+        assert_eq!(
+            f.source().map(|s| s.to_string()).as_deref(),
+            Some("disk on fire")
+        );
+        let gql: async_graphql::Error = Failure::into_inner(f).into();
+        assert_eq!(gql.message, "internal error");
     }
 }

@@ -19,4 +19,4 @@ pub mod tcp_nodelay;
 pub mod validate;
 
 pub use context::AppContext;
-pub use error::{AppError, AppResult, ErrorCode};
+pub use error::{AppError, AppResult, ErrorCode, ResultExt};

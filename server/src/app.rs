@@ -5,6 +5,7 @@ use crate::workers;
 use anyhow::Context as _;
 use pressnet_schema::clock::Clock;
 use pressnet_schema::enums::Role;
+use pressnet_schema::error::Failure;
 use pressnet_schema::graphql::build_schema;
 use pressnet_schema::services::accounts;
 use pressnet_schema::settings::Settings;
@@ -61,26 +62,28 @@ impl Application {
         let mut ctx = AppContext::new(conn, settings, opts.clock);
         let key_path = config.audit_key_path();
         let key = pressnet_schema::services::checkpoint::load_or_create_key(&key_path)
-            .map_err(|e| anyhow::anyhow!("PRESSNET_AUDIT_KEY_FILE: {}", e.detail()))?;
+            .map_err(Failure)
+            .context("PRESSNET_AUDIT_KEY_FILE")?;
         ctx.audit_key = Some(std::sync::Arc::new(key));
 
         if let (Some(email), Some(pass)) = (&config.admin_email, &config.admin_password) {
             accounts::ensure_staff_account(&ctx, email, pass, Role::Admin)
                 .await
-                .map_err(|e| {
-                    anyhow::anyhow!("PRESSNET_ADMIN_EMAIL/PASSWORD: {}", e.public_message())
-                })?;
+                .map_err(Failure)
+                .context("PRESSNET_ADMIN_EMAIL/PASSWORD")?;
             tracing::info!(%email, "administrator account ready");
         }
         if opts.demo {
             demo::load(&ctx)
                 .await
-                .map_err(|e| anyhow::anyhow!("demo province: {}", e.public_message()))?;
+                .map_err(Failure)
+                .context("loading the demo province")?;
         }
         // The hub's feed watermark: subscribers read anything older from the database.
         pressnet_schema::services::fanout::init(&ctx)
             .await
-            .map_err(|e| anyhow::anyhow!("feed watermark: {}", e.public_message()))?;
+            .map_err(Failure)
+            .context("reading the feed watermark")?;
         let schema = build_schema(ctx.clone());
         let mut state = AppState::new(ctx.clone(), schema);
         state.trusted_proxies = std::sync::Arc::new(crate::routes::client_addr::parse_trusted(

@@ -97,7 +97,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let acct = accounts::ensure_staff_account(&ctx, &email, &password, role)
                 .await
-                .map_err(|e| anyhow::anyhow!(e.public_message()))?;
+                .map_err(pressnet_schema::error::Failure)?;
             println!("{} account ready: {}", acct.role.as_str(), acct.email);
             Ok(())
         }

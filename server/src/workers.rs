@@ -40,7 +40,7 @@ pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<(
             tracing::warn!("PRESSNET_SMTP_URL is not set: EMAIL deliveries and the outbox wait")
         }
         Err(e) => {
-            tracing::error!(error = ?e, "e-mail channel misconfigured; EMAIL deliveries and the outbox wait")
+            tracing::error!(error = %e.detail(), "e-mail channel misconfigured; EMAIL deliveries and the outbox wait")
         }
     }
     handles
@@ -50,30 +50,31 @@ pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<(
 /// digests. State lives in the database, so a release that fell due while the server was
 /// down publishes on the first tick after start; several instances may run this loop, the
 /// publication transaction publishes each release exactly once.
+#[tracing::instrument(name = "worker.scheduler", skip_all)]
 async fn scheduler(ctx: AppContext, stop: CancellationToken) {
     let mut last_daily = tokio::time::Instant::now() - DAILY_TICK;
     loop {
         match publishing::publish_due(&ctx).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(published = n, "scheduled releases published"),
-            Err(e) => tracing::error!(error = ?e, "scheduler pass failed; retrying"),
+            Err(e) => tracing::error!(error = %e.detail(), "scheduler pass failed; retrying"),
         }
         if last_daily.elapsed() >= DAILY_TICK {
             last_daily = tokio::time::Instant::now();
             if let Err(e) = conferences::send_due_reminders(&ctx).await {
-                tracing::error!(error = ?e, "conference reminders failed; retrying");
+                tracing::error!(error = %e.detail(), "conference reminders failed; retrying");
             }
             if let Err(e) = digest::send_due_digests(&ctx).await {
-                tracing::error!(error = ?e, "digests failed; retrying");
+                tracing::error!(error = %e.detail(), "digests failed; retrying");
             }
             if let Err(e) = inquiries::remind_overdue(&ctx).await {
-                tracing::error!(error = ?e, "overdue reminders failed; retrying");
+                tracing::error!(error = %e.detail(), "overdue reminders failed; retrying");
             }
             if let Err(e) = accounts::prune_expired_tokens(&ctx).await {
-                tracing::warn!(error = ?e, "pruning expired tokens failed; retrying");
+                tracing::warn!(error = %e.detail(), "pruning expired tokens failed; retrying");
             }
             if let Err(e) = throttle::prune(&ctx).await {
-                tracing::warn!(error = ?e, "pruning sign-in counts failed; retrying");
+                tracing::warn!(error = %e.detail(), "pruning sign-in counts failed; retrying");
             }
         }
         tokio::select! {
@@ -85,6 +86,7 @@ async fn scheduler(ctx: AppContext, stop: CancellationToken) {
 
 /// SQLite: checkpoints the write-ahead log every second, off the request path (see
 /// `db::checkpoint`). A failed pass is logged and tried again at the next tick.
+#[tracing::instrument(name = "worker.checkpointer", skip_all)]
 async fn checkpointer(ctx: AppContext, stop: CancellationToken) {
     loop {
         tokio::select! {
@@ -92,19 +94,20 @@ async fn checkpointer(ctx: AppContext, stop: CancellationToken) {
             _ = tokio::time::sleep(CHECKPOINT_TICK) => {}
         }
         if let Err(e) = pressnet_schema::db::checkpoint(&ctx.db).await {
-            tracing::warn!(error = ?e, "WAL checkpoint failed; retrying");
+            tracing::warn!(error = %e, "WAL checkpoint failed; retrying");
         }
     }
 }
 
 /// Sends the e-mail queues (the outbox and the EMAIL deliveries). A batch in flight is
 /// finished before shutdown, so a restart neither loses nor repeats a message.
+#[tracing::instrument(name = "worker.email", skip_all)]
 async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
     while !stop.is_cancelled() {
         let jobs = match outbox::claim(&ctx, OUTBOX_BATCH).await {
             Ok(jobs) => jobs,
             Err(e) => {
-                tracing::error!(error = ?e, "claiming e-mail to send failed; retrying");
+                tracing::error!(error = %e.detail(), "claiming e-mail to send failed; retrying");
                 Vec::new()
             }
         };
@@ -131,7 +134,7 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
                 loop {
                     tokio::time::sleep(every).await;
                     if let Err(e) = outbox::renew_claims(&ctx, &ids).await {
-                        tracing::warn!(error = ?e, "renewing e-mail claims failed; retrying");
+                        tracing::warn!(error = %e.detail(), "renewing e-mail claims failed; retrying");
                     }
                 }
             })
@@ -149,9 +152,11 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
                 .map(|(key, job)| {
                     let ctx = ctx.clone();
                     async move {
-                        let r = render_outbox(&ctx, &job.mail)
-                            .await
-                            .map_err(|e| e.public_message());
+                        let r = render_outbox(&ctx, &job.mail).await.map_err(|e| {
+                            // The log gets the cause; the delivery log the public text.
+                            tracing::error!(error = %e.detail(), "rendering an e-mail");
+                            e.public_message()
+                        });
                         (key, r)
                     }
                 })
@@ -178,13 +183,14 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
             .await;
         drop(tx);
         if let Err(e) = recorder.await {
-            tracing::error!(error = ?e, "the e-mail recorder stopped");
+            tracing::error!(error = %e, "the e-mail recorder stopped");
         }
         heartbeat.abort();
     }
 }
 
 /// Commits outcomes as they come, up to `RECORD_BATCH` per transaction.
+#[tracing::instrument(name = "worker.email.record", skip_all)]
 async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(Job, Outcome)>) {
     let mut buf = Vec::with_capacity(RECORD_BATCH);
     while rx.recv_many(&mut buf, RECORD_BATCH).await > 0 {
@@ -192,11 +198,11 @@ async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(Job, Outcome)>
         if let Err(e) = outbox::record_many(&ctx, batch.clone()).await {
             // One bad row (or a deadlock) must not send the whole batch again when the claims
             // expire: record the messages one by one.
-            tracing::warn!(error = ?e, messages = batch.len(), "recording a batch of e-mail attempts failed; recording them one by one");
+            tracing::warn!(error = %e.detail(), messages = batch.len(), "recording a batch of e-mail attempts failed; recording them one by one");
             for (job, outcome) in batch {
                 let (id, queue) = (job.mail.id, job.queue);
                 if let Err(e) = outbox::record_many(&ctx, vec![(job, outcome)]).await {
-                    tracing::error!(error = ?e, %id, ?queue, "recording an e-mail attempt failed; the claim expires and it is retried");
+                    tracing::error!(error = %e.detail(), %id, ?queue, "recording an e-mail attempt failed; the claim expires and it is retried");
                 }
             }
         }
@@ -211,6 +217,7 @@ fn render_key(job: &Job) -> RenderKey {
     (job.mail.kind, job.mail.release_id, job.mail.payload.clone())
 }
 
+#[tracing::instrument(skip_all, fields(id = %job.mail.id, queue = ?job.queue))]
 async fn send_one(mailer: &Mailer, job: &Job, rendered: &Result<Rendered, String>) -> Outcome {
     let row = &job.mail;
     let message_id = format!("<{}@pressnet>", row.id);

@@ -54,7 +54,7 @@ pub async fn seed(ctx: &AppContext, outlets: usize, journalists: usize) -> anyho
     }
     let hash = password::hash("benchmark password")
         .await
-        .map_err(|e| anyhow::anyhow!(e.public_message()))?;
+        .map_err(pressnet_schema::error::Failure)?;
     let mut account_ids = Vec::with_capacity(journalists);
     let mut journalist_ids = Vec::with_capacity(journalists);
     let mut js = Vec::with_capacity(journalists);
@@ -98,7 +98,7 @@ pub async fn seed(ctx: &AppContext, outlets: usize, journalists: usize) -> anyho
         tokens.push(
             accounts::open_session(ctx, id)
                 .await
-                .map_err(|e| anyhow::anyhow!(e.public_message()))?,
+                .map_err(pressnet_schema::error::Failure)?,
         );
     }
     Ok(Seeded {

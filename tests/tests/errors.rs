@@ -125,3 +125,69 @@ db_test!(
         assert_eq!(health.status().as_u16(), 200);
     }
 );
+
+db_test!(
+    async fn the_plain_routes_answer_one_error_shape(app) {
+        let w = World::build(&app, 0).await;
+        let http = reqwest::Client::new();
+        let code = |v: &Value| v["errors"][0]["extensions"]["code"].as_str().unwrap_or_default().to_owned();
+        // No token: 401, the challenge, and the GraphQL error shape.
+        let resp = http.get(format!("{}/exports/compliance.csv", app.base)).send().await.expect("get");
+        assert_eq!(resp.status(), 401);
+        assert_eq!(resp.headers().get("www-authenticate").and_then(|v| v.to_str().ok()), Some("Bearer"));
+        let body: Value = resp.json().await.expect("json");
+        assert_eq!(code(&body), "UNAUTHENTICATED", "{body}");
+        // The scheme is case-insensitive (RFC 9110) on every route that takes a token.
+        let resp = http
+            .get(format!("{}/exports/compliance.csv?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", app.base))
+            .header("authorization", format!("bearer {}", w.auditor))
+            .send().await.expect("get");
+        assert_eq!(resp.status(), 200);
+        // Bad input names its field.
+        let resp = http
+            .get(format!("{}/exports/compliance.csv?to=2027-01-01T00:00:00Z", app.base))
+            .header("authorization", format!("BEARER {}", w.auditor))
+            .send().await.expect("get");
+        assert_eq!(resp.status(), 400);
+        let body: Value = resp.json().await.expect("json");
+        assert_eq!(code(&body), "BAD_USER_INPUT");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "from");
+        // An unknown token is refused, not treated as anonymous.
+        let resp = http
+            .post(format!("{}/graphql/stream", app.base))
+            .header("authorization", "Bearer no-such-token")
+            .json(&json!({"query": "subscription { releasePublished { id } }"}))
+            .send().await.expect("post");
+        assert_eq!(resp.status(), 401);
+        assert_eq!(code(&resp.json::<Value>().await.expect("json")), "UNAUTHENTICATED");
+        // Not found, in the same shape.
+        for (method, path) in [("GET", "/feeds/units/NO-SUCH-UNIT.atom"), ("POST", "/unsubscribe?token=no-such-token")] {
+            let req = if method == "GET" { http.get(format!("{}{path}", app.base)) } else { http.post(format!("{}{path}", app.base)) };
+            let resp = req.send().await.expect("send");
+            assert_eq!(resp.status(), 404, "{path}");
+            assert_eq!(code(&resp.json::<Value>().await.expect("json")), "NOT_FOUND", "{path}");
+        }
+    }
+);
+
+db_test!(
+    async fn a_failure_at_start_up_names_its_cause(app) {
+        // The same database, opened read-only: bootstrapping the administrator must fail, and
+        // say why (the database's own words), not "internal error".
+        let url = match app.backend {
+            Backend::Sqlite => app.db.url.replace("mode=rwc", "mode=ro"),
+            Backend::Postgres => format!("{}?options=-c%20default_transaction_read_only%3Don", app.db.url),
+        };
+        let mut config = pressnet_server::Config::for_database(url);
+        config.admin_email = Some("second-admin@stp.gov.vn".into());
+        config.admin_password = Some("một mật khẩu đủ dài".into());
+        config.audit_key_file = app.config.audit_key_file.clone();
+        let err = match pressnet_server::Application::build(&config, pressnet_server::BuildOptions::default()).await {
+            Ok(_) => panic!("a read-only database must not start"),
+            Err(e) => format!("{e:#}"),
+        };
+        assert!(!err.ends_with("internal error"), "{err}");
+        let lower = err.to_lowercase();
+        assert!(lower.contains("readonly") || lower.contains("read-only"), "the cause is kept: {err}");
+    }
+);

@@ -1,6 +1,6 @@
 //! Argon2id password hashing with the library's recommended (OWASP) parameters.
 //! Hashing runs on the blocking pool: it is deliberately slow and must not stall the runtime.
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ResultExt};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -34,10 +34,10 @@ async fn gated<T: Send + 'static>(
     }
     let permit = GATE.acquire().await;
     WAITING.fetch_sub(1, Ordering::SeqCst);
-    let _permit = permit.map_err(|e| AppError::internal(format!("argon2 gate: {e}")))?;
+    let _permit = permit.internal("argon2 gate")?;
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| AppError::internal(format!("argon2 task: {e}")))?
+        .internal("argon2 task")?
 }
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -67,7 +67,7 @@ pub async fn hash(password: &str) -> AppResult<String> {
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| AppError::internal(format!("argon2 hash: {e}")))
+            .internal("argon2 hash")
     })
     .await
 }
@@ -82,7 +82,7 @@ pub async fn verify(password: &str, stored: Option<String>) -> AppResult<bool> {
         let hash_text = stored.unwrap_or_else(|| dummy.to_owned());
         let parsed = match PasswordHash::new(&hash_text) {
             Ok(p) => p,
-            Err(e) => return Err(AppError::internal(format!("stored hash unreadable: {e}"))),
+            Err(e) => return Err(AppError::caused("stored hash unreadable", e.to_string())),
         };
         let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok(ok && has_real)

@@ -1,7 +1,7 @@
 //! DataLoaders for nested fields, so a list of N items costs one query per field, not N.
 //! They batch but do not cache: one set serves every request without serving stale rows.
 use crate::entities::{journalist, outlet, press_conference, release, spokesperson, unit};
-use crate::error::AppError;
+use crate::error::{AppError, Failure as AppFailure};
 use crate::services::deliveries::{stats_for, Stats};
 use crate::services::registry::active_spokesperson_condition;
 use async_graphql::dataloader::{DataLoader, Loader};
@@ -10,19 +10,26 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// A loader failure, shared by every field waiting on the batch.
-#[derive(Clone, Debug)]
-pub struct LoadError(pub Arc<String>);
+/// A loader failure, shared by every field waiting on the batch (so its cause is shared too).
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("loading a batch")]
+pub struct LoadError(#[source] pub Arc<AppFailure>);
 
 impl From<sea_orm::DbErr> for LoadError {
     fn from(e: sea_orm::DbErr) -> Self {
-        LoadError(Arc::new(e.to_string()))
+        LoadError(Arc::new(AppFailure(AppError::from(e))))
+    }
+}
+
+impl From<AppError> for LoadError {
+    fn from(e: AppError) -> Self {
+        LoadError(Arc::new(AppFailure(e)))
     }
 }
 
 impl From<LoadError> for AppError {
     fn from(e: LoadError) -> Self {
-        AppError::internal(format!("loader: {}", e.0))
+        AppError::caused("loader", e)
     }
 }
 
@@ -77,7 +84,7 @@ impl Loader<Uuid> for StatsByRelease {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         stats_for(&self.0, keys, None)
             .await
-            .map_err(|e| LoadError(Arc::new(format!("{e:?}"))))
+            .map_err(LoadError::from)
     }
 }
 

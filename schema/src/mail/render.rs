@@ -78,7 +78,7 @@ fn render(name: &str, ctx: minijinja::Value) -> AppResult<String> {
     env()
         .get_template(name)
         .and_then(|t| t.render(ctx))
-        .map_err(|e| AppError::internal(format!("template {name}: {e}")))
+        .map_err(|e| AppError::caused(format!("template {name}"), e))
 }
 
 fn kind_label(k: ReleaseKind) -> &'static str {

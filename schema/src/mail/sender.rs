@@ -1,6 +1,6 @@
 //! One pooled async SMTP transport (lettre), reused for every message.
 use super::render::Rendered;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppResult, ResultExt};
 use crate::settings::MailSettings;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -9,15 +9,18 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 
 /// How one attempt ended.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SendError {
     /// 4xx, connection refused, timeouts: retry later.
+    #[error("temporary failure: {0}")]
     Transient(String),
     /// 5xx about the recipient (no such mailbox, mailbox disabled or full): refused for good,
     /// and the address is suppressed (its reply kept).
+    #[error("refused for good: {0}")]
     Permanent(String),
     /// 5xx from the relay itself (authentication, relaying or sender refused, policy, protocol):
     /// nothing about the recipient, so retried with backoff and never suppressed.
+    #[error("the relay failed: {0}")]
     Relay(String),
 }
 
@@ -91,7 +94,7 @@ impl Mailer {
             return Ok(None);
         };
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| AppError::internal(format!("PRESSNET_SMTP_URL: {e}")))?
+            .internal("PRESSNET_SMTP_URL")?
             .timeout(Some(Duration::from_secs(30)))
             .pool_config(
                 PoolConfig::new()
@@ -99,10 +102,7 @@ impl Mailer {
                     .idle_timeout(Duration::from_secs(60)),
             )
             .build();
-        let from: Mailbox = s
-            .from
-            .parse()
-            .map_err(|e| AppError::internal(format!("PRESSNET_MAIL_FROM: {e}")))?;
+        let from: Mailbox = s.from.parse().internal("PRESSNET_MAIL_FROM")?;
         Ok(Some(Mailer { transport, from }))
     }
 

@@ -105,6 +105,7 @@ async fn issue_token<C: ConnectionTrait>(
 
 /// Opens a session for an account without a password check: for tooling that already
 /// holds the account (the benchmark's bulk seeding), never reachable from the API.
+#[tracing::instrument(skip_all, fields(account_id = %account_id), err(Debug, level = "debug"))]
 pub async fn open_session(ctx: &AppContext, account_id: Uuid) -> AppResult<String> {
     issue_token(
         ctx,
@@ -117,6 +118,7 @@ pub async fn open_session(ctx: &AppContext, account_id: Uuid) -> AppResult<Strin
 }
 
 /// Finds the signed-in account behind a bearer token; `None` for an unknown or expired one.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn resolve_bearer(ctx: &AppContext, bearer: &str) -> AppResult<Option<ViewerAccount>> {
     if bearer.is_empty() || bearer.len() > 200 {
         return Ok(None);
@@ -140,6 +142,7 @@ pub async fn resolve_bearer(ctx: &AppContext, bearer: &str) -> AppResult<Option<
     viewer_account(ctx, acct).await.map(Some)
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn viewer_account(ctx: &AppContext, acct: account::Model) -> AppResult<ViewerAccount> {
     let mut v = ViewerAccount {
         id: acct.id,
@@ -172,6 +175,7 @@ pub async fn viewer_account(ctx: &AppContext, acct: account::Model) -> AppResult
 
 /// Deletes sessions and invitations that have expired (housekeeping; an expired token is
 /// refused whether or not its row is still there).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn prune_expired_tokens(ctx: &AppContext) -> AppResult<u64> {
     let r = auth_token::Entity::delete_many()
         .filter(auth_token::Column::ExpiresAt.lt(ctx.clock.now()))
@@ -181,6 +185,7 @@ pub async fn prune_expired_tokens(ctx: &AppContext) -> AppResult<u64> {
 }
 
 /// Ends one session (sign-out).
+#[tracing::instrument(skip_all, fields(account_id = %account_id), err(Debug, level = "debug"))]
 pub async fn logout(ctx: &AppContext, account_id: Uuid, bearer: &str) -> AppResult<()> {
     let txn = crate::db::begin_write(&ctx.db).await?;
     auth_token::Entity::delete_many()
@@ -201,6 +206,7 @@ pub async fn logout(ctx: &AppContext, account_id: Uuid, bearer: &str) -> AppResu
 /// Creates the account of a newly registered spokesperson or journalist, inside the caller's
 /// transaction. With a password the account can sign in at once; without one an invitation
 /// token is made and its link returned (the e-mail channel sends it; until then it is logged).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn create_linked<C: ConnectionTrait>(
     ctx: &AppContext,
     conn: &C,
@@ -272,6 +278,7 @@ pub struct AccountLink {
 }
 
 /// Hashes an optional password given at registration, validating it first.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn optional_hash(field: &str, password: Option<&str>) -> AppResult<Option<String>> {
     match password {
         None => Ok(None),
@@ -283,6 +290,7 @@ pub async fn optional_hash(field: &str, password: Option<&str>) -> AppResult<Opt
 }
 
 /// Sets the password of an invited account and signs it in.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn accept_invitation(
     ctx: &AppContext,
     invite: &str,
@@ -338,6 +346,7 @@ pub async fn accept_invitation(
 
 /// Creates, or resets the password and role of, an ADMIN or AUDITOR account
 /// (`pressnet admin create` and the `PRESSNET_ADMIN_*` bootstrap).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn ensure_staff_account(
     ctx: &AppContext,
     email: &str,

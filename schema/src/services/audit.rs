@@ -77,6 +77,7 @@ fn chain(prev: &str, canonical: &str) -> String {
 }
 
 /// The chain's newest event: its sequence number and hash (0 and "" when empty).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn head<C: ConnectionTrait>(conn: &C) -> AppResult<(i64, String)> {
     let last: Option<(i64, String)> = audit_event::Entity::find()
         .select_only()
@@ -91,6 +92,7 @@ pub async fn head<C: ConnectionTrait>(conn: &C) -> AppResult<(i64, String)> {
 }
 
 /// Appends an event inside the caller's (write) transaction.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn append(
     txn: &DatabaseTransaction,
     at: DateTime<Utc>,
@@ -101,6 +103,7 @@ pub async fn append(
 
 /// Appends several events in order, with one lock, one read of the chain's end and one
 /// multi-row insert (the e-mail worker records a batch of outcomes at once).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn append_many(
     txn: &DatabaseTransaction,
     at: DateTime<Utc>,
@@ -157,6 +160,7 @@ pub async fn append_many(
 
 /// Appends an event in a transaction of its own (for changes that are themselves a single
 /// statement already committed, such as a failed sign-in).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn record(ctx: &AppContext, change: Change<'_>) -> AppResult<()> {
     let txn = crate::db::begin_write(&ctx.db).await?;
     append(&txn, ctx.clock.now(), change).await?;
@@ -171,6 +175,7 @@ pub struct Verification {
 }
 
 /// Recomputes the whole chain, a page at a time.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn verify(ctx: &AppContext) -> AppResult<Verification> {
     let mut prev = String::new();
     let mut expected_seq = 1;
@@ -228,6 +233,7 @@ pub async fn verify(ctx: &AppContext) -> AppResult<Verification> {
     })
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn page(
     ctx: &AppContext,
     first: u64,

@@ -9,7 +9,7 @@
 use super::audit::{self, Verification};
 use crate::context::AppContext;
 use crate::entities::audit_event;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ResultExt};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -32,12 +32,12 @@ pub struct Checkpoint {
 /// Reads the PKCS#8 PEM key at `path`, creating it (mode 0600) on first start.
 pub fn load_or_create_key(path: &Path) -> AppResult<SigningKey> {
     let io = |what: &str, e: std::io::Error| {
-        AppError::internal(format!("audit key {}: {what}: {e}", path.display()))
+        AppError::caused(format!("audit key {}: {what}", path.display()), e)
     };
     if path.exists() {
         let pem = std::fs::read_to_string(path).map_err(|e| io("read", e))?;
         return SigningKey::from_pkcs8_pem(&pem)
-            .map_err(|e| AppError::internal(format!("audit key {}: {e}", path.display())));
+            .map_err(|e| AppError::caused(format!("audit key {}", path.display()), e.to_string()));
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| io("create folder", e))?;
@@ -45,7 +45,7 @@ pub fn load_or_create_key(path: &Path) -> AppResult<SigningKey> {
     let key = SigningKey::generate(&mut rand::rngs::OsRng);
     let pem = key
         .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| AppError::internal(format!("audit key encoding: {e}")))?;
+        .internal("audit key encoding")?;
     // Written whole to a file of its own, then linked into place: an instance starting at the
     // same moment either links first or reads the key the other linked.
     let tmp = path.with_extension(format!("tmp-{}", uuid::Uuid::new_v4().simple()));
@@ -95,7 +95,7 @@ pub async fn checkpoint(ctx: &AppContext) -> AppResult<Checkpoint> {
     let public_key = key
         .verifying_key()
         .to_public_key_pem(LineEnding::LF)
-        .map_err(|e| AppError::internal(format!("audit public key encoding: {e}")))?;
+        .internal("audit public key encoding")?;
     Ok(Checkpoint {
         seq,
         hash,

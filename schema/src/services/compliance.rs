@@ -47,9 +47,10 @@ use crate::db::raw as stmt;
 
 fn get<T: sea_orm::TryGetable>(row: &QueryResult, i: usize) -> AppResult<T> {
     row.try_get_by_index(i)
-        .map_err(|e| AppError::internal(format!("report column {i}: {e}")))
+        .map_err(|e| AppError::caused(format!("report column {i}"), format!("{e:?}")))
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn report(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -69,6 +70,7 @@ pub async fn report(
     compute(ctx, from, to).await
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn compute(
     ctx: &AppContext,
     from: DateTime<Utc>,

@@ -20,6 +20,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 /// A journalist says they will (or will not) attend.
+#[tracing::instrument(skip_all, fields(release_id = %release_id), err(Debug, level = "debug"))]
 pub async fn rsvp(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -101,6 +102,7 @@ pub async fn rsvp(
     Ok((pc, jid))
 }
 
+#[tracing::instrument(skip_all, fields(release_id = %release_id), err(Debug, level = "debug"))]
 pub async fn attendees(ctx: &AppContext, release_id: Uuid) -> AppResult<Vec<journalist::Model>> {
     // A subquery, not a list of ids: one round trip, whatever the number attending.
     let attending = Query::select()
@@ -116,6 +118,7 @@ pub async fn attendees(ctx: &AppContext, release_id: Uuid) -> AppResult<Vec<jour
         .await?)
 }
 
+#[tracing::instrument(skip_all, fields(release_id = %release_id, journalist_id = %journalist_id), err(Debug, level = "debug"))]
 pub async fn my_rsvp(
     ctx: &AppContext,
     release_id: Uuid,
@@ -129,6 +132,7 @@ pub async fn my_rsvp(
 
 /// Changes a press conference's time or place; once published, everyone who received the
 /// invitation gets the update (same UID, next SEQUENCE).
+#[tracing::instrument(skip_all, fields(release_id = %release_id), err(Debug, level = "debug"))]
 pub async fn update(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -188,6 +192,7 @@ pub async fn update(
 }
 
 /// E-mails attendees of conferences starting within a day (once per conference and time).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn send_due_reminders(ctx: &AppContext) -> AppResult<usize> {
     let now = ctx.clock.now();
     let due = press_conference::Entity::find()

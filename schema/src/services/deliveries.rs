@@ -43,6 +43,7 @@ pub struct DeliveryFilter {
     pub status: Option<DeliveryStatus>,
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn list(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -101,6 +102,7 @@ type Span = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 /// Stats for many releases; `outlet` restricts to one outlet's part. A whole release's
 /// figures come from its reach summary (one row each), an outlet's part from the log.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn stats_for<C: ConnectionTrait>(
     db: &C,
     release_ids: &[Uuid],
@@ -151,6 +153,7 @@ async fn stats_from_summary<C: ConnectionTrait>(
 }
 
 /// Stats counted from the delivery log itself, in one grouped query.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn stats_from_log<C: ConnectionTrait>(
     db: &C,
     release_ids: &[Uuid],
@@ -205,6 +208,7 @@ pub async fn stats_from_log<C: ConnectionTrait>(
 }
 
 /// A journalist acknowledges their outlet's LIVE delivery of a release.
+#[tracing::instrument(skip_all, fields(release_id = %release_id), err(Debug, level = "debug"))]
 pub async fn acknowledge(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -315,7 +319,7 @@ impl DeliveredMarker {
                     }
                 }
                 if let Err(e) = flush(&db, &hub, &buf).await {
-                    tracing::error!(error = ?e, "recording live deliveries failed; they stay PENDING and are re-sent");
+                    tracing::error!(error = %e.detail(), "recording live deliveries failed; they stay PENDING and are re-sent");
                 }
                 buf.clear();
             }

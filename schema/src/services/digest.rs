@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 pub const PERIOD: Duration = Duration::days(1);
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn send_due_digests(ctx: &AppContext) -> AppResult<usize> {
     let now = ctx.clock.now();
     let prefs = journalist_prefs::Entity::find()

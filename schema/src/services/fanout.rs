@@ -24,6 +24,7 @@ const PAGE: u64 = 10_000;
 
 /// Sets the watermark to the newest committed item: subscribers read anything older from the
 /// database themselves. Call before serving.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn init(ctx: &AppContext) -> AppResult<()> {
     let mut mark = ctx.hub.feed_mark.lock().await;
     *mark = Some(feed::max_seq(ctx).await?);
@@ -31,6 +32,7 @@ pub async fn init(ctx: &AppContext) -> AppResult<()> {
 }
 
 /// Shows a batch this instance just committed, after anything committed before it elsewhere.
+#[tracing::instrument(skip_all)]
 pub async fn emit(ctx: &AppContext, batch: FeedBatch) {
     let Some((lo, hi)) = batch.seq_range() else {
         return;
@@ -43,7 +45,7 @@ pub async fn emit(ctx: &AppContext, batch: FeedBatch) {
     }
     if lo > *mark + 1 {
         if let Err(e) = show_from_db(ctx, mark, Some(lo - 1)).await {
-            tracing::warn!(error = ?e, "feed catch-up failed; subscribers resynchronise");
+            tracing::warn!(error = %e.detail(), "feed catch-up failed; subscribers resynchronise");
             ctx.hub.send_feed(FeedSignal::Resync);
         }
     }
@@ -53,6 +55,7 @@ pub async fn emit(ctx: &AppContext, batch: FeedBatch) {
 
 /// Shows everything committed after the watermark (publications of other instances; after
 /// the relay reconnected).
+#[tracing::instrument(skip_all)]
 pub async fn catch_up(ctx: &AppContext) {
     let mut guard = ctx.hub.feed_mark.lock().await;
     let Some(mark) = guard.as_mut() else {
@@ -60,7 +63,7 @@ pub async fn catch_up(ctx: &AppContext) {
         return;
     };
     if let Err(e) = show_from_db(ctx, mark, None).await {
-        tracing::warn!(error = ?e, "feed catch-up failed; subscribers resynchronise");
+        tracing::warn!(error = %e.detail(), "feed catch-up failed; subscribers resynchronise");
         ctx.hub.send_feed(FeedSignal::Resync);
     }
 }

@@ -120,6 +120,7 @@ async fn page(
 }
 
 /// The releases the feed items refer to, by id.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub(crate) async fn releases_of(
     ctx: &AppContext,
     items: &[feed_item::Model],
@@ -135,6 +136,7 @@ pub(crate) async fn releases_of(
 }
 
 /// The newest feed sequence number (0 when the feed is empty).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub(crate) async fn max_seq(ctx: &AppContext) -> AppResult<i64> {
     let m: Option<Option<i64>> = feed_item::Entity::find()
         .select_only()

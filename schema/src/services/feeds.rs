@@ -19,6 +19,7 @@ pub struct Entry {
 }
 
 /// `None` when `unit_code` names no unit.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn public_entries(
     ctx: &AppContext,
     unit_code: Option<&str>,

@@ -50,6 +50,7 @@ async fn mail_spokespersons(
     outbox::enqueue(txn, rows).await
 }
 
+#[tracing::instrument(skip_all, fields(unit_id = %unit_id), err(Debug, level = "debug"))]
 pub async fn ask(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -111,6 +112,7 @@ pub async fn ask(
 }
 
 /// Answer (`Ok(text)`) or decline (`Err(reason)`).
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
 pub async fn respond(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -205,6 +207,7 @@ pub async fn respond(
     Ok(q)
 }
 
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
 pub async fn rate(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -257,6 +260,7 @@ pub fn is_overdue(q: &inquiry::Model, now: chrono::DateTime<chrono::Utc>) -> boo
     q.status == InquiryStatus::Open && now > q.due_at
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn list(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -297,6 +301,7 @@ pub async fn list(
 }
 
 /// Reminds units of questions past their deadline (once each).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn remind_overdue(ctx: &AppContext) -> AppResult<usize> {
     let now = ctx.clock.now();
     let due = inquiry::Entity::find()

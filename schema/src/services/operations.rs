@@ -6,6 +6,7 @@ use crate::metrics::DeliveryLabels;
 use crate::services::{outbox, reach};
 
 /// Updates the gauges that mirror the database and the hub.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn refresh_metrics(ctx: &AppContext) -> AppResult<()> {
     let m = &ctx.metrics;
     m.subscribers.set(ctx.hub.feed_subscribers() as i64);

@@ -58,6 +58,7 @@ pub fn new_row(
 }
 
 /// Multi-row insert of outbox rows.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn enqueue<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<outbox::ActiveModel>,
@@ -70,6 +71,7 @@ pub async fn enqueue<C: ConnectionTrait>(
 ///
 /// A publication asks this for every addressed newsroom (1,000 addresses for 1,000 outlets).
 /// One query on PostgreSQL (an array), chunks on SQLite: see [`any_of`].
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn suppressed<C: ConnectionTrait>(
     conn: &C,
     addresses: &[String],
@@ -114,6 +116,7 @@ pub struct Job {
 /// then release e-mails (EMAIL deliveries), then more of the outbox if room is left and the
 /// first claim found it fuller than its quarter, so neither queue waits for the other to drain
 /// and an idle poll stays two statements.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn claim(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
     let quarter = (limit / 4).max(1);
     let mut jobs = claim_outbox(ctx, quarter).await?;
@@ -131,6 +134,7 @@ pub async fn claim(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
 
 /// Extends the claims on `jobs` (those still waiting) by another `claim_ttl`: the sending
 /// worker's heartbeat, so a short lease never runs out under a worker that is alive.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn renew_claims(ctx: &AppContext, jobs: &[(Queue, Uuid)]) -> AppResult<()> {
     let until = ctx.clock.now() + ctx.settings.mail.claim_ttl;
     let backend = ctx.db.get_database_backend();
@@ -389,6 +393,7 @@ fn attempt(
 /// delivery already SENT stays so; its lease ends), the reach summary, one audit event per
 /// message, and the suppression of addresses that bounced permanently. One commit per batch,
 /// not per message, is what lets the worker keep up with the SMTP server.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn record_many(ctx: &AppContext, outcomes: Vec<(Job, Outcome)>) -> AppResult<()> {
     if outcomes.is_empty() {
         return Ok(());
@@ -530,6 +535,7 @@ pub async fn record_many(ctx: &AppContext, outcomes: Vec<(Job, Outcome)>) -> App
 /// Messages waiting to be sent: PENDING outbox rows and PENDING EMAIL deliveries (read along
 /// the partial index that holds only those); with `due`, only those whose next attempt has
 /// come by then.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn waiting(ctx: &AppContext, due: Option<DateTime<Utc>>) -> AppResult<u64> {
     use sea_orm::PaginatorTrait;
     let mut outbox_q =
@@ -545,11 +551,13 @@ pub async fn waiting(ctx: &AppContext, due: Option<DateTime<Utc>>) -> AppResult<
 }
 
 /// Messages still waiting (for metrics and tests).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn depth(ctx: &AppContext) -> AppResult<u64> {
     waiting(ctx, None).await
 }
 
 /// ADMIN allows a suppressed address again (after the newsroom fixed its mailbox).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn unsuppress(ctx: &AppContext, actor: Uuid, address: &str) -> AppResult<bool> {
     let address = address.trim().to_lowercase();
     let txn = crate::db::begin_write(&ctx.db).await?;

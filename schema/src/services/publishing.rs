@@ -83,6 +83,7 @@ async fn schedule(
 /// Publishes a DRAFT or SCHEDULED release now. With `only_if_due`, only a SCHEDULED release
 /// whose time has come (the scheduler's call). Returns `None` when the release was not in a
 /// publishable state once the lock was held (another caller or instance got there first).
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
 pub async fn publish_now(
     ctx: &AppContext,
     id: Uuid,
@@ -229,6 +230,7 @@ pub fn new_delivery(
 
 /// The delivery log rows of one publication: one statement on PostgreSQL, multi-row INSERTs
 /// on SQLite (`bulk`), not a loop of single ones.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn insert_deliveries(
     txn: &DatabaseTransaction,
     rows: Vec<delivery::ActiveModel>,
@@ -428,6 +430,7 @@ pub async fn retract(
 
 /// E-mails everyone whose EMAIL delivery of `r` was accepted: a retraction, or an update of a
 /// press conference (the calendar event keeps its UID; its SEQUENCE is bumped first).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn notify_earlier_recipients(
     txn: &DatabaseTransaction,
     r: &release::Model,
@@ -470,6 +473,7 @@ pub async fn notify_earlier_recipients(
 }
 
 /// Publishes every SCHEDULED release whose time has come; returns how many.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn publish_due(ctx: &AppContext) -> AppResult<usize> {
     let now = ctx.clock.now();
     let due: Vec<Uuid> = release::Entity::find()

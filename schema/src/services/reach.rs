@@ -42,6 +42,7 @@ pub struct Start {
 }
 
 /// The summary row of a new publication; none of its outlets is reached yet.
+#[tracing::instrument(skip_all, fields(release_id = %release_id), err(Debug, level = "debug"))]
 pub async fn start(txn: &DatabaseTransaction, release_id: Uuid, s: Start) -> AppResult<()> {
     release_reach::Entity::insert(release_reach::ActiveModel {
         release_id: Set(release_id),
@@ -66,6 +67,7 @@ pub async fn start(txn: &DatabaseTransaction, release_id: Uuid, s: Start) -> App
 }
 
 /// Locks the summary rows of these releases, in one order, before their deliveries change.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn lock(txn: &DatabaseTransaction, releases: &BTreeSet<Uuid>) -> AppResult<()> {
     if releases.is_empty() || txn.get_database_backend() != DatabaseBackend::Postgres {
         return Ok(());
@@ -85,6 +87,7 @@ pub async fn lock(txn: &DatabaseTransaction, releases: &BTreeSet<Uuid>) -> AppRe
 /// `became` lists (release, outlet) of delivery rows this transaction has just moved into a
 /// reached status (after the UPDATE). An outlet counts as newly reached when every reached
 /// row it now has is one of these.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn note_reached(txn: &DatabaseTransaction, became: &[(Uuid, Uuid)]) -> AppResult<()> {
     if became.is_empty() {
         return Ok(());
@@ -160,6 +163,7 @@ fn count_column(channel: Channel, s: DeliveryStatus) -> Option<release_reach::Co
 }
 
 /// `n` deliveries of the release on `channel` moved from status `from` to `to`.
+#[tracing::instrument(skip_all, fields(release_id = %release_id), err(Debug, level = "debug"))]
 pub async fn note_moved(
     txn: &DatabaseTransaction,
     release_id: Uuid,
@@ -184,6 +188,7 @@ pub async fn note_moved(
 }
 
 /// `n` LIVE deliveries of the release moved from status `from` to `to`.
+#[tracing::instrument(skip_all, fields(release_id = %release_id), err(Debug, level = "debug"))]
 pub async fn note_live_moved(
     txn: &DatabaseTransaction,
     release_id: Uuid,
@@ -196,6 +201,7 @@ pub async fn note_live_moved(
 
 /// Deliveries by (channel, status) over the whole log, summed from the summary rows (one per
 /// published release) rather than counted from the log: what `/metrics` reports.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn totals<C: ConnectionTrait>(db: &C) -> AppResult<Vec<(Channel, DeliveryStatus, i64)>> {
     let statuses = [
         DeliveryStatus::Pending,
@@ -233,6 +239,7 @@ pub async fn totals<C: ConnectionTrait>(db: &C) -> AppResult<Vec<(Channel, Deliv
 }
 
 /// Widens the release's first/last live delivery times to include `first..=last`.
+#[tracing::instrument(skip_all, fields(release_id = %release_id), err(Debug, level = "debug"))]
 pub async fn note_live_span(
     txn: &DatabaseTransaction,
     release_id: Uuid,
@@ -264,6 +271,7 @@ pub async fn note_live_span(
 
 /// Recomputes the whole summary from the delivery log (after a bulk load that bypassed the
 /// service layer, such as the benchmark's synthetic year).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn rebuild(db: &sea_orm::DatabaseConnection) -> AppResult<()> {
     let txn = crate::db::begin_write(db).await?;
     release_reach::Entity::delete_many().exec(&txn).await?;

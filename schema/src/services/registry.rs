@@ -85,6 +85,7 @@ pub fn active_spokesperson_condition(now: DateTime<Utc>) -> Condition {
         )
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn units(ctx: &AppContext) -> AppResult<Vec<unit::Model>> {
     Ok(unit::Entity::find()
         .order_by_asc(unit::Column::Level)
@@ -93,10 +94,12 @@ pub async fn units(ctx: &AppContext) -> AppResult<Vec<unit::Model>> {
         .await?)
 }
 
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
 pub async fn unit(ctx: &AppContext, id: Uuid) -> AppResult<Option<unit::Model>> {
     Ok(unit::Entity::find_by_id(id).one(&ctx.db).await?)
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn unit_by_code(ctx: &AppContext, code: &str) -> AppResult<Option<unit::Model>> {
     Ok(unit::Entity::find()
         .filter(unit::Column::Code.eq(code))
@@ -105,6 +108,7 @@ pub async fn unit_by_code(ctx: &AppContext, code: &str) -> AppResult<Option<unit
 }
 
 /// The public roster: every spokesperson whose term is active now, primary first.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn roster(ctx: &AppContext) -> AppResult<Vec<spokesperson::Model>> {
     let now = ctx.clock.now();
     Ok(spokesperson::Entity::find()
@@ -116,6 +120,7 @@ pub async fn roster(ctx: &AppContext) -> AppResult<Vec<spokesperson::Model>> {
         .await?)
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn outlets(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -229,6 +234,7 @@ pub async fn register_spokesperson(
     Ok(model)
 }
 
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
 pub async fn end_spokesperson_term(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -264,6 +270,7 @@ pub async fn end_spokesperson_term(
     Ok(model)
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn register_outlet(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -303,6 +310,7 @@ pub async fn register_outlet(
     Ok(model)
 }
 
+#[tracing::instrument(skip_all, fields(outlet_id = %outlet_id), err(Debug, level = "debug"))]
 pub async fn set_accreditation(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -335,6 +343,7 @@ pub async fn set_accreditation(
     Ok(model)
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn register_journalist(
     ctx: &AppContext,
     viewer: &Viewer,

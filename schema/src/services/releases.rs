@@ -5,7 +5,7 @@ use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::entities::{outlet, press_conference, release, unit};
 use crate::enums::{OutletKind, OutletScope, ReleaseKind, ReleaseStatus, Visibility};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ResultExt};
 use crate::services::audit::{self, Change};
 use crate::services::text::{fold, like_escape};
 use crate::services::visibility;
@@ -100,8 +100,51 @@ pub fn audience_of(r: &release::Model) -> Audience {
     serde_json::from_str(&r.audience).unwrap_or_default()
 }
 
-fn search_text(title: &str, summary: &str, body: &str, topics: &[String]) -> String {
+pub(crate) fn search_text(title: &str, summary: &str, body: &str, topics: &[String]) -> String {
     fold(&format!("{title}\n{summary}\n{body}\n{}", topics.join(" ")))
+}
+
+/// At most 20 topics of at most 100 characters each, trimmed.
+pub fn check_topics(topics: &[String]) -> AppResult<Vec<String>> {
+    if topics.len() > 20 {
+        return Err(AppError::bad_input("topics", "at most 20 topics"));
+    }
+    topics
+        .iter()
+        .map(|t| validate::text("topics", t, 100))
+        .collect()
+}
+
+/// An audience names someone, and only outlets that exist.
+pub async fn check_audience(ctx: &AppContext, audience: &Audience) -> AppResult<()> {
+    if audience.is_empty() {
+        return Err(AppError::bad_input(
+            "audience",
+            "name allAccredited, outletIds, kinds or scopes",
+        ));
+    }
+    if audience.outlet_ids.len() > 10_000 {
+        return Err(AppError::bad_input(
+            "audience.outletIds",
+            "at most 10,000 outlets",
+        ));
+    }
+    if !audience.outlet_ids.is_empty() {
+        let mut ids = audience.outlet_ids.clone();
+        ids.sort();
+        ids.dedup();
+        let known = outlet::Entity::find()
+            .filter(outlet::Column::Id.is_in(ids.iter().copied()))
+            .count(&ctx.db)
+            .await?;
+        if known as usize != ids.len() {
+            return Err(AppError::bad_input(
+                "audience.outletIds",
+                "names an outlet that does not exist",
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub fn validate_conference(pc: &NewPressConference) -> AppResult<String> {
@@ -145,41 +188,8 @@ pub async fn create(
     let title = validate::text("title", &input.title, 500)?;
     let summary = validate::text("summary", &input.summary, 5_000)?;
     let body = validate::text("body", &input.body, MAX_BODY_CHARS)?;
-    if input.topics.len() > 20 {
-        return Err(AppError::bad_input("topics", "at most 20 topics"));
-    }
-    let topics = input
-        .topics
-        .iter()
-        .map(|t| validate::text("topics", t, 100))
-        .collect::<AppResult<Vec<_>>>()?;
-    if input.audience.is_empty() {
-        return Err(AppError::bad_input(
-            "audience",
-            "name allAccredited, outletIds, kinds or scopes",
-        ));
-    }
-    if input.audience.outlet_ids.len() > 10_000 {
-        return Err(AppError::bad_input(
-            "audience.outletIds",
-            "at most 10,000 outlets",
-        ));
-    }
-    if !input.audience.outlet_ids.is_empty() {
-        let mut ids = input.audience.outlet_ids.clone();
-        ids.sort();
-        ids.dedup();
-        let known = outlet::Entity::find()
-            .filter(outlet::Column::Id.is_in(ids.iter().copied()))
-            .count(&ctx.db)
-            .await?;
-        if known as usize != ids.len() {
-            return Err(AppError::bad_input(
-                "audience.outletIds",
-                "names an outlet that does not exist",
-            ));
-        }
-    }
+    let topics = check_topics(&input.topics)?;
+    check_audience(ctx, &input.audience).await?;
     let conference = match (input.kind, &input.press_conference) {
         (ReleaseKind::PressConference, Some(pc)) => Some((pc, validate_conference(pc)?)),
         (ReleaseKind::PressConference, None) => {
@@ -228,10 +238,8 @@ pub async fn create(
         }
         _ => {}
     }
-    let audience_json = serde_json::to_string(&input.audience)
-        .map_err(|e| AppError::internal(format!("audience json: {e}")))?;
-    let topics_json = serde_json::to_string(&topics)
-        .map_err(|e| AppError::internal(format!("topics json: {e}")))?;
+    let audience_json = serde_json::to_string(&input.audience).internal("audience json")?;
+    let topics_json = serde_json::to_string(&topics).internal("topics json")?;
     let txn = crate::db::begin_write(&ctx.db).await?;
     let model = release::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -283,6 +291,7 @@ pub async fn create(
 }
 
 /// One release if the viewer may see it (`None` otherwise: its existence is not revealed).
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
 pub async fn get(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<Option<release::Model>> {
     Ok(release::Entity::find_by_id(id)
         .filter(visibility::releases(viewer, ctx.clock.now()))
@@ -292,6 +301,7 @@ pub async fn get(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<Optio
 
 /// A release the viewer may act on for its unit (an active spokesperson of the unit, or
 /// ADMIN). Someone outside the unit is told it does not exist, as for any invisible release.
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
 pub async fn for_unit_voice(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -308,6 +318,7 @@ pub async fn for_unit_voice(
 }
 
 /// Like `get`, but NOT_FOUND when invisible.
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
 pub async fn get_visible(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<release::Model> {
     get(ctx, viewer, id)
         .await?
@@ -355,6 +366,7 @@ pub fn page_size(first: i32) -> AppResult<u64> {
 }
 
 /// Newest first (by publication time, else creation), keyset-paged.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn list(
     ctx: &AppContext,
     viewer: &Viewer,

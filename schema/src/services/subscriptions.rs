@@ -30,6 +30,7 @@ fn journalist_of(viewer: &Viewer) -> AppResult<Uuid> {
         .ok_or_else(|| AppError::forbidden("this account is not a journalist"))
 }
 
+#[tracing::instrument(skip_all, fields(journalist_id = %journalist_id), err(Debug, level = "debug"))]
 pub async fn prefs_of<C: ConnectionTrait>(
     conn: &C,
     journalist_id: Uuid,
@@ -52,6 +53,7 @@ pub async fn prefs_of<C: ConnectionTrait>(
     .await?)
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn mine(ctx: &AppContext, viewer: &Viewer) -> AppResult<Subscription> {
     let jid = journalist_of(viewer)?;
     let prefs = prefs_of(&ctx.db, jid, ctx.clock.now()).await?;
@@ -62,6 +64,7 @@ pub async fn mine(ctx: &AppContext, viewer: &Viewer) -> AppResult<Subscription> 
     Ok(Subscription { prefs, follows })
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn set_mode(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -88,6 +91,7 @@ pub async fn set_mode(
 }
 
 /// Follows (or, with `follow = false`, stops following) a unit and/or a topic.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn set_follow(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -146,6 +150,7 @@ pub async fn set_follow(
 }
 
 /// One-click unsubscribe (RFC 8058): sets the journalist's mode to NONE.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn unsubscribe(ctx: &AppContext, token: &str) -> AppResult<bool> {
     let Some(p) = journalist_prefs::Entity::find()
         .filter(journalist_prefs::Column::UnsubscribeToken.eq(token))
@@ -175,6 +180,7 @@ pub type Recipient = (Uuid, Uuid, String, String);
 /// for a public release — those following its unit or one of its topics; always only
 /// journalists of outlets accredited at `now` (the one visibility rule: a suspended outlet's
 /// journalists get nothing through the press channels, followed units included).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn recipients<C: ConnectionTrait>(
     conn: &C,
     release: &crate::entities::release::Model,

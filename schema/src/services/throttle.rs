@@ -15,7 +15,7 @@
 use crate::context::AppContext;
 use crate::db::raw;
 use crate::entities::login_throttle;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ResultExt};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -46,6 +46,7 @@ impl Keys {
 
 /// Refuses (RATE_LIMITED) when the pair or the address is locked now; otherwise the delay the
 /// attempt must wait because its account is under attack (zero normally).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn check(ctx: &AppContext, keys: &Keys) -> AppResult<std::time::Duration> {
     let now = ctx.clock.now();
     let mut all: Vec<String> = keys.locking().cloned().collect();
@@ -72,6 +73,7 @@ pub async fn check(ctx: &AppContext, keys: &Keys) -> AppResult<std::time::Durati
 }
 
 /// Records one failure under every key.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn record_failure(ctx: &AppContext, keys: &Keys) -> AppResult<()> {
     let s = &ctx.settings;
     bump(ctx, &keys.pair, Some(s.max_failures_per_account)).await?;
@@ -112,9 +114,7 @@ async fn bump(ctx: &AppContext, key: &str, threshold: Option<i32>) -> AppResult<
         .query_one_raw(upsert)
         .await?
         .ok_or_else(|| AppError::internal("throttle upsert returned no row"))?;
-    let failures: i32 = row
-        .try_get_by_index(0)
-        .map_err(|e| AppError::internal(format!("throttle count: {e}")))?;
+    let failures: i32 = row.try_get_by_index(0).internal("throttle count")?;
     if let Some(until) = threshold.and_then(|t| lock_until(now, failures, t)) {
         ctx.db
             .execute_raw(raw(
@@ -147,6 +147,7 @@ fn account_delay(failures: i32, threshold: i32) -> std::time::Duration {
 
 /// After a successful sign-in: that pair and the account start afresh (the address's count,
 /// which may hold other accounts' failures, runs out with its window).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn clear(ctx: &AppContext, keys: &Keys) -> AppResult<()> {
     login_throttle::Entity::delete_many()
         .filter(login_throttle::Column::Key.is_in([keys.pair.clone(), keys.account.clone()]))
@@ -156,6 +157,7 @@ pub async fn clear(ctx: &AppContext, keys: &Keys) -> AppResult<()> {
 }
 
 /// Deletes counts whose window ran out and whose lock is over (housekeeping).
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn prune(ctx: &AppContext) -> AppResult<u64> {
     let now = ctx.clock.now();
     let stale = now - ctx.settings.throttle_window;

@@ -1,19 +1,18 @@
 //! CSV exports for the authority and the units: UTF-8 with a BOM (so spreadsheet software
 //! shows Vietnamese correctly), bearer token, role-checked, written with the csv crate and
 //! streamed a page at a time.
-use super::auth::{bearer, viewer_for};
-use super::client_addr::ClientAddr;
+use super::error::HttpError;
+use super::viewer::SignedIn;
 use super::AppState;
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use pressnet_schema::auth::Viewer;
 use pressnet_schema::entities::{delivery, outlet, release};
 use pressnet_schema::services::compliance;
-use pressnet_schema::{AppContext, AppError};
+use pressnet_schema::{AppContext, AppError, ResultExt};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -21,36 +20,6 @@ use uuid::Uuid;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 const PAGE: u64 = 1_000;
-
-fn error(e: AppError) -> Response {
-    let status = match e.code() {
-        pressnet_schema::ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        pressnet_schema::ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-        pressnet_schema::ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        pressnet_schema::ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
-        pressnet_schema::ErrorCode::Conflict => StatusCode::CONFLICT,
-        pressnet_schema::ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        pressnet_schema::ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let body =
-        serde_json::json!({"error": {"code": e.code().as_str(), "message": e.public_message()}});
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
-}
-
-async fn viewer(state: &AppState, headers: &HeaderMap, peer: String) -> Result<Viewer, AppError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(bearer);
-    let v = viewer_for(&state.ctx, token, Some(peer)).await?;
-    v.signed_in()?;
-    Ok(v)
-}
 
 /// A cell a spreadsheet would read as a formula (`=HYPERLINK(...)`, `+`, `-`, `@`, or a
 /// leading tab or carriage return) gets a leading apostrophe, OWASP's rule for CSV injection:
@@ -66,10 +35,9 @@ fn csv_bytes(rows: Vec<Vec<String>>) -> Result<Vec<u8>, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.write_record(r.into_iter().map(neutralise))
-            .map_err(|e| AppError::internal(format!("csv: {e}")))?;
+            .internal("csv row")?;
     }
-    w.into_inner()
-        .map_err(|e| AppError::internal(format!("csv: {e}")))
+    w.into_inner().internal("csv")
 }
 
 fn csv_response(name: &str, body: Body) -> Response {
@@ -100,14 +68,13 @@ fn parse_time(field: &str, v: Option<&str>) -> Result<DateTime<Utc>, AppError> {
         .map_err(|_| AppError::bad_input(field, "is not an RFC 3339 time"))
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn compliance_csv(
     State(state): State<AppState>,
-    ClientAddr(peer): ClientAddr,
-    headers: HeaderMap,
+    SignedIn(v): SignedIn,
     Query(p): Query<Period>,
-) -> Response {
-    let result = async {
-        let v = viewer(&state, &headers, peer).await?;
+) -> Result<Response, HttpError> {
+    {
         let from = parse_time("from", p.from.as_deref())?;
         let to = parse_time("to", p.to.as_deref())?;
         let rows = compliance::report(&state.ctx, &v, from, to).await?;
@@ -156,12 +123,7 @@ pub async fn compliance_csv(
         }
         let mut bytes = BOM.to_vec();
         bytes.extend(csv_bytes(out)?);
-        Ok::<_, AppError>(bytes)
-    }
-    .await;
-    match result {
-        Ok(bytes) => csv_response("compliance.csv", Body::from(bytes)),
-        Err(e) => error(e),
+        Ok(csv_response("compliance.csv", Body::from(bytes)))
     }
 }
 
@@ -171,14 +133,13 @@ pub struct ReleaseParam {
     release_id: Option<String>,
 }
 
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn deliveries_csv(
     State(state): State<AppState>,
-    ClientAddr(peer): ClientAddr,
-    headers: HeaderMap,
+    SignedIn(v): SignedIn,
     Query(p): Query<ReleaseParam>,
-) -> Response {
-    let checked = async {
-        let v = viewer(&state, &headers, peer).await?;
+) -> Result<Response, HttpError> {
+    let r = {
         let id = p
             .release_id
             .as_deref()
@@ -191,12 +152,7 @@ pub async fn deliveries_csv(
             .await?
             .filter(|r| v.sees_unit(r.unit_id, state.ctx.clock.now())) // its unit's spokespersons, ADMIN, AUDITOR
             .ok_or_else(|| AppError::not_found("release"))?;
-        Ok::<_, AppError>(r)
-    }
-    .await;
-    let r = match checked {
-        Ok(r) => r,
-        Err(e) => return error(e),
+        r
     };
     let ctx = state.ctx.clone();
     let header_row = csv_bytes(vec![[
@@ -235,7 +191,8 @@ pub async fn deliveries_csv(
                     Some((Ok(bytes::Bytes::from(bytes)), (ctx, r, last, done)))
                 }
                 Err(e) => {
-                    tracing::error!(error = ?e, "deliveries export");
+                    // The status is sent: the body is cut short instead.
+                    tracing::error!(error = %e.detail(), "deliveries export");
                     Some((
                         Err(std::io::Error::other("export failed")),
                         (ctx, r, None, true),
@@ -244,7 +201,10 @@ pub async fn deliveries_csv(
             }
         },
     );
-    csv_response("deliveries.csv", Body::from_stream(first.chain(pages)))
+    Ok(csv_response(
+        "deliveries.csv",
+        Body::from_stream(first.chain(pages)),
+    ))
 }
 
 /// One page of rows after `after`; returns the bytes and the last id (None when done).

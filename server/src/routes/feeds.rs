@@ -1,4 +1,5 @@
 //! GET /feeds/releases.atom and GET /feeds/units/{code}.atom: Atom 1.0 with conditional GET.
+use super::error::HttpError;
 use super::AppState;
 use atom_syndication::{Content, Entry as AtomEntry, Feed, Link, Person, Text};
 use axum::extract::{Path, State};
@@ -7,19 +8,22 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, Utc};
 use pressnet_schema::services::feeds::{public_entries, Entry};
 use pressnet_schema::services::text::markdown_to_safe_html;
+use pressnet_schema::AppError;
 use sha2::{Digest, Sha256};
 
+#[tracing::instrument(skip_all)]
 pub async fn all(State(state): State<AppState>, headers: HeaderMap) -> Response {
     serve(&state, &headers, None).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn unit(
     State(state): State<AppState>,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
     let Some(code) = file.strip_suffix(".atom") else {
-        return (StatusCode::NOT_FOUND, "not found").into_response();
+        return HttpError::from(AppError::not_found("feed")).into_response();
     };
     serve(&state, &headers, Some(code)).await
 }
@@ -31,11 +35,8 @@ fn http_date(t: DateTime<Utc>) -> String {
 async fn serve(state: &AppState, headers: &HeaderMap, code: Option<&str>) -> Response {
     let (unit, entries) = match public_entries(&state.ctx, code).await {
         Ok(Some(x)) => x,
-        Ok(None) => return (StatusCode::NOT_FOUND, "no such unit").into_response(),
-        Err(e) => {
-            tracing::error!(error = ?e, "feed");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
-        }
+        Ok(None) => return HttpError::from(AppError::not_found("unit")).into_response(),
+        Err(e) => return HttpError::from(e).into_response(),
     };
     let updated = entries
         .iter()

@@ -17,7 +17,7 @@
 use super::client_addr::ClientAddr;
 use super::read_cache::{classify, Kind, Stored};
 use super::{AppState, MAX_BATCH};
-use crate::routes::auth::bearer;
+use crate::routes::viewer::Token;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, Request, ServerError};
 use axum::extract::{Query, State};
@@ -185,6 +185,7 @@ fn not_a_query(r: &Request) -> bool {
 pub async fn get(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
+    Token(token): Token,
     headers: HeaderMap,
     params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
@@ -230,7 +231,7 @@ pub async fn get(
     run(
         state,
         client,
-        headers,
+        token,
         media,
         BatchRequest::Single(request),
         key,
@@ -242,6 +243,7 @@ pub async fn get(
 pub async fn post(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
+    Token(token): Token,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -283,23 +285,18 @@ pub async fn post(
             );
         }
     }
-    run(state, client, headers, media, batch, body).await
+    run(state, client, token, media, batch, body).await
 }
 
 /// Signs the viewer in, answers from the read cache or executes, and shapes the answer.
 async fn run(
     state: AppState,
     client: String,
-    headers: HeaderMap,
+    token: Option<String>,
     media: Media,
     batch: BatchRequest,
     key: Bytes,
 ) -> Response {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(bearer)
-        .map(str::to_owned);
     let viewer = match state
         .sessions
         .viewer(&state.ctx, token.as_deref(), Some(client))
@@ -377,6 +374,7 @@ fn shaped(stored: Stored, media: Media) -> Response {
 }
 
 /// `GET /graphql/schema.graphql`: the schema's SDL.
+#[tracing::instrument(skip_all)]
 pub async fn sdl(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

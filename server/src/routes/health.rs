@@ -3,6 +3,7 @@ use super::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 
+#[tracing::instrument(skip_all)]
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     match state.ctx.db.ping().await {
         Ok(()) => (StatusCode::OK, "ok"),

@@ -1,20 +1,18 @@
 //! GET /metrics (Prometheus text format) and the middleware that counts and times requests.
+use super::viewer::Token;
 use super::AppState;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use pressnet_schema::metrics::{RequestLabels, RouteLabels};
 use pressnet_schema::services::operations;
 use sha2::{Digest, Sha256};
 
-pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+#[tracing::instrument(skip_all)]
+pub async fn metrics(State(state): State<AppState>, Token(given): Token) -> Response {
     if let Some(want) = &state.ctx.settings.metrics_token {
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
+        let given = given.unwrap_or_default();
         // Compare digests, so the time taken says nothing about the token.
         if Sha256::digest(given.as_bytes()) != Sha256::digest(want.as_bytes()) {
             return (
@@ -26,7 +24,7 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
         }
     }
     if let Err(e) = operations::refresh_metrics(&state.ctx).await {
-        tracing::warn!(error = ?e, "metrics: the database did not answer");
+        tracing::warn!(error = %e.detail(), "metrics: the database did not answer");
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
     }
     (
@@ -40,6 +38,7 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
 }
 
 /// Counts and times every request by route pattern.
+#[tracing::instrument(skip_all)]
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let method = req.method().as_str().to_owned();

@@ -1,6 +1,6 @@
 //! HTTP routes.
-mod auth;
 pub mod client_addr;
+mod error;
 mod exports;
 mod feeds;
 mod graphql;
@@ -10,6 +10,7 @@ mod read_cache;
 mod session_cache;
 mod sse;
 mod unsubscribe;
+mod viewer;
 mod web;
 pub mod ws;
 

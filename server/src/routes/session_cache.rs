@@ -35,7 +35,8 @@ impl Default for SessionCache {
 }
 
 impl SessionCache {
-    /// Like `auth::viewer_for`, answering from the cache when it may.
+    /// Like `viewer::viewer_for`, answering from the cache when it may.
+    #[tracing::instrument(skip_all, err(Debug, level = "debug"))]
     pub async fn viewer(
         &self,
         ctx: &AppContext,
@@ -75,7 +76,7 @@ impl SessionCache {
             }
             None => {
                 self.entries.remove(&key);
-                Err(super::auth::unknown_token())
+                Err(super::viewer::unknown_token())
             }
         }
     }

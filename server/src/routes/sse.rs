@@ -9,13 +9,13 @@
 //! account's quota of live connections, closed within a second when the session ends) and the
 //! same metrics. A `releasePublished` event carries the feed cursor as its SSE `id`, so a client
 //! that reconnects with `Last-Event-ID` resumes after it, as with `since`.
-use super::auth::{bearer, viewer_for};
-use super::client_addr::ClientAddr;
+use super::error::HttpError;
 use super::graphql::{from_params, GetParams};
+use super::viewer::Signed;
 use super::AppState;
 use async_graphql::Request;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -26,27 +26,14 @@ use std::convert::Infallible;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-fn refuse(status: StatusCode, e: &AppError) -> Response {
-    let body = serde_json::json!({"errors": [{"message": e.public_message(), "extensions": {"code": e.code().as_str()}}]});
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
-}
-
 fn bad(message: impl Into<String>) -> Response {
-    refuse(
-        StatusCode::BAD_REQUEST,
-        &AppError::bad_input("request", message),
-    )
+    HttpError::from(AppError::bad_input("request", message)).into_response()
 }
 
-#[tracing::instrument(skip_all, fields(client = %client))]
+#[tracing::instrument(skip_all)]
 pub async fn get(
     State(state): State<AppState>,
-    ClientAddr(client): ClientAddr,
+    signed: Signed,
     headers: HeaderMap,
     params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
@@ -54,53 +41,43 @@ pub async fn get(
         .map_err(|e| e.to_string())
         .and_then(|p| from_params(p.0))
     {
-        Ok(r) => serve(state, client, headers, r).await,
+        Ok(r) => serve(state, signed, headers, r).await,
         Err(msg) => bad(msg),
     }
 }
 
-#[tracing::instrument(skip_all, fields(client = %client))]
+#[tracing::instrument(skip_all)]
 pub async fn post(
     State(state): State<AppState>,
-    ClientAddr(client): ClientAddr,
+    signed: Signed,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     match serde_json::from_slice::<Request>(&body) {
-        Ok(r) => serve(state, client, headers, r).await,
+        Ok(r) => serve(state, signed, headers, r).await,
         Err(e) => bad(format!("the request body is not a GraphQL request: {e}")),
     }
 }
 
-async fn serve(state: AppState, client: String, headers: HeaderMap, request: Request) -> Response {
+async fn serve(state: AppState, signed: Signed, headers: HeaderMap, request: Request) -> Response {
     if request.query.is_empty() && !request.extensions.contains_key("persistedQuery") {
         return bad("a query is required");
     }
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(bearer)
-        .map(str::to_owned);
-    let viewer = match viewer_for(&state.ctx, token.as_deref(), Some(client)).await {
-        Ok(v) => v,
-        Err(e) => return refuse(StatusCode::UNAUTHORIZED, &e),
-    };
+    let Signed { viewer, token } = signed;
     // The account's quota of live connections, and the end of its session, as for websockets.
     let session_end = CancellationToken::new();
     let registration = match (viewer.account.as_deref(), token.as_deref()) {
         (Some(a), Some(t)) => match state.live_sessions.register(a, t, session_end.clone()) {
             Some(r) => Some(r),
             None => {
-                return refuse(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    &AppError::rate_limited(
-                        format!(
-                            "an account may hold at most {} live connections",
-                            super::ws::sessions::MAX_CONNECTIONS_PER_ACCOUNT
-                        ),
-                        5,
+                return HttpError::from(AppError::rate_limited(
+                    format!(
+                        "an account may hold at most {} live connections",
+                        super::ws::sessions::MAX_CONNECTIONS_PER_ACCOUNT
                     ),
-                )
+                    5,
+                ))
+                .into_response()
             }
         },
         _ => None,

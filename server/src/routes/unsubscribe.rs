@@ -1,11 +1,13 @@
 //! One-click unsubscribe (RFC 8058): `POST /unsubscribe?token=…` stops a journalist's
 //! e-mails; `GET` shows a page with a button (a GET must not unsubscribe by itself, since
 //! mail scanners follow links).
+use super::error::HttpError;
 use super::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use pressnet_schema::services::subscriptions;
+use pressnet_schema::AppError;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -13,6 +15,7 @@ pub struct Params {
     token: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn confirm(Query(p): Query<Params>) -> Html<String> {
     let token: String = p
         .token
@@ -26,13 +29,14 @@ pub async fn confirm(Query(p): Query<Params>) -> Html<String> {
     ))
 }
 
-pub async fn apply(State(state): State<AppState>, Query(p): Query<Params>) -> Response {
-    match subscriptions::unsubscribe(&state.ctx, &p.token).await {
-        Ok(true) => (StatusCode::OK, "Đã ngừng nhận e-mail. Unsubscribed.").into_response(),
-        Ok(false) => (StatusCode::NOT_FOUND, "unknown token").into_response(),
-        Err(e) => {
-            tracing::error!(error = ?e, "unsubscribe");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-        }
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
+pub async fn apply(
+    State(state): State<AppState>,
+    Query(p): Query<Params>,
+) -> Result<Response, HttpError> {
+    if subscriptions::unsubscribe(&state.ctx, &p.token).await? {
+        Ok((StatusCode::OK, "Đã ngừng nhận e-mail. Unsubscribed.").into_response())
+    } else {
+        Err(AppError::not_found("unsubscribe token").into())
     }
 }

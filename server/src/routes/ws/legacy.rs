@@ -9,7 +9,7 @@ use super::sessions::{
     Registration, MAX_CONNECTIONS_PER_ACCOUNT, MAX_SUBSCRIPTIONS_PER_CONNECTION,
 };
 use super::{close_reason, token_from_payload};
-use crate::routes::auth::viewer_for;
+use crate::routes::viewer::viewer_for;
 use crate::routes::{AppState, WS_INIT_TIMEOUT};
 use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};

@@ -9,8 +9,8 @@ mod legacy;
 pub mod sessions;
 mod transport;
 
-use super::auth::bearer;
 use super::client_addr::ClientAddr;
+use super::viewer::bearer;
 use super::{AppState, MAX_WS_MESSAGE_BYTES};
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::GraphQLProtocol;
@@ -18,6 +18,7 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
 use axum::response::Response;
 
+#[tracing::instrument(skip_all)]
 pub async fn upgrade(
     State(state): State<AppState>,
     ClientAddr(peer): ClientAddr,

@@ -179,6 +179,7 @@ where
 }
 
 /// Sweeps every second until `stop`.
+#[tracing::instrument(skip_all)]
 pub async fn sweeper(ctx: AppContext, sessions: Arc<LiveSessions>, stop: CancellationToken) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -190,7 +191,9 @@ pub async fn sweeper(ctx: AppContext, sessions: Arc<LiveSessions>, stop: Cancell
         match sessions.sweep(&ctx).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(closed = n, "websockets of ended sessions closed"),
-            Err(e) => tracing::warn!(error = ?e, "websocket session sweep failed; retrying"),
+            Err(e) => {
+                tracing::warn!(error = %e.detail(), "websocket session sweep failed; retrying")
+            }
         }
     }
 }
