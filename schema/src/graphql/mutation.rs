@@ -3,7 +3,7 @@ use super::context::{app, viewer};
 use super::types::*;
 use crate::enums::{AccreditationStatus, AnswerRating, EmailMode};
 use crate::services::{
-    accounts, conferences, deliveries, publishing, registry, releases, subscriptions,
+    accounts, conferences, deliveries, drafts, publishing, registry, releases, subscriptions,
 };
 use async_graphql::{Context, MergedObject, Object, Result};
 use chrono::{DateTime, Utc};
@@ -190,6 +190,32 @@ impl ReleaseMutation {
             visibility: input.visibility,
         };
         Ok(Release(releases::create(app(ctx)?, viewer(ctx), n).await?))
+    }
+
+    /// Edits a DRAFT or SCHEDULED release (its unit's active spokespersons); the version goes
+    /// up and the audit log names the fields changed.
+    async fn update_release(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        input: UpdateReleaseInput,
+    ) -> Result<Release> {
+        Ok(Release(
+            drafts::update(app(ctx)?, viewer(ctx), id, input.into()).await?,
+        ))
+    }
+
+    /// SCHEDULED back to DRAFT: it will not be published at its time (nothing of it was ever
+    /// visible outside the unit).
+    async fn cancel_schedule(&self, ctx: &Context<'_>, id: Uuid) -> Result<Release> {
+        Ok(Release(
+            drafts::cancel_schedule(app(ctx)?, viewer(ctx), id).await?,
+        ))
+    }
+
+    /// Deletes a DRAFT that was never published (the audit log keeps what it was).
+    async fn discard_draft(&self, ctx: &Context<'_>, id: Uuid) -> Result<bool> {
+        Ok(drafts::discard(app(ctx)?, viewer(ctx), id).await?)
     }
 
     /// Publishes now, or SCHEDULED until `publishAt` (the embargo).

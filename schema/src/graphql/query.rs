@@ -76,6 +76,21 @@ fn page_info<T>(page: &releases::Page<T>) -> PageInfo {
 
 #[Object]
 impl ReleaseQuery {
+    /// How many outlets, journalists and e-mail recipients an audience reaches now (the
+    /// unit's active spokespersons, while writing a release).
+    async fn audience_preview(
+        &self,
+        ctx: &Context<'_>,
+        unit_id: Uuid,
+        audience: AudienceInput,
+    ) -> Result<AudiencePreview> {
+        Ok(
+            crate::services::drafts::preview(app(ctx)?, viewer(ctx), unit_id, &audience.into())
+                .await?
+                .into(),
+        )
+    }
+
     /// One release, if the viewer may see it (null otherwise, also before its publication).
     async fn release(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<Release>> {
         Ok(releases::get(app(ctx)?, viewer(ctx), id)

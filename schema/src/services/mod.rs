@@ -6,6 +6,7 @@ pub mod compliance;
 pub mod conferences;
 pub mod deliveries;
 pub mod digest;
+pub mod drafts;
 pub mod fanout;
 pub mod feed;
 pub mod feeds;

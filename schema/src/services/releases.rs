@@ -307,6 +307,7 @@ pub async fn for_unit_voice(
     viewer: &Viewer,
     id: Uuid,
 ) -> AppResult<release::Model> {
+    viewer.signed_in()?;
     let now = ctx.clock.now();
     let r = release::Entity::find_by_id(id)
         .one(&ctx.db)

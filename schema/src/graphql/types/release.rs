@@ -378,3 +378,62 @@ pub struct CreateReleaseInput {
     /// Default: PUBLIC when addressed to every accredited outlet, else PRESS_ONLY.
     pub visibility: Option<Visibility>,
 }
+
+/// Changes to a DRAFT or SCHEDULED release; a field left out stays as it is.
+#[derive(InputObject)]
+pub struct UpdateReleaseInput {
+    pub kind: Option<ReleaseKind>,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub topics: Option<Vec<String>>,
+    pub audience: Option<AudienceInput>,
+    pub visibility: Option<Visibility>,
+    pub press_conference: Option<PressConferenceInput>,
+}
+
+impl From<UpdateReleaseInput> for crate::services::drafts::ReleaseChanges {
+    fn from(i: UpdateReleaseInput) -> Self {
+        Self {
+            kind: i.kind,
+            title: i.title,
+            summary: i.summary,
+            body: i.body,
+            topics: i.topics,
+            audience: i.audience.map(Into::into),
+            visibility: i.visibility,
+            press_conference: i.press_conference.map(|p| {
+                crate::services::releases::NewPressConference {
+                    starts_at: p.starts_at,
+                    ends_at: p.ends_at,
+                    location: p.location,
+                    rsvp_deadline: p.rsvp_deadline,
+                    capacity: p.capacity,
+                }
+            }),
+        }
+    }
+}
+
+/// How far an audience reaches if a release is published to it now.
+#[derive(SimpleObject)]
+pub struct AudiencePreview {
+    /// Accredited outlets it addresses.
+    pub outlets: i32,
+    /// Their journalists (the live feed).
+    pub journalists: i32,
+    /// Addresses publication would e-mail (newsrooms, journalists who chose e-mail for each
+    /// release; suppressed addresses left out).
+    pub email_recipients: i32,
+}
+
+impl From<crate::services::drafts::Preview> for AudiencePreview {
+    fn from(p: crate::services::drafts::Preview) -> Self {
+        let n = |v: u64| i32::try_from(v).unwrap_or(i32::MAX);
+        Self {
+            outlets: n(p.outlets),
+            journalists: n(p.journalists),
+            email_recipients: n(p.email_recipients),
+        }
+    }
+}
