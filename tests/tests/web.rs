@@ -181,3 +181,19 @@ db_test!(
         c.close().await.ok();
     }
 );
+
+db_test!(
+    async fn every_page_has_an_icon(app) {
+        // A missing icon is a 404 and a console error on every page.
+        let http = reqwest::Client::new();
+        for page in ["/", "/graphql"] {
+            let html = http.get(format!("{}{page}", app.base)).header("accept", "text/html").send().await.expect("page").text().await.expect("text");
+            let href = html.split("rel=\"icon\" href=\"").nth(1).and_then(|r| r.split('"').next()).expect("an icon link").to_owned();
+            let resp = http.get(format!("{}{href}", app.base)).send().await.expect("icon");
+            assert_eq!(resp.status(), 200, "{page}: {href}");
+        }
+        let resp = http.get(format!("{}/favicon.ico", app.base)).send().await.expect("favicon.ico");
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("image/svg+xml"));
+    }
+);

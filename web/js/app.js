@@ -26,7 +26,7 @@ async function loadMe() {
   if (!session.token) return;
   try {
     me = (await gql("{ me { id email role unit { id name code } outlet { id name } } }")).me;
-  } catch (_) {
+  } catch {
     session.token = null;
   }
 }
@@ -43,7 +43,7 @@ function nav() {
     : `<a href="#/login">${t("signin")}</a>`;
   const so = document.getElementById("signout");
   if (so) so.onclick = async () => {
-    try { await gql("mutation { logout }"); } catch (_) { /* the session is gone either way */ }
+    try { await gql("mutation { logout }"); } catch { /* the session is gone either way */ }
     session.token = null;
     me = null;
     location.hash = "#/";

@@ -31,7 +31,7 @@ export async function gql(query, variables = {}) {
   let resp;
   try {
     resp = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
-  } catch (e) {
+  } catch {
     throw new ApiError({ message: t("offline"), extensions: { code: "INTERNAL" } });
   }
   const body = await resp.json();

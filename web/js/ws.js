@@ -56,7 +56,7 @@ export function subscribe({ token, query, variables, onNext, onState }) {
           if (event === "complete") return retry(overSse);
         }
       }
-    } catch (e) {
+    } catch {
       if (closed) return;
     }
     retry(overSse);

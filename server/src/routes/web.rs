@@ -11,7 +11,11 @@ use rust_embed::RustEmbed;
 struct Assets;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(index)).fallback(get(asset))
+    Router::new()
+        .route("/", get(index))
+        // Browsers and feed readers ask for it whatever the page links.
+        .route("/favicon.ico", get(|| async { serve("favicon.svg") }))
+        .fallback(get(asset))
 }
 
 async fn index() -> Response {
