@@ -197,18 +197,7 @@ pub async fn update(
             changed.push("pressConference");
         }
         (ReleaseKind::PressConference, None, Some((pc, location))) => {
-            press_conference::ActiveModel {
-                release_id: Set(id),
-                starts_at: Set(pc.starts_at),
-                ends_at: Set(pc.ends_at),
-                location: Set(location),
-                rsvp_deadline: Set(pc.rsvp_deadline),
-                capacity: Set(pc.capacity),
-                sequence: Set(0),
-                reminder_sent_at: Set(None),
-            }
-            .insert(&txn)
-            .await?;
+            releases::insert_conference(&txn, id, pc, location).await?;
             changed.push("pressConference");
         }
         // No longer a conference: nobody could have answered it (it was never published).

@@ -147,6 +147,28 @@ pub async fn check_audience(ctx: &AppContext, audience: &Audience) -> AppResult<
     Ok(())
 }
 
+/// A release's conference details, first written (sequence 0: no invitation sent yet).
+pub async fn insert_conference<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    release_id: Uuid,
+    pc: &NewPressConference,
+    location: String,
+) -> AppResult<()> {
+    press_conference::ActiveModel {
+        release_id: Set(release_id),
+        starts_at: Set(pc.starts_at),
+        ends_at: Set(pc.ends_at),
+        location: Set(location),
+        rsvp_deadline: Set(pc.rsvp_deadline),
+        capacity: Set(pc.capacity),
+        sequence: Set(0),
+        reminder_sent_at: Set(None),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
 pub fn validate_conference(pc: &NewPressConference) -> AppResult<String> {
     let location = validate::text("pressConference.location", &pc.location, 500)?;
     if pc.ends_at.is_some_and(|e| e <= pc.starts_at) {
@@ -270,18 +292,7 @@ pub async fn create(
     .insert(&txn)
     .await?;
     if let Some((pc, location)) = conference {
-        press_conference::ActiveModel {
-            release_id: Set(model.id),
-            starts_at: Set(pc.starts_at),
-            ends_at: Set(pc.ends_at),
-            location: Set(location),
-            rsvp_deadline: Set(pc.rsvp_deadline),
-            capacity: Set(pc.capacity),
-            sequence: Set(0),
-            reminder_sent_at: Set(None),
-        }
-        .insert(&txn)
-        .await?;
+        insert_conference(&txn, model.id, pc, location).await?;
     }
     let change = Change::new(Some(author.id), "release.create", "release", Some(model.id))
         .details(serde_json::json!({"unitId": model.unit_id, "kind": model.kind.as_str(), "title": model.title, "version": model.version}));
