@@ -176,3 +176,22 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    async fn the_older_protocol_marks_a_delivery_once_its_frame_is_written(app) {
+        let w = World::build(&app, 1).await;
+        let (outlet, token) = &w.outlets[0];
+        let mut s = legacy(&app, token, "subscription { releasePublished { cursor release { id } } }").await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Thông cáo qua giao thức cũ", json!({"allAccredited": true})).await;
+        let m = legacy_next(&mut s).await;
+        assert_eq!(m["type"], "data", "{m}");
+        assert_eq!(m["payload"]["data"]["releasePublished"]["release"]["id"], id.as_str());
+        let q = "query($r:UUID,$o:UUID){ deliveries(releaseId:$r, outletId:$o, channel: LIVE){ edges { node { status } } } }";
+        eventually("the written frame's delivery DELIVERED", || async {
+            app.gql_as(&w.admin).run(q, json!({"r": id, "o": outlet})).await.data()["deliveries"]["edges"][0]["node"]["status"] == "DELIVERED"
+        })
+        .await;
+    }
+);

@@ -60,16 +60,20 @@ impl Subscription {
             }
             None => {}
         }
-        // async-graphql writes these frames itself (the older graphql-ws protocol): the
-        // delivery is marked as the item leaves the stream, just before its write.
+        // async-graphql writes these frames itself (the older graphql-ws protocol, SSE): the
+        // transport holds the delivery until the frame is written (`feed::Unwritten`).
         let app = app(ctx)?.clone();
+        let unwritten = ctx.data_opt::<feed::Unwritten>().cloned();
         let stream = feed::stream(app.clone(), outlet_id, since).map(move |r| {
-            r.inspect(|item| item.mark_delivered(&app))
-                .map(|item| FeedItem {
-                    cursor: feed::encode_cursor(item.seq),
-                    release: Release(Arc::unwrap_or_clone(item.release)),
-                })
-                .map_err(async_graphql::Error::from)
+            r.inspect(|item| match &unwritten {
+                Some(u) => u.hold(item),
+                None => item.mark_delivered(&app),
+            })
+            .map(|item| FeedItem {
+                cursor: feed::encode_cursor(item.seq),
+                release: Release(Arc::unwrap_or_clone(item.release)),
+            })
+            .map_err(async_graphql::Error::from)
         });
         Ok(stream.boxed())
     }

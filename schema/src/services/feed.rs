@@ -44,6 +44,38 @@ impl Item {
     }
 }
 
+/// The deliveries of frames a transport has produced but not yet written, for transports whose
+/// frames async-graphql serialises (the older graphql-ws protocol, SSE): the subscription puts
+/// each item here instead of marking it, and the transport marks them DELIVERED once the frame
+/// carrying them is written. Without one in the request data, the item is marked at once.
+#[derive(Clone, Default)]
+pub struct Unwritten(Arc<std::sync::Mutex<Vec<(Uuid, Uuid)>>>);
+
+impl Unwritten {
+    /// Holds the item's delivery until `mark_written`.
+    pub fn hold(&self, item: &Item) {
+        if let Some(d) = item.delivers {
+            self.0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((item.release.id, d));
+        }
+    }
+
+    /// What is held so far, taken out.
+    pub fn take(&self) -> Vec<(Uuid, Uuid)> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Marks `held` DELIVERED: their frames were written.
+    pub fn mark_written(ctx: &AppContext, held: Vec<(Uuid, Uuid)>) {
+        let now = ctx.clock.now();
+        for (release, delivery) in held {
+            ctx.marker.mark(release, delivery, now);
+        }
+    }
+}
+
 const PAGE: u64 = 200;
 
 pub fn encode_cursor(seq: i64) -> String {

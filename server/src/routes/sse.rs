@@ -21,6 +21,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures::stream::{self, StreamExt};
 use pressnet_schema::graphql::subscription::FeedResume;
+use pressnet_schema::services::feed::Unwritten;
 use pressnet_schema::AppError;
 use std::convert::Infallible;
 use std::time::Duration;
@@ -100,7 +101,12 @@ async fn serve(state: AppState, signed: Signed, headers: HeaderMap, request: Req
                 })
         });
     let hub = mutation.then(|| state.ctx.hub.clone());
+    // The LIVE deliveries an event carries are marked once the event has been taken for the
+    // connection (see `written` below), not when it is produced.
+    let unwritten = Unwritten::default();
+    let request = request.data(unwritten.clone());
     let events = state.schema.execute_stream(request).map(move |resp| {
+        let held = unwritten.take();
         if let Some(hub) = &hub {
             hub.note_change();
         }
@@ -117,8 +123,22 @@ async fn serve(state: AppState, signed: Signed, headers: HeaderMap, request: Req
         let data = serde_json::to_string(&resp).unwrap_or_else(|_| {
             r#"{"errors":[{"message":"the response could not be produced","extensions":{"code":"INTERNAL"}}]}"#.to_owned()
         });
-        Ok::<Event, Infallible>(event.data(data))
+        (Ok::<Event, Infallible>(event.data(data)), held)
     });
+    // Each event's deliveries are marked when the connection asks for the next event: by then
+    // the body has handed the previous one to the socket.
+    let ctx = state.ctx.clone();
+    let events = stream::unfold(
+        (Box::pin(events), Vec::new()),
+        move |(mut events, previous)| {
+            let ctx = ctx.clone();
+            async move {
+                Unwritten::mark_written(&ctx, previous);
+                let (event, held) = events.next().await?;
+                Some((event, (events, held)))
+            }
+        },
+    );
     let shutdown = state.shutdown.clone();
     let ended = async move {
         tokio::select! {

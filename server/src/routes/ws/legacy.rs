@@ -15,6 +15,7 @@ use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::{SinkExt, StreamExt};
+use pressnet_schema::services::feed::Unwritten;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio::sync::oneshot;
@@ -49,6 +50,9 @@ fn limit(active: &mut std::collections::HashSet<String>, text: &str) -> Option<S
     }
 }
 
+/// LIVE deliveries (release, delivery) a frame carries.
+type Held = Vec<(uuid::Uuid, uuid::Uuid)>;
+
 pub(super) async fn serve(
     socket: WebSocket,
     state: AppState,
@@ -56,17 +60,23 @@ pub(super) async fn serve(
     peer: String,
 ) {
     let (mut sink, stream) = socket.split();
-    let (tx, mut rx) = futures::channel::mpsc::channel::<Message>(OUTGOING_BUFFER);
+    // Each frame travels with the LIVE deliveries it carries, marked DELIVERED only once the
+    // frame is written (`feed::Unwritten`).
+    let (tx, mut rx) = futures::channel::mpsc::channel::<(Message, Held)>(OUTGOING_BUFFER);
     let mut close_tx = tx.clone();
+    let writer_ctx = state.ctx.clone();
     let writer = tokio::spawn(async move {
-        while let Some(msg) = rx.next().await {
+        while let Some((msg, held)) = rx.next().await {
             let closing = matches!(msg, Message::Close(_));
             if sink.send(msg).await.is_err() || closing {
                 break;
             }
+            Unwritten::mark_written(&writer_ctx, held);
         }
         let _ = sink.close().await;
     });
+    let unwritten = Unwritten::default();
+    let unwritten_in_init = unwritten.clone();
 
     let (init_seen_tx, init_seen_rx) = oneshot::channel::<()>();
     let ctx = state.ctx.clone();
@@ -86,9 +96,13 @@ pub(super) async fn serve(
     let outgoing = tx
         .sink_map_err(|_| axum::Error::new("websocket writer closed"))
         .with(move |msg: Message| {
-            if matches!(msg, Message::Text(_)) {
+            // The deliveries of the item this frame renders (held while it was produced).
+            let held = if matches!(msg, Message::Text(_)) {
                 hub.note_change();
-            }
+                unwritten.take()
+            } else {
+                Vec::new()
+            };
             let msg = match msg {
                 // async-graphql closes protocol failures with 1002 or 1011; graphql-transport-ws
                 // names them: 4403 refused connection_init, 4400 invalid message, 4401 subscribe
@@ -108,7 +122,7 @@ pub(super) async fn serve(
                 }
                 other => other,
             };
-            futures::future::ready(Ok::<_, axum::Error>(msg))
+            futures::future::ready(Ok::<_, axum::Error>((msg, held)))
         });
     // At most MAX_SUBSCRIPTIONS_PER_CONNECTION operations at once, as on graphql-transport-ws: a
     // `start` past that is answered with an `error` for its id and goes no further.
@@ -123,7 +137,9 @@ pub(super) async fn serve(
         async move {
             match verdict {
                 Some(error) => {
-                    let _ = refusals.send(Message::Text(error.into())).await;
+                    let _ = refusals
+                        .send((Message::Text(error.into()), Vec::new()))
+                        .await;
                     None
                 }
                 None => Some(msg),
@@ -155,6 +171,7 @@ pub(super) async fn serve(
                 Ok(v) => {
                     let mut data = Data::default();
                     data.insert(v);
+                    data.insert(unwritten_in_init.clone());
                     Ok(data)
                 }
                 Err(reason) => {
@@ -186,7 +203,9 @@ pub(super) async fn serve(
             code,
             reason: reason.into(),
         };
-        let _ = close_tx.send(Message::Close(Some(frame))).await;
+        let _ = close_tx
+            .send((Message::Close(Some(frame)), Vec::new()))
+            .await;
     }
     drop(close_tx);
     let _ = writer.await;
