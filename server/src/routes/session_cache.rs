@@ -35,7 +35,8 @@ impl Default for SessionCache {
 }
 
 impl SessionCache {
-    /// Like `viewer::viewer_for`, answering from the cache when it may.
+    /// The viewer for an optional token: anonymous without one, an error for an unknown or
+    /// expired one; answered from the cache when it may.
     #[tracing::instrument(skip_all, err(Debug, level = "debug"))]
     pub async fn viewer(
         &self,

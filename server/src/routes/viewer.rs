@@ -7,10 +7,8 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use pressnet_schema::auth::Viewer;
-use pressnet_schema::services::accounts;
-use pressnet_schema::{AppContext, AppError};
+use pressnet_schema::AppError;
 use std::convert::Infallible;
-use std::sync::Arc;
 
 /// Extracts the token from an `Authorization: Bearer <token>` value.
 pub fn bearer(value: &str) -> Option<&str> {
@@ -80,26 +78,8 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
-/// The viewer for an optional token: anonymous without one; an error for an unknown or
-/// expired one (clients must learn to sign in again rather than silently lose access).
-#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
-pub async fn viewer_for(
-    ctx: &AppContext,
-    token: Option<&str>,
-    client_addr: Option<String>,
-) -> Result<Viewer, AppError> {
-    let Some(token) = token else {
-        return Ok(Viewer::anonymous(client_addr));
-    };
-    match accounts::resolve_bearer(ctx, token).await? {
-        Some(acct) => Ok(Viewer {
-            account: Some(Arc::new(acct)),
-            client_addr,
-        }),
-        None => Err(unknown_token()),
-    }
-}
-
+/// An unknown or expired token: clients must learn to sign in again rather than silently lose
+/// access.
 pub fn unknown_token() -> AppError {
     AppError::Unauthenticated("the token is invalid or has expired; sign in again".into())
 }

@@ -9,7 +9,6 @@ use super::sessions::{
     Registration, MAX_CONNECTIONS_PER_ACCOUNT, MAX_SUBSCRIPTIONS_PER_CONNECTION,
 };
 use super::{close_reason, token_from_payload};
-use crate::routes::viewer::viewer_for;
 use crate::routes::{AppState, WS_INIT_TIMEOUT};
 use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
@@ -80,6 +79,7 @@ pub(super) async fn serve(
 
     let (init_seen_tx, init_seen_rx) = oneshot::channel::<()>();
     let ctx = state.ctx.clone();
+    let sessions = state.sessions.clone();
     let addr = peer;
     // Set when connection_init is refused (see the close-code mapping below).
     let refused = Arc::new(AtomicBool::new(false));
@@ -150,7 +150,7 @@ pub(super) async fn serve(
         .on_connection_init(move |payload| async move {
             let _ = init_seen_tx.send(());
             let viewer = match token_from_payload(&payload) {
-                Some(token) => match viewer_for(&ctx, Some(&token), Some(addr)).await {
+                Some(token) => match sessions.viewer(&ctx, Some(&token), Some(addr)).await {
                     Ok(v) => match v.account.as_deref() {
                         Some(a) => match live.register(a, &token, end_in_init) {
                             Some(reg) => {

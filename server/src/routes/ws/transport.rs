@@ -20,7 +20,6 @@ use super::sessions::{
     Registration, MAX_CONNECTIONS_PER_ACCOUNT, MAX_SUBSCRIPTIONS_PER_CONNECTION,
 };
 use super::{close_reason, token_from_payload};
-use crate::routes::viewer::viewer_for;
 use crate::routes::{AppState, WS_INIT_TIMEOUT};
 use async_graphql::http::ClientMessage;
 use async_graphql::parser::types::OperationType;
@@ -161,7 +160,10 @@ impl Connection {
                         "connection_init must carry authorization: Bearer <token>".to_owned(),
                     )));
                 };
-                let v = viewer_for(&self.state.ctx, Some(&token), Some(self.peer.clone()))
+                let v = self
+                    .state
+                    .sessions
+                    .viewer(&self.state.ctx, Some(&token), Some(self.peer.clone()))
                     .await
                     .map_err(|e| Some((4403, e.public_message())))?;
                 if let Some(account) = v.account.as_deref() {
