@@ -177,15 +177,7 @@ impl ReleaseMutation {
             body: input.body,
             topics: input.topics.unwrap_or_default(),
             audience: input.audience.into(),
-            press_conference: input
-                .press_conference
-                .map(|p| releases::NewPressConference {
-                    starts_at: p.starts_at,
-                    ends_at: p.ends_at,
-                    location: p.location,
-                    rsvp_deadline: p.rsvp_deadline,
-                    capacity: p.capacity,
-                }),
+            press_conference: input.press_conference.map(Into::into),
             supersedes_id: input.supersedes_id,
             visibility: input.visibility,
         };
@@ -254,16 +246,6 @@ impl ReleaseMutation {
 #[derive(Default)]
 pub struct ConferenceMutation;
 
-fn conference_input(p: PressConferenceInput) -> releases::NewPressConference {
-    releases::NewPressConference {
-        starts_at: p.starts_at,
-        ends_at: p.ends_at,
-        location: p.location,
-        rsvp_deadline: p.rsvp_deadline,
-        capacity: p.capacity,
-    }
-}
-
 #[Object]
 impl ConferenceMutation {
     /// A journalist registers (or withdraws) for a press conference, before its deadline and
@@ -289,9 +271,7 @@ impl ConferenceMutation {
         release_id: Uuid,
         input: PressConferenceInput,
     ) -> Result<PressConference> {
-        let model =
-            conferences::update(app(ctx)?, viewer(ctx), release_id, conference_input(input))
-                .await?;
+        let model = conferences::update(app(ctx)?, viewer(ctx), release_id, input.into()).await?;
         let r = releases::get_visible(app(ctx)?, viewer(ctx), release_id).await?;
         Ok(PressConference {
             model,

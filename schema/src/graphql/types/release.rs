@@ -363,6 +363,18 @@ pub struct PressConferenceInput {
     pub capacity: Option<i32>,
 }
 
+impl From<PressConferenceInput> for crate::services::releases::NewPressConference {
+    fn from(p: PressConferenceInput) -> Self {
+        Self {
+            starts_at: p.starts_at,
+            ends_at: p.ends_at,
+            location: p.location,
+            rsvp_deadline: p.rsvp_deadline,
+            capacity: p.capacity,
+        }
+    }
+}
+
 #[derive(InputObject)]
 pub struct CreateReleaseInput {
     pub unit_id: Uuid,
@@ -402,15 +414,7 @@ impl From<UpdateReleaseInput> for crate::services::drafts::ReleaseChanges {
             topics: i.topics,
             audience: i.audience.map(Into::into),
             visibility: i.visibility,
-            press_conference: i.press_conference.map(|p| {
-                crate::services::releases::NewPressConference {
-                    starts_at: p.starts_at,
-                    ends_at: p.ends_at,
-                    location: p.location,
-                    rsvp_deadline: p.rsvp_deadline,
-                    capacity: p.capacity,
-                }
-            }),
+            press_conference: i.press_conference.map(Into::into),
         }
     }
 }
