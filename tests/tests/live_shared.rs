@@ -195,3 +195,79 @@ db_test!(
         .await;
     }
 );
+
+// DELIVERED means written (finding 12), shown where producing and writing are furthest apart:
+// on the older protocol, frames async-graphql has produced queue (up to 32) before the writer.
+// The client stops reading, with the smallest receive buffer, so the server's socket fills and
+// its writer blocks. What the kernel can hold bounds how many frames were written; a delivery
+// marked when its frame was produced would exceed that bound by the writer's queue.
+db_test!(
+    async fn a_frame_the_socket_has_not_taken_is_not_delivered(app) {
+        const RELEASES: usize = 60;
+        const BODY: usize = 190_000;
+        let w = World::build(&app, 1).await;
+        let (outlet, token) = &w.outlets[0];
+        let tcp = tokio::net::TcpSocket::new_v4().expect("socket");
+        tcp.set_recv_buffer_size(4096).expect("SO_RCVBUF");
+        let addr = app.ws_url().trim_start_matches("ws://").split('/').next().expect("host").to_owned();
+        let stream = tcp.connect(addr.parse().expect("addr")).await.expect("connect");
+        let mut req = app.ws_url().into_client_request().expect("ws request");
+        req.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("graphql-ws"));
+        let (mut s, _) = tokio_tungstenite::client_async(req, stream).await.expect("ws handshake");
+        let init = json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}});
+        s.send(Message::Text(init.to_string().into())).await.expect("send");
+        let ack = tokio::time::timeout(WAIT, s.next()).await.expect("ack in time").expect("open").expect("ok");
+        assert!(ack.to_text().unwrap_or_default().contains("connection_ack"), "{ack:?}");
+        let start = json!({"id": "1", "type": "start", "payload": {"query": "subscription { releasePublished { cursor release { id bodyHtml } } }"}});
+        s.send(Message::Text(start.to_string().into())).await.expect("send");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+
+        // From here the client reads nothing.
+        let sp = app.gql_as(&w.spokesperson);
+        let body = "lorem ipsum ".repeat(BODY / 12);
+        for i in 0..RELEASES {
+            let r = sp
+                .run(CREATE_RELEASE, json!({"i": {"unitId": w.unit_id, "kind": "PRESS_RELEASE", "title": format!("Thông cáo dài {i}"),
+                    "summary": "Tóm tắt", "body": body, "topics": [], "audience": {"allAccredited": true}}}))
+                .await;
+            let id = r.data()["createRelease"]["id"].as_str().expect("id").to_owned();
+            let r = sp.run(PUBLISH, json!({"id": id})).await;
+            assert!(r.body["errors"].is_null(), "{}", r.body);
+        }
+        let delivered = || async {
+            let q = "query($o:UUID){ deliveries(outletId:$o, channel: LIVE, status: DELIVERED){ totalCount } }";
+            app.gql_as(&w.admin).run(q, json!({"o": outlet})).await.data()["deliveries"]["totalCount"].as_u64().expect("count") as usize
+        };
+        // Settled: marks are written in batches, and the writer is blocked.
+        let mut settled = delivered().await;
+        loop {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            let now = delivered().await;
+            if now == settled {
+                break;
+            }
+            settled = now;
+        }
+        let wmem_max: usize = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem")
+            .expect("tcp_wmem")
+            .split_whitespace()
+            .nth(2)
+            .and_then(|v| v.parse().ok())
+            .expect("tcp_wmem max");
+        // Everything written fits the server's send buffer and the client's receive buffer
+        // (which Linux may double), plus the connection_ack and one frame partly written.
+        let kernel_holds = (wmem_max + 2 * 4096) / BODY + 1;
+        assert!(kernel_holds + 32 <= RELEASES, "the machine's buffers are too large for this test");
+        assert!(settled <= kernel_holds, "{settled} DELIVERED, but the socket can hold only {kernel_holds} frames");
+
+        // Once the client reads, every frame is written and every delivery DELIVERED.
+        let mut seen = 0;
+        while seen < RELEASES {
+            let m = tokio::time::timeout(WAIT, s.next()).await.expect("a frame in time").expect("open").expect("ok");
+            if m.to_text().unwrap_or_default().contains("releasePublished") {
+                seen += 1;
+            }
+        }
+        eventually("every read frame's delivery DELIVERED", || async { delivered().await == RELEASES }).await;
+    }
+);
