@@ -234,3 +234,17 @@ db_test!(
         assert_eq!(r.body["errors"][0]["extensions"]["field"], "audience.outletIds");
     }
 );
+
+db_test!(
+    async fn the_editor_previews_markdown_as_readers_will_see_it(app) {
+        let w = World::build(&app, 1).await;
+        let q = "query($m:String!){ renderMarkdown(markdown:$m) }";
+        let r = app.gql_as(&w.spokesperson).run(q, json!({"m": "# Lịch tiêm\n\n**Miễn phí** <script>alert(1)</script>"})).await;
+        let html = r.data()["renderMarkdown"].as_str().expect("html").to_owned();
+        assert!(html.contains("<h1>Lịch tiêm</h1>") && html.contains("<strong>Miễn phí</strong>"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert_eq!(app.gql().run(q, json!({"m": "x"})).await.code(), "UNAUTHENTICATED");
+        let long = "a".repeat(200_001);
+        assert_eq!(app.gql_as(&w.spokesperson).run(q, json!({"m": long})).await.code(), "BAD_USER_INPUT");
+    }
+);

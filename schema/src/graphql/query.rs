@@ -91,6 +91,14 @@ impl ReleaseQuery {
         )
     }
 
+    /// A body's Markdown rendered as the release page shows it (the editor's preview).
+    async fn render_markdown(&self, ctx: &Context<'_>, markdown: String) -> Result<String> {
+        Ok(crate::services::drafts::render_preview(
+            viewer(ctx),
+            &markdown,
+        )?)
+    }
+
     /// One release, if the viewer may see it (null otherwise, also before its publication).
     async fn release(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<Release>> {
         Ok(releases::get(app(ctx)?, viewer(ctx), id)

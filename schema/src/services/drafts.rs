@@ -351,3 +351,18 @@ pub async fn preview(
             .count() as u64,
     })
 }
+
+/// A body's Markdown as the release page will show it, while it is being written: the same
+/// renderer and sanitiser as `bodyHtml`, so the preview is what readers get. Any signed-in
+/// account; as long as a body may be.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
+pub fn render_preview(viewer: &Viewer, markdown: &str) -> AppResult<String> {
+    viewer.signed_in()?;
+    if markdown.chars().count() > super::releases::MAX_BODY_CHARS {
+        return Err(AppError::bad_input(
+            "markdown",
+            "is longer than a release body may be",
+        ));
+    }
+    Ok(crate::services::text::markdown_to_safe_html(markdown))
+}

@@ -13,6 +13,9 @@ struct Assets;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
+        // A release's canonical URL (in feeds, e-mails and outlets' links) is the web app, which
+        // opens its page; whether the viewer may see it is the API's answer, as everywhere.
+        .route("/releases/{id}", get(index))
         // Browsers and feed readers ask for it whatever the page links.
         .route("/favicon.ico", get(|| async { serve("favicon.svg") }))
         .fallback(get(asset))
