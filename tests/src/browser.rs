@@ -132,3 +132,79 @@ pub async fn sign_in(c: &Client, base: &str, email: &str, password: &str) {
         .await
         .expect("click");
 }
+
+/// A phone (360 px wide) and a laptop (1366 px): every page is checked at both.
+pub const WIDTHS: [(u32, u32); 2] = [(360, 740), (1366, 900)];
+
+/// Resizes the window (the viewport follows).
+pub async fn set_width(c: &Client, (w, h): (u32, u32)) {
+    c.set_window_size(w, h).await.expect("window size");
+}
+
+/// axe-core's serious and critical violations on the current page, as "rule: target" lines.
+/// axe-core comes from the npm registry (tests/node, pinned) and is injected here: the page
+/// itself loads nothing of it, and its CSP is not relaxed.
+pub async fn accessibility_violations(c: &Client) -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("node/node_modules/axe-core/axe.min.js");
+    let source = match std::fs::read_to_string(&path) {
+        Ok(s) => s,
+        Err(_) if std::env::var(REQUIRE_ENV).is_ok_and(|v| v == "1") => {
+            panic!(
+                "{REQUIRE_ENV}=1 but {} is missing (npm ci --prefix tests/node)",
+                path.display()
+            )
+        }
+        Err(_) => {
+            eprintln!("skipped accessibility check: run npm ci --prefix tests/node");
+            return Vec::new();
+        }
+    };
+    c.execute(&source, vec![]).await.expect("inject axe-core");
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { resultTypes: ["violations"] }).then(r => done(r.violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .flatMap(v => v.nodes.map(n => `${v.id}: ${n.target.join(" ")}`))), e => done([String(e)]));
+    "#;
+    let v = c.execute_async(script, vec![]).await.expect("axe.run");
+    serde_json::from_value(v).unwrap_or_default()
+}
+
+/// What makes the page wider than the window, if anything (content a phone user would have to
+/// scroll sideways for; tables scroll inside their own box instead).
+pub async fn overflows(c: &Client) -> Option<String> {
+    let script = r#"
+        if (document.documentElement.scrollWidth <= window.innerWidth + 1) return null;
+        const wide = [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+            && !e.closest(".table-wrap"));
+        const e = wide[wide.length - 1];
+        return e ? `${e.tagName.toLowerCase()}#${e.id}.${e.className} (${Math.round(e.getBoundingClientRect().right)} px)` : "the page";
+    "#;
+    c.execute(script, vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+}
+
+/// Everything a page must pass at each width: a screenshot, no serious accessibility violation,
+/// no sideways scrolling, no JavaScript or resource error. `ready` is a selector the page shows
+/// once it has loaded its data.
+pub async fn check_page(c: &Client, name: &str, ready: &str) {
+    for size in WIDTHS {
+        set_width(c, size).await;
+        wait_for(c, ready).await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        screenshot(c, &format!("{name}-{}", size.0)).await;
+        let violations = accessibility_violations(c).await;
+        assert!(
+            violations.is_empty(),
+            "{name} at {} px: {violations:#?}",
+            size.0
+        );
+        if let Some(what) = overflows(c).await {
+            panic!("{name} is wider than {} px: {what}", size.0);
+        }
+    }
+    assert_eq!(page_errors(c).await, Vec::<String>::new(), "{name}");
+}

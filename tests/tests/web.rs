@@ -1,17 +1,23 @@
-//! The web application in headless Chromium: the public roster, the journalist's live feed
-//! with acknowledgement, publishing from the spokesperson's form, and the authority's report.
-use pressnet_tests::browser::{page_errors, screenshot, sign_in, wait_for, Browser};
+//! The web application in headless Chromium, one test per workflow of each role, end to end:
+//! the public pages; the spokesperson's draft, edit, schedule, cancel, publish, delivery
+//! timeline and retraction; the journalist's live feed, archive search, conferences (list,
+//! month, RSVP, .ics), questions and settings; the question inbox with legal grounds; the
+//! authority's dashboard, registry, audit log and suppressions. Every page is checked at 360 px
+//! and 1366 px (`check_page`: screenshot in tests/artifacts/, axe-core, no sideways scrolling,
+//! no error).
+use fantoccini::{Client, Locator};
+use pressnet_tests::browser::{check_page, page_errors, screenshot, sign_in, wait_for, Browser};
 use pressnet_tests::*;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::Duration;
 
-async fn text_of(c: &fantoccini::Client, css: &str) -> String {
+async fn text_of(c: &Client, css: &str) -> String {
     wait_for(c, css).await.text().await.unwrap_or_default()
 }
 
-async fn wait_text(c: &fantoccini::Client, css: &str, needle: &str) {
+async fn wait_text(c: &Client, css: &str, needle: &str) {
     for _ in 0..150 {
-        if let Ok(el) = c.find(fantoccini::Locator::Css(css)).await {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
             if el.text().await.unwrap_or_default().contains(needle) {
                 return;
             }
@@ -21,94 +27,403 @@ async fn wait_text(c: &fantoccini::Client, css: &str, needle: &str) {
     panic!("{css} never contained {needle:?}");
 }
 
+async fn click(c: &Client, css: &str) {
+    wait_for(c, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Types into a field (after clearing it).
+async fn fill(c: &Client, css: &str, text: &str) {
+    let el = wait_for(c, css).await;
+    el.clear().await.ok();
+    el.send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// Sets a field the way a picker does (date and time inputs take keys by locale), firing the
+/// events the component listens to.
+async fn set_value(c: &Client, css: &str, value: &str) {
+    wait_for(c, css).await;
+    let script = "const el = document.querySelector(arguments[0]); el.value = arguments[1];
+        el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true}));";
+    c.execute(script, vec![json!(css), json!(value)])
+        .await
+        .expect("set value");
+}
+
+async fn select(c: &Client, css: &str, value: &str) {
+    wait_for(c, css)
+        .await
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+}
+
+async fn goto(c: &Client, app: &TestApp, path: &str) {
+    c.goto(&format!("{}/{path}", app.base)).await.expect("goto");
+}
+
+/// Polls the API until `check` holds.
+async fn until(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    for _ in 0..100 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    panic!("never: {what}");
+}
+
+async fn release_status(app: &TestApp, token: &str, id: &str) -> Value {
+    app.gql_as(token)
+        .run(
+            "query($id:UUID!){ release(id:$id){ status version title } }",
+            json!({"id": id}),
+        )
+        .await
+        .data()["release"]
+        .clone()
+}
+
 db_test!(
-    async fn public_page_shows_the_roster(app) {
+    async fn the_public_reads_the_roster_releases_and_unit_pages(app) {
         let Some(browser) = Browser::start().await else { return };
-        let _w = World::build(&app, 1).await;
+        let w = World::build(&app, 1).await;
+        let id = publish_now(&app.gql_as(&w.spokesperson), &w.unit_id, "Thông cáo công khai về giáo dục", json!({"allAccredited": true})).await;
         let c = browser.client().await;
-        c.goto(&format!("{}/", app.base)).await.expect("goto");
+        goto(&c, &app, "").await;
         wait_text(&c, "#roster", "Lê Minh Đức").await;
         let roster = text_of(&c, "#roster").await;
         assert!(roster.contains("Sở Y tế") && roster.contains("0204 3854 123") && roster.contains("duc@syt.vn"), "{roster}");
-        // English one click away.
-        c.find(fantoccini::Locator::Id("lang")).await.expect("lang").click().await.expect("click");
+        wait_text(&c, "#recent", "Thông cáo công khai về giáo dục").await;
+        check_page(&c, "public-home", "#recent [data-release-id]").await;
+        // The unit's page, with its own Atom feed.
+        goto(&c, &app, &format!("#/units/{}", w.unit_id)).await;
+        wait_text(&c, "main h1", "Sở Y tế").await;
+        wait_for(&c, "a[href='/feeds/units/SO-YTE.atom']").await;
+        check_page(&c, "public-unit", "main .card").await;
+        // The canonical URL of a release opens its page.
+        goto(&c, &app, &format!("releases/{id}")).await;
+        wait_text(&c, "main h1", "Thông cáo công khai về giáo dục").await;
+        wait_text(&c, ".release .body", "chi tiết").await;
+        check_page(&c, "public-release", ".release .body").await;
+        // English one click away, kept for the next page.
+        click(&c, "#lang").await;
+        goto(&c, &app, "").await;
         wait_text(&c, "main h1", "Spokesperson roster").await;
-        screenshot(&c, &format!("public-{:?}", app.backend)).await;
+        wait_text(&c, "#recent", "Press release").await;
         assert_eq!(page_errors(&c).await, Vec::<String>::new());
         c.close().await.ok();
     }
 );
 
 db_test!(
-    async fn journalist_sees_a_release_live_and_acknowledges_it(app) {
+    async fn a_spokesperson_drafts_edits_schedules_publishes_and_retracts(app) {
+        let Some(browser) = Browser::start().await else { return };
+        let w = World::build(&app, 2).await;
+        let c = browser.client().await;
+        sign_in(&c, &app.base, "duc@syt.vn", PASSWORD).await;
+        wait_for(&c, "#my-releases").await;
+        check_page(&c, "spokesperson-console", "#my-releases").await;
+
+        // A new draft, with its Markdown previewed by the server and an audience of one outlet.
+        click(&c, "#new-release").await;
+        fill(&c, "#title", "Lịch tiêm chủng mở rộng").await;
+        fill(&c, "#summary", "Tiêm miễn phí cho trẻ dưới 5 tuổi").await;
+        fill(&c, "#body", "# Lịch tiêm\n\nTại các trạm y tế, **miễn phí**.").await;
+        fill(&c, "#topics", "y tế, tiêm chủng").await;
+        click(&c, "#show-preview").await;
+        wait_text(&c, "#preview strong", "miễn phí").await;
+        click(&c, ".tabs button:first-child").await;
+        wait_text(&c, "#reach", "2").await;
+        click(&c, "input[name=audience-mode][value=chosen]").await;
+        click(&c, &format!("#outlet-picker input[value='{}']", w.outlets[0].0)).await;
+        wait_text(&c, "#reach", "1").await;
+        check_page(&c, "spokesperson-editor", "#reach").await;
+        click(&c, "button[name=draft]").await;
+        wait_text(&c, "#status", "nháp").await;
+        let sp = app.gql_as(&w.spokesperson);
+        let drafts = sp.run("{ releases(status: DRAFT){ edges { node { id title version audience { outletIds } } } } }", json!({})).await;
+        let node = drafts.data()["releases"]["edges"][0]["node"].clone();
+        assert_eq!(node["title"], "Lịch tiêm chủng mở rộng");
+        assert_eq!(node["audience"]["outletIds"], json!([w.outlets[0].0]));
+        let id = node["id"].as_str().expect("id").to_owned();
+
+        // Reopened from the list (filtered to drafts), edited: the version goes up.
+        goto(&c, &app, "#/console").await;
+        select(&c, "#f-status", "DRAFT").await;
+        wait_text(&c, "#my-releases", "Lịch tiêm chủng mở rộng").await;
+        click(&c, &format!("#my-releases [data-release-id='{id}'] a")).await;
+        for _ in 0..100 {
+            if wait_for(&c, "#title").await.prop("value").await.ok().flatten().unwrap_or_default() == "Lịch tiêm chủng mở rộng" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        fill(&c, "#title", "Lịch tiêm chủng mở rộng năm 2027").await;
+        click(&c, "button[name=draft]").await;
+        until("version 2", async || release_status(&app, &w.spokesperson, &id).await["version"] == 2).await;
+
+        // Scheduled (embargo, Vietnam time), then the schedule cancelled: a draft again.
+        set_value(&c, "#publish-at", "2030-01-02T09:00").await;
+        click(&c, "button[name=schedule]").await;
+        until("scheduled", async || release_status(&app, &w.spokesperson, &id).await["status"] == "SCHEDULED").await;
+        wait_for(&c, "#cancel-schedule").await;
+        let at = app.gql_as(&w.spokesperson).run("query($id:UUID!){ release(id:$id){ publishAt } }", json!({"id": id})).await;
+        assert_eq!(at.data()["release"]["publishAt"].as_str().map(|s| s.starts_with("2030-01-02T02:00:00")), Some(true), "{}", at.body);
+        click(&c, "#cancel-schedule").await;
+        until("a draft again", async || release_status(&app, &w.spokesperson, &id).await["status"] == "DRAFT").await;
+
+        // Published now: the delivery log and timeline follow live.
+        click(&c, "#publish-now").await;
+        until("published", async || release_status(&app, &w.spokesperson, &id).await["status"] == "PUBLISHED").await;
+        wait_for(&c, "#delivery-log tbody tr").await;
+        let ack = app.gql_as(&w.outlets[0].1).run("mutation($r:UUID!){ acknowledgeRelease(releaseId:$r){ status } }", json!({"r": id})).await;
+        assert_eq!(ack.data()["acknowledgeRelease"]["status"], "ACKNOWLEDGED");
+        wait_text(&c, "#delivery-log", "Đã xác nhận").await;
+        wait_text(&c, "#delivery-log", "Phóng viên 0").await;
+        wait_for(&c, "#timeline path.line").await;
+        select(&c, "#f-channel", "EMAIL").await;
+        let rows = c.find_all(Locator::Css("#delivery-log tbody tr")).await.expect("rows");
+        for r in rows {
+            assert!(r.text().await.unwrap_or_default().contains("E-mail"));
+        }
+        check_page(&c, "spokesperson-release", "#timeline").await;
+
+        // Retracted with its reason.
+        fill(&c, "#retract-reason", "Sai lịch, sẽ đăng lại").await;
+        click(&c, "#retract button[type=submit]").await;
+        until("retracted", async || release_status(&app, &w.spokesperson, &id).await["status"] == "RETRACTED").await;
+        wait_text(&c, ".release", "Sai lịch, sẽ đăng lại").await;
+        assert_eq!(page_errors(&c).await, Vec::<String>::new());
+        c.close().await.ok();
+    }
+);
+
+/// A press conference three days ahead, addressed to every accredited outlet.
+async fn conference(app: &TestApp, w: &World, title: &str) -> String {
+    let starts = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
+    let sp = app.gql_as(&w.spokesperson);
+    let r = sp
+        .run(CREATE_RELEASE, json!({"i": {"unitId": w.unit_id, "kind": "PRESS_CONFERENCE", "title": title, "summary": "Họp báo định kỳ",
+            "body": "Mời các cơ quan báo chí.", "audience": {"allAccredited": true},
+            "pressConference": {"startsAt": starts, "location": "Hội trường UBND tỉnh, tầng 2"}}}))
+        .await;
+    let id = r.data()["createRelease"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert!(sp.run(PUBLISH, json!({"id": id})).await.body["errors"].is_null());
+    id
+}
+
+db_test!(
+    async fn a_journalist_follows_the_feed_searches_rsvps_asks_and_sets_email(app) {
         let Some(browser) = Browser::start().await else { return };
         let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        publish_now(&sp, &w.unit_id, "Kế hoạch giáo dục năm 2027", json!({"allAccredited": true})).await;
+        let conf = conference(&app, &w, "Họp báo quý IV").await;
         let c = browser.client().await;
         sign_in(&c, &app.base, "pv0@bao0.vn", PASSWORD).await;
-        wait_for(&c, "#feed").await;
-        wait_text(&c, "#status", "").await;
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        let sp = app.gql_as(&w.spokesperson);
+        wait_text(&c, "#feed", "Kế hoạch giáo dục năm 2027").await;
+        wait_text(&c, "#live-state", "trực tiếp").await;
+
+        // Live: unread until acknowledged.
         let id = publish_now(&sp, &w.unit_id, "Thông cáo trực tiếp về mưa lũ", json!({"allAccredited": true})).await;
         let card = wait_for(&c, &format!("[data-release-id=\"{id}\"].unread")).await;
         assert!(card.text().await.unwrap_or_default().contains("Thông cáo trực tiếp về mưa lũ"));
-        screenshot(&c, &format!("feed-unread-{:?}", app.backend)).await;
-        card.find(fantoccini::Locator::Css("button.ack")).await.expect("ack button").click().await.expect("click");
-        for _ in 0..100 {
-            let cls = c.find(fantoccini::Locator::Css(&format!("[data-release-id=\"{id}\"]"))).await.expect("card").attr("class").await.ok().flatten().unwrap_or_default();
-            if !cls.contains("unread") { break; }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let r = app.gql_as(&w.admin).run("query($r:UUID){ deliveries(releaseId:$r, channel: LIVE){ edges { node { status acknowledgedBy { fullName } } } } }", json!({"r": id})).await;
-        assert_eq!(r.data()["deliveries"]["edges"][0]["node"]["status"], "ACKNOWLEDGED");
+        check_page(&c, "journalist-feed", "#feed .unread").await;
+        card.find(Locator::Css("button.ack")).await.expect("ack button").click().await.expect("click");
+        until("acknowledged", async || {
+            let r = app.gql_as(&w.admin).run("query($r:UUID){ deliveries(releaseId:$r, channel: LIVE){ edges { node { status } } } }", json!({"r": id})).await;
+            r.data()["deliveries"]["edges"][0]["node"]["status"] == "ACKNOWLEDGED"
+        })
+        .await;
+        wait_for(&c, &format!("[data-release-id=\"{id}\"]:not(.unread)")).await;
+
+        // The archive, accent-insensitive.
+        goto(&c, &app, "#/archive").await;
+        fill(&c, "#q", "giao duc").await;
+        click(&c, "#search button[type=submit]").await;
+        wait_text(&c, "#results", "Kế hoạch giáo dục năm 2027").await;
+        check_page(&c, "journalist-archive", "#results .card").await;
+
+        // Conferences: list, RSVP, month, and the calendar file.
+        goto(&c, &app, "#/conferences").await;
+        wait_text(&c, "#conference-list", "Họp báo quý IV").await;
+        click(&c, "#conference-list button.rsvp").await;
+        wait_text(&c, "#conference-list", "Bạn đã đăng ký dự").await;
+        check_page(&c, "journalist-conferences", "#conference-list").await;
+        click(&c, "#view-month").await;
+        check_page(&c, "journalist-calendar", "#month-grid").await;
+        let ics = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; import('/js/calendar.js').then(m => done(m.icsOf(
+                   {id: 'abc', title: 'Họp báo, quý IV', summary: 's', unit: {name: 'Sở Y tế'},
+                    pressConference: {startsAt: '2026-12-05T02:00:00Z', location: 'Hội trường; tầng 2'}})))",
+                vec![],
+            )
+            .await
+            .expect("ics");
+        let ics = ics.as_str().unwrap_or_default();
+        assert!(ics.contains("DTSTART:20261205T020000Z\r\n") && ics.contains("SUMMARY:Họp báo\\, quý IV") && ics.contains("LOCATION:Hội trường\\; tầng 2"), "{ics}");
+        goto(&c, &app, &format!("#/releases/{conf}")).await;
+        wait_text(&c, ".conf", "Hội trường UBND tỉnh").await;
+        wait_text(&c, ".conf", "Bạn đã đăng ký dự").await;
+        check_page(&c, "journalist-release", ".conf #ics").await;
+
+        // A question, then its answer rated.
+        goto(&c, &app, "#/questions").await;
+        select(&c, "#ask-unit", &w.unit_id).await;
+        fill(&c, "#ask-q", "Khi nào công bố kết quả kiểm tra?").await;
+        click(&c, "#ask button[type=submit]").await;
+        wait_text(&c, "#questions", "Khi nào công bố kết quả kiểm tra?").await;
+        let q = app.gql_as(&w.outlets[0].1).run("{ inquiries { id } }", json!({})).await;
+        let qid = q.data()["inquiries"][0]["id"].as_str().expect("inquiry").to_owned();
+        sp.run("mutation($id:UUID!){ answerInquiry(id:$id, answer:\"Tuần sau.\"){ id } }", json!({"id": qid})).await.data();
+        goto(&c, &app, "#/settings").await;
+        goto(&c, &app, "#/questions").await;
+        wait_text(&c, "#questions", "Tuần sau.").await;
+        select(&c, &format!("#rate-{qid}"), "SATISFIED").await;
+        until("rated", async || app.gql_as(&w.outlets[0].1).run("{ inquiries { rating } }", json!({})).await.data()["inquiries"][0]["rating"] == "SATISFIED").await;
+        check_page(&c, "journalist-questions", "#questions .card").await;
+
+        // Settings: the e-mail mode and a followed unit.
+        goto(&c, &app, "#/settings").await;
+        select(&c, "#mode", "DAILY_DIGEST").await;
+        until("digest", async || app.gql_as(&w.outlets[0].1).run("{ mySubscription { emailMode } }", json!({})).await.data()["mySubscription"]["emailMode"] == "DAILY_DIGEST").await;
+        select(&c, "#follow-unit-id", &w.unit_id).await;
+        click(&c, "#follow-unit button[type=submit]").await;
+        wait_text(&c, "#follows", "Sở Y tế").await;
+        fill(&c, "#follow-topic-name", "giáo dục").await;
+        click(&c, "#follow-topic button[type=submit]").await;
+        wait_text(&c, "#follows", "giáo dục").await;
+        check_page(&c, "journalist-settings", "#follows").await;
         assert_eq!(page_errors(&c).await, Vec::<String>::new());
         c.close().await.ok();
     }
 );
 
 db_test!(
-    async fn a_spokesperson_publishes_from_the_form_and_the_journalist_page_shows_it(app) {
+    async fn a_spokesperson_answers_and_declines_on_a_legal_ground(app) {
         let Some(browser) = Browser::start().await else { return };
-        let _w = World::build(&app, 1).await;
-        let j = browser.client().await;
-        sign_in(&j, &app.base, "pv0@bao0.vn", PASSWORD).await;
-        wait_for(&j, "#feed").await;
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        let s = browser.client().await;
-        sign_in(&s, &app.base, "duc@syt.vn", PASSWORD).await;
-        let form = wait_for(&s, "form#write").await;
-        form.find(fantoccini::Locator::Css("input[name=title]")).await.expect("title").send_keys("Thông báo lịch tiêm chủng mở rộng").await.expect("type");
-        form.find(fantoccini::Locator::Css("textarea[name=summary]")).await.expect("summary").send_keys("Tiêm miễn phí cho trẻ dưới 5 tuổi").await.expect("type");
-        form.find(fantoccini::Locator::Css("textarea[name=body]")).await.expect("body").send_keys("Chi tiết tại các trạm y tế xã, phường.").await.expect("type");
-        form.find(fantoccini::Locator::Css("button[name=publish]")).await.expect("publish").click().await.expect("click");
-        wait_text(&s, "#write-ok", "").await;
-        wait_text(&j, "#feed", "Thông báo lịch tiêm chủng mở rộng").await;
-        screenshot(&s, &format!("console-{:?}", app.backend)).await;
-        screenshot(&j, &format!("feed-from-form-{:?}", app.backend)).await;
-        assert_eq!(page_errors(&s).await, Vec::<String>::new());
-        assert_eq!(page_errors(&j).await, Vec::<String>::new());
-        j.close().await.ok();
-        s.close().await.ok();
+        let w = World::build(&app, 1).await;
+        let j = app.gql_as(&w.outlets[0].1);
+        let ask = "mutation($u:UUID!,$q:String!){ askQuestion(unitId:$u, question:$q){ id } }";
+        let first = j.run(ask, json!({"u": w.unit_id, "q": "Số ca sốt xuất huyết tuần này?"})).await.data()["askQuestion"]["id"].as_str().expect("id").to_owned();
+        let second = j.run(ask, json!({"u": w.unit_id, "q": "Kết quả thanh tra bệnh viện tỉnh?"})).await.data()["askQuestion"]["id"].as_str().expect("id").to_owned();
+        let c = browser.client().await;
+        sign_in(&c, &app.base, "duc@syt.vn", PASSWORD).await;
+        wait_for(&c, "#my-releases").await;
+        goto(&c, &app, "#/inbox").await;
+        wait_text(&c, "#inbox", "Số ca sốt xuất huyết tuần này?").await;
+        check_page(&c, "spokesperson-inbox", "#inbox .card").await;
+        let card = |id: &str| format!("#inbox [data-inquiry-id='{id}']");
+        fill(&c, &format!("{} textarea", card(&first)), "124 ca, giảm 10%.").await;
+        click(&c, &format!("{} button[type=submit]", card(&first))).await;
+        until("answered", async || app.gql_as(&w.spokesperson).run("query($id:UUID){ inquiries(unitId:$id, status: ANSWERED){ id } }", json!({"id": w.unit_id})).await.data()["inquiries"].as_array().is_some_and(|a| a.len() == 1)).await;
+        click(&c, &format!("{} .tabs button:nth-child(2)", card(&second))).await;
+        select(&c, &format!("#gr-{second}"), "ground_investigation").await;
+        click(&c, &format!("{} button[type=submit]", card(&second))).await;
+        until("declined", async || {
+            let r = app.gql_as(&w.outlets[0].1).run("{ inquiries(status: DECLINED){ declineReason } }", json!({})).await;
+            r.data()["inquiries"][0]["declineReason"].as_str().is_some_and(|s| s.contains("thanh tra, điều tra"))
+        })
+        .await;
+        assert_eq!(page_errors(&c).await, Vec::<String>::new());
+        c.close().await.ok();
     }
 );
 
 db_test!(
-    async fn the_admin_dashboard_renders_the_report_with_a_chart(app) {
+    async fn the_authority_audits_and_keeps_the_registry(app) {
         let Some(browser) = Browser::start().await else { return };
         let w = World::build(&app, 1).await;
         publish_now(&app.gql_as(&w.spokesperson), &w.unit_id, "Thông cáo cho báo cáo", json!({"allAccredited": true})).await;
         let c = browser.client().await;
         sign_in(&c, &app.base, ADMIN_EMAIL, PASSWORD).await;
-        wait_for(&c, "#report-chart").await;
-        let table = text_of(&c, "#report-table").await;
-        assert!(table.contains("Sở Y tế"), "{table}");
-        let bars = c.find_all(fantoccini::Locator::Css("#report-chart rect")).await.expect("bars");
-        assert!(!bars.is_empty());
-        c.find(fantoccini::Locator::Id("verify")).await.expect("verify").click().await.expect("click");
-        wait_text(&c, "#verify-result", "(").await;
-        screenshot(&c, &format!("authority-{:?}", app.backend)).await;
+        wait_text(&c, "#report-table", "Sở Y tế").await;
+        wait_for(&c, "#chart-monthly rect").await;
+        // Axes carry labels; the units needing attention come first (Sở Tài chính has no spokesperson).
+        wait_text(&c, "#report-chart", "Thông cáo theo tháng").await;
+        let rows = c.find_all(Locator::Css("#report-table tbody tr")).await.expect("rows");
+        let mut flags = Vec::new();
+        for r in rows {
+            flags.push(r.attr("class").await.ok().flatten().unwrap_or_default().contains("attention"));
+        }
+        assert!(flags.windows(2).all(|p| p[0] || !p[1]), "units needing attention first: {flags:?}");
+        click(&c, "#report-table th:nth-child(3) button").await;
+        let sorted = wait_for(&c, "#report-table th:nth-child(3)").await.attr("aria-sort").await.ok().flatten();
+        assert_eq!(sorted.as_deref(), Some("ascending"));
+        check_page(&c, "authority-dashboard", "#chart-cadence").await;
+
+        // Registry: a unit without a spokesperson is flagged until one is registered; a term ends.
+        goto(&c, &app, "#/registry").await;
+        wait_for(&c, "#units").await;
+        fill(&c, "#unit-code", "SO-GD").await;
+        fill(&c, "#unit-name", "Sở Giáo dục và Đào tạo").await;
+        click(&c, "#new-unit button[type=submit]").await;
+        wait_text(&c, "#units-without", "Sở Giáo dục và Đào tạo").await;
+        let units = app.gql_as(&w.admin).run("{ units { id code } }", json!({})).await;
+        let gd = units.data()["units"].as_array().expect("units").iter().find(|u| u["code"] == "SO-GD").expect("SO-GD")["id"].as_str().expect("id").to_owned();
+        select(&c, "#sp-unit", &gd).await;
+        fill(&c, "#sp-name", "Trần Thị Mai").await;
+        fill(&c, "#sp-position", "Chánh Văn phòng").await;
+        fill(&c, "#sp-phone", "0204 3855 000").await;
+        fill(&c, "#sp-email", "mai@sgd.vn").await;
+        click(&c, "#new-spokesperson button[type=submit]").await;
+        wait_text(&c, &format!("[data-unit-id='{gd}']"), "Trần Thị Mai").await;
+        click(&c, &format!("[data-unit-id='{gd}'] button.end-term")).await;
+        c.accept_alert().await.expect("confirm");
+        wait_text(&c, "#units-without", "Sở Giáo dục và Đào tạo").await;
+
+        // An outlet registered, then accredited until a date.
+        fill(&c, "#o-name", "Báo Bắc Giang điện tử").await;
+        fill(&c, "#o-licence", "GP-99").await;
+        fill(&c, "#o-email", "toasoan@bbg.vn").await;
+        click(&c, "#new-outlet button[type=submit]").await;
+        wait_text(&c, "#outlets", "Báo Bắc Giang điện tử").await;
+        let outlets = app.gql_as(&w.admin).run("{ outlets { id name accreditation } }", json!({})).await;
+        let o = outlets.data()["outlets"].as_array().expect("outlets").iter().find(|o| o["name"] == "Báo Bắc Giang điện tử").expect("outlet").clone();
+        assert_eq!(o["accreditation"], "PENDING");
+        let oid = o["id"].as_str().expect("id").to_owned();
+        set_value(&c, &format!("#until-{oid}"), "2027-12-31T00:00").await;
+        select(&c, &format!("#acc-{oid}"), "ACCREDITED").await;
+        until("accredited", async || {
+            let r = app.gql_as(&w.admin).run("{ outlets(accreditation: ACCREDITED) { name accreditedUntil } }", json!({})).await;
+            r.data()["outlets"].as_array().is_some_and(|a| a.iter().any(|o| o["name"] == "Báo Bắc Giang điện tử"))
+        })
+        .await;
+        check_page(&c, "authority-registry", "#outlets").await;
+
+        // The audit log: verified, a signed checkpoint taken and checked against.
+        goto(&c, &app, "#/audit").await;
+        wait_for(&c, "#audit-log tbody tr").await;
+        click(&c, "#verify").await;
+        wait_text(&c, "#verify-result", "toàn vẹn").await;
+        click(&c, "#checkpoint").await;
+        click(&c, "#verify-against").await;
+        wait_text(&c, "#verify-result", "toàn vẹn").await;
+        check_page(&c, "authority-audit", "#audit-log tbody tr").await;
+        goto(&c, &app, "#/suppressions").await;
+        check_page(&c, "authority-suppressions", "main h1").await;
         assert_eq!(page_errors(&c).await, Vec::<String>::new());
+
+        // The auditor reads the same pages and changes nothing.
+        let a = browser.client().await;
+        sign_in(&a, &app.base, AUDITOR_EMAIL, PASSWORD).await;
+        wait_text(&a, "#report-table", "Sở Y tế").await;
+        goto(&a, &app, "#/registry").await;
+        wait_for(&a, "#outlets").await;
+        assert!(a.find(Locator::Id("new-unit")).await.is_err());
+        assert!(a.find(Locator::Css("button.end-term")).await.is_err());
         c.close().await.ok();
+        a.close().await.ok();
     }
 );
 

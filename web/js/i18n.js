@@ -1,45 +1,204 @@
-// Vietnamese by default, English one click away; the choice is remembered.
-const dict = {
-  vi: {
-    home: "Trang chủ", feed: "Tin nhận được", console: "Bàn làm việc", authority: "Quản lý", signin: "Đăng nhập", signout: "Đăng xuất",
-    roster: "Danh sách người phát ngôn", unit: "Cơ quan", name: "Họ tên", position: "Chức vụ", phone: "Điện thoại", email: "E-mail",
-    recent: "Thông cáo mới", upcoming: "Họp báo sắp tới", feeds: "Nguồn tin Atom", loading: "Đang tải…", empty: "Chưa có dữ liệu.",
-    password: "Mật khẩu", submit: "Gửi", live: "Đang kết nối trực tiếp", offline: "Mất kết nối — đang thử lại…", ack: "Xác nhận đã nhận",
-    acked: "Đã xác nhận", unread: "Chưa đọc", rsvp_yes: "Đăng ký dự", rsvp_no: "Hủy đăng ký", questions: "Câu hỏi của tôi", ask: "Đặt câu hỏi",
-    question: "Câu hỏi", rate: "Đánh giá", email_mode: "Nhận e-mail", each: "Từng tin", digest: "Bản tin hằng ngày", none: "Không nhận",
-    write: "Soạn thông tin", kind: "Loại", title: "Tiêu đề", summary: "Tóm tắt", body: "Nội dung", audience: "Gửi tới", all_outlets: "Tất cả cơ quan báo chí được cấp phép",
-    publish_at: "Đăng lúc (để trống: đăng ngay)", publish: "Đăng", save_draft: "Lưu nháp", starts: "Bắt đầu", location: "Địa điểm", capacity: "Số chỗ",
-    my_releases: "Thông tin của đơn vị", delivery_log: "Nhật ký gửi", outlet: "Cơ quan báo chí", channel: "Kênh", status: "Trạng thái", when: "Thời điểm",
-    open_questions: "Câu hỏi chờ trả lời", answer: "Trả lời", decline: "Từ chối", reason: "Lý do", due: "Hạn", overdue: "Quá hạn",
-    registry: "Danh mục", outlets: "Cơ quan báo chí", units: "Cơ quan, đơn vị", report: "Báo cáo cung cấp thông tin", from: "Từ ngày", to: "Đến ngày",
-    run: "Xem báo cáo", download: "Tải CSV", audit: "Nhật ký kiểm toán", verify: "Kiểm tra toàn vẹn", intact: "Nhật ký toàn vẹn", tampered: "Phát hiện sửa đổi tại sự kiện",
-    accredit: "Cấp phép", new_outlet: "Thêm cơ quan báo chí", new_unit: "Thêm cơ quan, đơn vị", code: "Mã", level: "Cấp",
-    set_password: "Đặt mật khẩu", saved: "Đã lưu.", published_ok: "Đã đăng.", releases_col: "Thông cáo", conferences: "Họp báo (tổ chức/yêu cầu)",
-    inquiries: "Câu hỏi", on_time: "Đúng hạn", coverage: "Tỷ lệ đến", median: "Trung vị (giờ)", attendees: "Người đăng ký",
-  },
-  en: {
-    home: "Home", feed: "My feed", console: "Console", authority: "Authority", signin: "Sign in", signout: "Sign out",
-    roster: "Spokesperson roster", unit: "Unit", name: "Name", position: "Position", phone: "Phone", email: "E-mail",
-    recent: "Recent releases", upcoming: "Upcoming press conferences", feeds: "Atom feeds", loading: "Loading…", empty: "Nothing yet.",
-    password: "Password", submit: "Submit", live: "Live", offline: "Disconnected — retrying…", ack: "Acknowledge",
-    acked: "Acknowledged", unread: "Unread", rsvp_yes: "Attend", rsvp_no: "Withdraw", questions: "My questions", ask: "Ask a question",
-    question: "Question", rate: "Rate", email_mode: "E-mail", each: "Each release", digest: "Daily digest", none: "None",
-    write: "Write", kind: "Kind", title: "Title", summary: "Summary", body: "Body", audience: "Audience", all_outlets: "Every accredited outlet",
-    publish_at: "Publish at (empty: now)", publish: "Publish", save_draft: "Save draft", starts: "Starts", location: "Location", capacity: "Capacity",
-    my_releases: "Our releases", delivery_log: "Delivery log", outlet: "Outlet", channel: "Channel", status: "Status", when: "When",
-    open_questions: "Open questions", answer: "Answer", decline: "Decline", reason: "Reason", due: "Due", overdue: "Overdue",
-    registry: "Registry", outlets: "Outlets", units: "Units", report: "Compliance report", from: "From", to: "To",
-    run: "Run report", download: "Download CSV", audit: "Audit log", verify: "Verify", intact: "Log intact", tampered: "Altered at event",
-    accredit: "Accredit", new_outlet: "Register outlet", new_unit: "Create unit", code: "Code", level: "Level",
-    set_password: "Set password", saved: "Saved.", published_ok: "Published.", releases_col: "Releases", conferences: "Conferences (held/required)",
-    inquiries: "Questions", on_time: "On time", coverage: "Coverage", median: "Median (h)", attendees: "Attendees",
-  },
+// Every word the web app shows, in Vietnamese (the default) and English, and every enum value
+// of the API by its name in the schema (tests/node/check-web.mjs checks that each enum value of
+// the SDL has both labels). Dates and numbers go through Intl, always in Asia/Ho_Chi_Minh: a
+// journalist in Hà Nội and a server in UTC must read the same embargo time.
+import { signal } from "./lib.js";
+import { ENUMS } from "./labels.js";
+
+export { ENUMS };
+
+export const TIME_ZONE = "Asia/Ho_Chi_Minh";
+/** Vietnam keeps UTC+7 all year (no daylight saving time). */
+const OFFSET = "+07:00";
+
+const vi = {
+  app_title: "Mạng lưới người phát ngôn", skip: "Bỏ qua điều hướng", nav: "Điều hướng", language: "English",
+  home: "Trang chủ", feed: "Tin nhận được", archive: "Tra cứu", conferences: "Họp báo", my_questions: "Câu hỏi của tôi",
+  settings: "Cài đặt", console: "Thông tin của đơn vị", inbox: "Câu hỏi báo chí", dashboard: "Giám sát", registry: "Danh mục",
+  audit: "Nhật ký kiểm toán", suppressions: "Địa chỉ bị chặn", signin: "Đăng nhập", signout: "Đăng xuất",
+  email: "E-mail", password: "Mật khẩu", set_password: "Đặt mật khẩu", submit: "Gửi", save: "Lưu", cancel: "Hủy",
+  loading: "Đang tải…", empty: "Chưa có dữ liệu.", saved: "Đã lưu.", close: "Đóng", more: "Xem thêm", all: "Tất cả",
+  live: "Đang kết nối trực tiếp", offline: "Mất kết nối — đang thử lại…", offline_net: "Không kết nối được máy chủ.",
+  roster: "Danh sách người phát ngôn", unit: "Cơ quan, đơn vị", name: "Họ tên", position: "Chức vụ", phone: "Điện thoại",
+  recent: "Thông cáo mới", upcoming: "Họp báo sắp tới", atom: "Nguồn tin Atom", atom_all: "Tất cả thông cáo công khai",
+  unit_page: "Trang đơn vị", no_spokesperson: "Chưa có người phát ngôn",
+  kind: "Loại", status: "Trạng thái", title: "Tiêu đề", summary: "Tóm tắt", body: "Nội dung (Markdown)", topics: "Chủ đề",
+  topics_hint: "Cách nhau bằng dấu phẩy", visibility: "Phạm vi công khai", version: "Phiên bản", published_at: "Đăng lúc",
+  publish_at: "Hẹn giờ đăng (cấm đăng trước giờ này)", tz_note: "Giờ Việt Nam (UTC+07:00)",
+  write: "Soạn thông tin", new_release: "Soạn mới", edit: "Sửa", preview: "Xem trước", editor: "Soạn thảo",
+  save_draft: "Lưu nháp", publish: "Đăng ngay", schedule: "Hẹn giờ đăng", cancel_schedule: "Hủy hẹn giờ",
+  discard: "Xóa bản nháp", retract: "Thu hồi", retract_reason: "Lý do thu hồi", correction: "Đính chính",
+  correction_of: "Đính chính cho", published_ok: "Đã đăng.", scheduled_ok: "Đã hẹn giờ đăng.", draft_saved: "Đã lưu nháp.",
+  discarded: "Đã xóa bản nháp.", retracted_ok: "Đã thu hồi.", unscheduled_ok: "Đã hủy hẹn giờ; thông cáo trở lại bản nháp.",
+  confirm_discard: "Xóa hẳn bản nháp này?", retracted_note: "Đã thu hồi", reason: "Lý do",
+  audience: "Gửi tới", aud_all: "Tất cả cơ quan báo chí được cấp phép", aud_filter: "Theo loại hình và phạm vi",
+  aud_chosen: "Chọn từng cơ quan báo chí", kinds: "Loại hình", scopes: "Phạm vi", outlets: "Cơ quan báo chí",
+  reach: "Sẽ đến {outlets} cơ quan báo chí, {journalists} nhà báo, {emails} địa chỉ e-mail.",
+  conference: "Họp báo", starts: "Bắt đầu", ends: "Kết thúc", location: "Địa điểm", rsvp_deadline: "Hạn đăng ký",
+  capacity: "Số chỗ", attendees: "Người đăng ký dự", attending: "Bạn đã đăng ký dự", rsvp_yes: "Đăng ký dự",
+  rsvp_no: "Hủy đăng ký", ics: "Thêm vào lịch (.ics)", places: "{n} người đã đăng ký",
+  delivery: "Tình hình gửi", targeted: "Đích gửi", pending: "Đang chờ", delivered: "Đã đến", acknowledged: "Đã xác nhận",
+  failed: "Thất bại", timeline: "Thời điểm đến các cơ quan báo chí", timeline_hint: "Số cơ quan đã nhận theo thời gian kể từ khi đăng, theo kênh",
+  seconds_after: "giây sau khi đăng", outlets_reached: "cơ quan đã nhận", delivery_log: "Nhật ký gửi", channel: "Kênh",
+  outlet: "Cơ quan báo chí", attempts: "Lần thử", last_error: "Lỗi gần nhất", created: "Tạo lúc", delivered_at: "Đến lúc",
+  acknowledged_by: "Người xác nhận", download_csv: "Tải CSV", live_updates: "Cập nhật trực tiếp",
+  unread: "Chưa đọc", read: "Đã xác nhận", ack: "Xác nhận đã nhận", show_unread: "Chỉ tin chưa đọc", feed_empty: "Chưa có thông tin nào gửi tới cơ quan của bạn.",
+  search: "Tìm kiếm", search_hint: "Có thể gõ không dấu: “giao duc” tìm được “giáo dục”", results: "{n} kết quả",
+  list: "Danh sách", calendar: "Lịch tháng", prev_month: "Tháng trước", next_month: "Tháng sau", weekdays: "T2,T3,T4,T5,T6,T7,CN",
+  ask: "Đặt câu hỏi", question: "Câu hỏi", asked: "Hỏi lúc", due: "Hạn trả lời", overdue: "Quá hạn", answer: "Trả lời",
+  answered_by: "Người trả lời", rating: "Đánh giá câu trả lời", decline: "Từ chối trả lời", legal_ground: "Căn cứ từ chối",
+  ground_secret: "Thuộc bí mật nhà nước, bí mật công tác (Điều 9 Nghị định 09/2017/NĐ-CP)",
+  ground_investigation: "Vụ việc đang thanh tra, điều tra, xét xử, chưa có kết luận",
+  ground_privacy: "Bí mật đời tư, thông tin cá nhân được pháp luật bảo vệ",
+  ground_policy: "Chủ trương, chính sách đang trong quá trình soạn thảo, chưa được cấp có thẩm quyền quyết định",
+  ground_scope: "Không thuộc phạm vi quản lý của cơ quan; đã chuyển cơ quan có thẩm quyền",
+  ground_other: "Lý do khác (ghi rõ)", details: "Nội dung", answer_ok: "Đã gửi câu trả lời.", declined_ok: "Đã từ chối.",
+  email_mode: "Nhận e-mail", follows: "Theo dõi", follow_unit: "Theo dõi đơn vị", follow_topic: "Theo dõi chủ đề",
+  unfollow: "Bỏ theo dõi", follow: "Theo dõi", topic: "Chủ đề", no_follows: "Bạn chưa theo dõi đơn vị hay chủ đề nào.",
+  period: "Kỳ báo cáo", from: "Từ ngày", to: "Đến ngày", run: "Xem báo cáo", attention: "Cần chú ý",
+  releases_published: "Thông cáo", conferences_held: "Họp báo", conferences_required: "Yêu cầu", inquiries: "Câu hỏi",
+  on_time: "Trả lời đúng hạn", answers_overdue: "Quá hạn", unsatisfied: "Chưa hài lòng", median_hours: "Trung vị (giờ)",
+  coverage: "Tỷ lệ đến", has_spokesperson: "Có người phát ngôn", yes: "Có", no: "Không",
+  chart_monthly: "Thông cáo theo tháng", chart_on_time: "Câu hỏi trả lời đúng hạn theo đơn vị",
+  chart_cadence: "Họp báo so với yêu cầu", chart_coverage: "Tỷ lệ thông tin đến báo chí theo đơn vị", month: "Tháng",
+  count: "Số lượng", share: "Tỷ lệ", held: "Đã tổ chức", required: "Yêu cầu",
+  units: "Cơ quan, đơn vị", code: "Mã", level: "Cấp", parent: "Trực thuộc", new_unit: "Thêm cơ quan, đơn vị",
+  spokespersons: "Người phát ngôn", register_spokesperson: "Đăng ký người phát ngôn", appointment: "Quyết định bổ nhiệm",
+  primary: "Người phát ngôn chính", active_from: "Từ", active_until: "Đến", end_term: "Kết thúc nhiệm kỳ",
+  confirm_end_term: "Kết thúc nhiệm kỳ của {name}? Người này sẽ không còn phát ngôn thay đơn vị.", replace: "Bổ nhiệm người thay",
+  unit_without: "{n} đơn vị chưa có người phát ngôn", register_outlet: "Đăng ký cơ quan báo chí", licence: "Giấy phép",
+  accreditation: "Cấp phép", accredited_until: "Hiệu lực đến", expiring: "Sắp hết hạn", expired: "Đã hết hạn",
+  set_status: "Đổi trạng thái", journalists: "Nhà báo", register_journalist: "Đăng ký nhà báo", press_card: "Thẻ nhà báo",
+  invite_note: "Để trống mật khẩu: hệ thống gửi thư mời đặt mật khẩu.", registered: "Đã đăng ký.",
+  verify: "Kiểm tra toàn vẹn", intact: "Nhật ký toàn vẹn: {n} sự kiện đã kiểm tra.", tampered: "Phát hiện sửa đổi tại sự kiện số {seq}.",
+  checkpoint: "Lấy điểm kiểm tra đã ký", check_against: "Đối chiếu với điểm kiểm tra", action: "Hành động", entity: "Đối tượng",
+  actor: "Người thực hiện", at: "Thời điểm", filter: "Lọc", newer: "Mới hơn", older: "Cũ hơn", system: "Hệ thống",
+  address: "Địa chỉ", unsuppress: "Bỏ chặn", no_suppressions: "Không có địa chỉ nào bị chặn.",
+  table_region: "Bảng (có thể cuộn ngang)", not_found: "Không tìm thấy trang này.", forbidden_page: "Trang này dành cho vai trò khác.",
+  err_UNAUTHENTICATED: "Vui lòng đăng nhập.", err_FORBIDDEN: "Bạn không có quyền thực hiện thao tác này.",
+  err_NOT_FOUND: "Không tìm thấy.", err_BAD_USER_INPUT: "Dữ liệu chưa hợp lệ", err_CONFLICT: "Xung đột dữ liệu",
+  err_RATE_LIMITED: "Quá nhiều yêu cầu, vui lòng thử lại sau.", err_INTERNAL: "Lỗi hệ thống, vui lòng thử lại.",
 };
-let lang = localStorage.getItem("lang") || "vi";
-export const t = (k) => (dict[lang] && dict[lang][k]) || dict.vi[k] || k;
-export const currentLang = () => lang;
-export function toggleLang() {
-  lang = lang === "vi" ? "en" : "vi";
-  localStorage.setItem("lang", lang);
-  document.documentElement.lang = lang;
+
+const en = {
+  app_title: "Spokesperson network", skip: "Skip navigation", nav: "Navigation", language: "Tiếng Việt",
+  home: "Home", feed: "My feed", archive: "Archive", conferences: "Conferences", my_questions: "My questions",
+  settings: "Settings", console: "Our releases", inbox: "Press questions", dashboard: "Compliance", registry: "Registry",
+  audit: "Audit log", suppressions: "Suppressed addresses", signin: "Sign in", signout: "Sign out",
+  email: "E-mail", password: "Password", set_password: "Set password", submit: "Submit", save: "Save", cancel: "Cancel",
+  loading: "Loading…", empty: "Nothing yet.", saved: "Saved.", close: "Close", more: "Load more", all: "All",
+  live: "Live", offline: "Disconnected — retrying…", offline_net: "Cannot reach the server.",
+  roster: "Spokesperson roster", unit: "Unit", name: "Name", position: "Position", phone: "Phone",
+  recent: "Recent releases", upcoming: "Upcoming press conferences", atom: "Atom feeds", atom_all: "All public releases",
+  unit_page: "Unit page", no_spokesperson: "No spokesperson",
+  kind: "Kind", status: "Status", title: "Title", summary: "Summary", body: "Body (Markdown)", topics: "Topics",
+  topics_hint: "Separated by commas", visibility: "Visibility", version: "Version", published_at: "Published",
+  publish_at: "Publish at (embargoed until then)", tz_note: "Vietnam time (UTC+07:00)",
+  write: "Write", new_release: "New release", edit: "Edit", preview: "Preview", editor: "Write",
+  save_draft: "Save draft", publish: "Publish now", schedule: "Schedule", cancel_schedule: "Cancel schedule",
+  discard: "Discard draft", retract: "Retract", retract_reason: "Reason for retraction", correction: "Issue a correction",
+  correction_of: "Correction of", published_ok: "Published.", scheduled_ok: "Scheduled.", draft_saved: "Draft saved.",
+  discarded: "Draft discarded.", retracted_ok: "Retracted.", unscheduled_ok: "Schedule cancelled; the release is a draft again.",
+  confirm_discard: "Discard this draft for good?", retracted_note: "Retracted", reason: "Reason",
+  audience: "Audience", aud_all: "Every accredited outlet", aud_filter: "By kind and scope",
+  aud_chosen: "Chosen outlets", kinds: "Kinds", scopes: "Scopes", outlets: "Outlets",
+  reach: "Reaches {outlets} outlets, {journalists} journalists, {emails} e-mail addresses.",
+  conference: "Press conference", starts: "Starts", ends: "Ends", location: "Location", rsvp_deadline: "RSVP by",
+  capacity: "Capacity", attendees: "Attendees", attending: "You are attending", rsvp_yes: "Attend",
+  rsvp_no: "Withdraw", ics: "Add to calendar (.ics)", places: "{n} attending",
+  delivery: "Delivery", targeted: "Targeted", pending: "Pending", delivered: "Delivered", acknowledged: "Acknowledged",
+  failed: "Failed", timeline: "When each outlet received it", timeline_hint: "Outlets reached over time since publication, per channel",
+  seconds_after: "seconds after publication", outlets_reached: "outlets reached", delivery_log: "Delivery log", channel: "Channel",
+  outlet: "Outlet", attempts: "Attempts", last_error: "Last error", created: "Created", delivered_at: "Delivered",
+  acknowledged_by: "Acknowledged by", download_csv: "Download CSV", live_updates: "Live updates",
+  unread: "Unread", read: "Acknowledged", ack: "Acknowledge", show_unread: "Unread only", feed_empty: "Nothing has been sent to your outlet yet.",
+  search: "Search", search_hint: "Accents optional: “giao duc” finds “giáo dục”", results: "{n} results",
+  list: "List", calendar: "Month", prev_month: "Previous month", next_month: "Next month", weekdays: "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+  ask: "Ask a question", question: "Question", asked: "Asked", due: "Due", overdue: "Overdue", answer: "Answer",
+  answered_by: "Answered by", rating: "Rate the answer", decline: "Decline", legal_ground: "Legal ground",
+  ground_secret: "State or work secret (Art. 9, Decree 09/2017/NĐ-CP)",
+  ground_investigation: "Under inspection, investigation or trial, not yet concluded",
+  ground_privacy: "Private life or personal data protected by law",
+  ground_policy: "Policy still being drafted, not yet decided by the competent authority",
+  ground_scope: "Outside the unit's remit; referred to the competent body",
+  ground_other: "Other (state it)", details: "Details", answer_ok: "Answer sent.", declined_ok: "Declined.",
+  email_mode: "E-mail", follows: "Follows", follow_unit: "Follow a unit", follow_topic: "Follow a topic",
+  unfollow: "Unfollow", follow: "Follow", topic: "Topic", no_follows: "You follow no unit or topic.",
+  period: "Period", from: "From", to: "To", run: "Run report", attention: "Needs attention",
+  releases_published: "Releases", conferences_held: "Conferences", conferences_required: "Required", inquiries: "Questions",
+  on_time: "Answered on time", answers_overdue: "Overdue", unsatisfied: "Unsatisfied", median_hours: "Median (h)",
+  coverage: "Coverage", has_spokesperson: "Has spokesperson", yes: "Yes", no: "No",
+  chart_monthly: "Releases per month", chart_on_time: "Questions answered on time, per unit",
+  chart_cadence: "Press conferences against the rule", chart_coverage: "Delivery coverage per unit", month: "Month",
+  count: "Count", share: "Share", held: "Held", required: "Required",
+  units: "Units", code: "Code", level: "Level", parent: "Parent", new_unit: "Create unit",
+  spokespersons: "Spokespersons", register_spokesperson: "Register spokesperson", appointment: "Appointment decision",
+  primary: "Primary spokesperson", active_from: "From", active_until: "Until", end_term: "End term",
+  confirm_end_term: "End {name}'s term? They will no longer speak for the unit.", replace: "Appoint a replacement",
+  unit_without: "{n} units have no spokesperson", register_outlet: "Register outlet", licence: "Licence",
+  accreditation: "Accreditation", accredited_until: "Valid until", expiring: "Expiring soon", expired: "Expired",
+  set_status: "Change status", journalists: "Journalists", register_journalist: "Register journalist", press_card: "Press card",
+  invite_note: "Leave the password empty to e-mail an invitation.", registered: "Registered.",
+  verify: "Verify integrity", intact: "Log intact: {n} events checked.", tampered: "Altered at event {seq}.",
+  checkpoint: "Take a signed checkpoint", check_against: "Verify against checkpoint", action: "Action", entity: "Entity",
+  actor: "Actor", at: "At", filter: "Filter", newer: "Newer", older: "Older", system: "System",
+  address: "Address", unsuppress: "Unsuppress", no_suppressions: "No address is suppressed.",
+  table_region: "Table (scrolls sideways)", not_found: "This page does not exist.", forbidden_page: "This page is for another role.",
+  err_UNAUTHENTICATED: "Please sign in.", err_FORBIDDEN: "You may not do this.",
+  err_NOT_FOUND: "Not found.", err_BAD_USER_INPUT: "Invalid input", err_CONFLICT: "Conflict",
+  err_RATE_LIMITED: "Too many requests; try again later.", err_INTERNAL: "Server error, please retry.",
+};
+
+export const MESSAGES = { vi, en };
+
+/** The language in use; components that read it re-render when it changes. */
+export const lang = signal(localStorage.getItem("lang") === "en" ? "en" : "vi");
+
+export function setLang(/** @type {"vi"|"en"} */ l) {
+  lang.value = l;
+  localStorage.setItem("lang", l);
+  document.documentElement.lang = l;
 }
+
+/** A message, with {name} placeholders filled from `vars`. */
+export function t(/** @type {string} */ key, /** @type {Record<string, unknown>} */ vars = {}) {
+  const table = lang.value === "en" ? en : vi;
+  const text = table[key] ?? vi[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ""));
+}
+
+/** An enum value's label: label("ReleaseKind", "PRESS_RELEASE"). */
+export function label(/** @type {keyof typeof ENUMS} */ name, /** @type {string} */ value) {
+  const pair = ENUMS[name] && ENUMS[name][value];
+  return pair ? pair[lang.value === "en" ? 1 : 0] : value;
+}
+
+/** The values of an enum, in the schema's order. */
+export const values = (/** @type {keyof typeof ENUMS} */ name) => Object.keys(ENUMS[name]);
+
+const locale = () => (lang.value === "en" ? "en-GB" : "vi-VN");
+
+export const fmt = {
+  dateTime: (/** @type {string|null|undefined} */ iso) =>
+    iso ? new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, dateStyle: "short", timeStyle: "short" }).format(new Date(iso)) : "",
+  date: (/** @type {string|null|undefined} */ iso) =>
+    iso ? new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, dateStyle: "medium" }).format(new Date(iso)) : "",
+  month: (/** @type {Date} */ d) => new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, month: "short", year: "numeric" }).format(d),
+  time: (/** @type {string} */ iso) => new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, timeStyle: "short" }).format(new Date(iso)),
+  number: (/** @type {number} */ n, digits = 0) => new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n),
+  percent: (/** @type {number} */ n) => new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 0 }).format(n),
+};
+
+/** An instant as the value of an <input type="datetime-local">, in Vietnam time. */
+export function toLocalInput(/** @type {string|null|undefined} */ iso) {
+  if (!iso) return "";
+  return new Date(new Date(iso).getTime() + 7 * 3600 * 1000).toISOString().slice(0, 16);
+}
+
+/** An <input type="datetime-local"> value (Vietnam time) as an RFC 3339 instant, or null. */
+export function fromLocalInput(/** @type {string} */ value) {
+  return value ? `${value.length === 16 ? `${value}:00` : value}${OFFSET}` : null;
+}
+
+/** Today's date in Vietnam, as YYYY-MM-DD. */
+export const todayInVietnam = () => toLocalInput(new Date().toISOString()).slice(0, 10);

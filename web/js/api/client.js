@@ -1,0 +1,81 @@
+// The one GraphQL client: queries and mutations over HTTP (GraphQL over HTTP, JSON), errors as
+// ApiError with the contract's code and a message in the reader's language, and subscriptions
+// over graphql-transport-ws with a Server-Sent Events fallback (live.js). Operations come from
+// operations.js only.
+import { signal } from "../lib.js";
+import { t } from "../i18n.js";
+
+/** The session's bearer token (sessionStorage: it ends with the tab). */
+export const token = signal(sessionStorage.getItem("token"));
+
+export function setToken(/** @type {string|null} */ value) {
+  if (value) sessionStorage.setItem("token", value);
+  else sessionStorage.removeItem("token");
+  token.value = value;
+}
+
+export class ApiError extends Error {
+  /** @param {{message?: string, extensions?: {code?: string, field?: string}}} err */
+  constructor(err) {
+    const code = (err.extensions && err.extensions.code) || "INTERNAL";
+    const base = t(`err_${code}`);
+    // Input errors name what to fix; the server's own words say which field and why.
+    super(code === "BAD_USER_INPUT" || code === "CONFLICT" ? `${base}: ${err.message}` : base);
+    this.code = code;
+    this.field = err.extensions && err.extensions.field;
+  }
+}
+
+/**
+ * Runs one operation; resolves to its data or rejects with an ApiError.
+ * @param {string} query an operation from operations.js
+ * @param {Record<string, unknown>} [variables]
+ * @returns {Promise<any>}
+ */
+export async function request(query, variables = {}) {
+  /** @type {Record<string, string>} */
+  const headers = { "content-type": "application/json", accept: "application/graphql-response+json, application/json" };
+  if (token.value) headers.authorization = `Bearer ${token.value}`;
+  let resp;
+  try {
+    resp = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  } catch {
+    throw new ApiError({ extensions: { code: "INTERNAL" }, message: t("offline_net") });
+  }
+  let body;
+  try {
+    body = await resp.json();
+  } catch {
+    throw new ApiError({ extensions: { code: resp.status === 429 ? "RATE_LIMITED" : "INTERNAL" } });
+  }
+  if (body.errors && body.errors.length) {
+    const e = new ApiError(body.errors[0]);
+    if (e.code === "UNAUTHENTICATED" && token.value) setToken(null);
+    throw e;
+  }
+  return body.data;
+}
+
+/**
+ * Downloads what a signed-in route serves (CSV exports) as a file: the bearer token cannot ride
+ * on a plain link.
+ * @param {string} path
+ * @param {string} filename
+ */
+export async function download(path, filename) {
+  const resp = await fetch(path, { headers: token.value ? { authorization: `Bearer ${token.value}` } : {} });
+  if (!resp.ok) throw new ApiError({ extensions: { code: resp.status === 403 ? "FORBIDDEN" : "INTERNAL" } });
+  saveBlob(await resp.blob(), filename);
+}
+
+/** Offers a blob as a download. */
+export function saveBlob(/** @type {Blob} */ blob, /** @type {string} */ filename) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

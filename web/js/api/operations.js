@@ -1,0 +1,94 @@
+// Every GraphQL operation the web app sends, in one place. tests/node/check-web.mjs validates
+// each against the server's SDL (schema/schema.graphql) in CI, so a renamed field or a wrong
+// variable type fails the build, not a user's page. This module imports nothing.
+
+const RELEASE_CARD = `id kind status title summary topics publishAt publishedAt version visibility
+  unit { id name code } pressConference { startsAt endsAt location myRsvp attendeeCount capacity rsvpDeadline }`;
+
+export const ME = `query Me { me { id email role unit { id name code } outlet { id name }
+  spokesperson { id fullName } journalist { id fullName } } }`;
+export const LOGIN = `mutation Login($email: String!, $password: String!) {
+  login(email: $email, password: $password) { token account { id role } } }`;
+export const LOGOUT = `mutation Logout { logout }`;
+export const ACCEPT_INVITATION = `mutation Accept($token: String!, $password: String!) {
+  acceptInvitation(token: $token, password: $password) { token } }`;
+
+// Public
+export const ROSTER = `query Roster { spokespersonRoster { id fullName position phone email isPrimary unit { id name code } } }`;
+export const UNITS = `query Units { units { id code name level parent { id name } spokespersons { id fullName position phone email isPrimary activeFrom } } }`;
+export const UNIT = `query Unit($id: UUID!) { unit(id: $id) { id code name level parent { id name }
+  spokespersons { id fullName position phone email isPrimary } } }`;
+export const RELEASES = `query Releases($unitId: UUID, $kind: ReleaseKind, $status: ReleaseStatus, $search: String, $first: Int, $after: String) {
+  releases(unitId: $unitId, kind: $kind, status: $status, search: $search, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${RELEASE_CARD} deliveryStats { targeted delivered acknowledged failed pending } } } } }`;
+export const RELEASE = `query Release($id: UUID!) { release(id: $id) { ${RELEASE_CARD} body bodyHtml retractedAt retractReason
+  supersedes { id title } audience { allAccredited outletIds kinds scopes }
+  deliveryStats { targeted pending delivered acknowledged failed } } }`;
+export const ATTENDEES = `query Attendees($id: UUID!) { release(id: $id) { id pressConference { attendees { id fullName outlet { name } } } } }`;
+
+// Spokesperson
+export const CREATE_RELEASE = `mutation Create($input: CreateReleaseInput!) { createRelease(input: $input) { id status version } }`;
+export const UPDATE_RELEASE = `mutation Update($id: UUID!, $input: UpdateReleaseInput!) { updateRelease(id: $id, input: $input) { id status version } }`;
+export const PUBLISH = `mutation Publish($id: UUID!, $at: DateTime) { publishRelease(id: $id, publishAt: $at) { id status publishAt publishedAt } }`;
+export const CANCEL_SCHEDULE = `mutation CancelSchedule($id: UUID!) { cancelSchedule(id: $id) { id status } }`;
+export const DISCARD = `mutation Discard($id: UUID!) { discardDraft(id: $id) }`;
+export const RETRACT = `mutation Retract($id: UUID!, $reason: String!) { retractRelease(id: $id, reason: $reason) { id status } }`;
+export const AUDIENCE_PREVIEW = `query Reach($unitId: UUID!, $audience: AudienceInput!) {
+  audiencePreview(unitId: $unitId, audience: $audience) { outlets journalists emailRecipients } }`;
+export const RENDER_MARKDOWN = `query Preview($markdown: String!) { renderMarkdown(markdown: $markdown) }`;
+export const OUTLETS = `query Outlets($accreditation: AccreditationStatus) { outlets(accreditation: $accreditation) {
+  id name kind scope licenceNumber email accreditation accreditedUntil isAccredited journalists { id fullName email pressCardNumber } } }`;
+export const DELIVERIES = `query Deliveries($releaseId: UUID, $channel: Channel, $status: DeliveryStatus, $first: Int, $after: String) {
+  deliveries(releaseId: $releaseId, channel: $channel, status: $status, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id channel status attempts lastError createdAt deliveredAt acknowledgedAt outlet { id name } acknowledgedBy { fullName } } } } }`;
+export const DELIVERY_UPDATED = `subscription DeliveryUpdated($releaseId: UUID!) { deliveryUpdated(releaseId: $releaseId) {
+  id channel status attempts lastError createdAt deliveredAt acknowledgedAt outlet { id name } acknowledgedBy { fullName } } }`;
+export const INQUIRIES = `query Inquiries($unitId: UUID, $status: InquiryStatus, $overdueOnly: Boolean) {
+  inquiries(unitId: $unitId, status: $status, overdueOnly: $overdueOnly) {
+    id question status askedAt dueAt overdue answer answeredAt declineReason rating
+    unit { id name } outlet { id name } journalist { fullName } answeredBy { fullName } } }`;
+export const ANSWER = `mutation Answer($id: UUID!, $answer: String!) { answerInquiry(id: $id, answer: $answer) { id status } }`;
+export const DECLINE = `mutation Decline($id: UUID!, $reason: String!) { declineInquiry(id: $id, reason: $reason) { id status } }`;
+
+// Journalist
+export const FEED = `subscription Feed($since: String) { releasePublished(since: $since) { cursor release { ${RELEASE_CARD} } } }`;
+export const ACKED = `query Acked { deliveries(channel: LIVE, status: ACKNOWLEDGED, first: 100) { edges { node { release { id } } } } }`;
+export const ACKNOWLEDGE = `mutation Ack($releaseId: UUID!) { acknowledgeRelease(releaseId: $releaseId) { id status } }`;
+export const RSVP = `mutation Rsvp($releaseId: UUID!, $attending: Boolean!) { rsvp(releaseId: $releaseId, attending: $attending) { myRsvp attendeeCount } }`;
+export const ASK = `mutation Ask($unitId: UUID!, $question: String!) { askQuestion(unitId: $unitId, question: $question) { id } }`;
+export const RATE = `mutation Rate($id: UUID!, $rating: AnswerRating!) { rateAnswer(id: $id, rating: $rating) { id rating } }`;
+export const MY_SUBSCRIPTION = `query MySubscription { mySubscription { emailMode follows { unit { id name } topic } } }`;
+export const SET_EMAIL_MODE = `mutation SetMode($mode: EmailMode!) { setEmailMode(mode: $mode) { emailMode } }`;
+export const FOLLOW_UNIT = `mutation FollowUnit($unitId: UUID!) { followUnit(unitId: $unitId) { emailMode } }`;
+export const UNFOLLOW_UNIT = `mutation UnfollowUnit($unitId: UUID!) { unfollowUnit(unitId: $unitId) { emailMode } }`;
+export const FOLLOW_TOPIC = `mutation FollowTopic($topic: String!) { followTopic(topic: $topic) { emailMode } }`;
+export const UNFOLLOW_TOPIC = `mutation UnfollowTopic($topic: String!) { unfollowTopic(topic: $topic) { emailMode } }`;
+
+// Authority
+export const COMPLIANCE = `query Compliance($from: DateTime!, $to: DateTime!) { complianceReport(from: $from, to: $to) {
+  unit { id name code } hasActiveSpokesperson releasesPublished pressConferencesHeld pressConferencesRequired
+  inquiriesReceived inquiriesAnsweredOnTime inquiriesOverdue answersUnsatisfied medianResponseHours deliveryCoverage } }`;
+export const MONTHLY = `query Monthly($m0f: DateTime!, $m0t: DateTime!, $m1f: DateTime!, $m1t: DateTime!, $m2f: DateTime!, $m2t: DateTime!,
+  $m3f: DateTime!, $m3t: DateTime!, $m4f: DateTime!, $m4t: DateTime!, $m5f: DateTime!, $m5t: DateTime!) {
+  m0: complianceReport(from: $m0f, to: $m0t) { releasesPublished }
+  m1: complianceReport(from: $m1f, to: $m1t) { releasesPublished }
+  m2: complianceReport(from: $m2f, to: $m2t) { releasesPublished }
+  m3: complianceReport(from: $m3f, to: $m3t) { releasesPublished }
+  m4: complianceReport(from: $m4f, to: $m4t) { releasesPublished }
+  m5: complianceReport(from: $m5f, to: $m5t) { releasesPublished } }`;
+export const CREATE_UNIT = `mutation CreateUnit($input: CreateUnitInput!) { createUnit(input: $input) { id } }`;
+export const REGISTER_SPOKESPERSON = `mutation RegisterSpokesperson($input: RegisterSpokespersonInput!) { registerSpokesperson(input: $input) { id } }`;
+export const END_TERM = `mutation EndTerm($id: UUID!) { endSpokespersonTerm(id: $id) { id activeUntil } }`;
+export const REGISTER_OUTLET = `mutation RegisterOutlet($input: RegisterOutletInput!) { registerOutlet(input: $input) { id } }`;
+export const SET_ACCREDITATION = `mutation SetAccreditation($outletId: UUID!, $status: AccreditationStatus!, $until: DateTime) {
+  setAccreditation(outletId: $outletId, status: $status, until: $until) { id accreditation accreditedUntil } }`;
+export const REGISTER_JOURNALIST = `mutation RegisterJournalist($input: RegisterJournalistInput!) { registerJournalist(input: $input) { id } }`;
+export const AUDIT_EVENTS = `query Audit($first: Int, $after: String) { auditEvents(first: $first, after: $after) {
+  id seq at action entity entityId hash actor { email role } } }`;
+export const VERIFY = `query Verify { verifyAuditLog { ok eventsChecked firstBadSeq } }`;
+export const CHECKPOINT = `query Checkpoint { auditCheckpoint { seq hash at signature publicKey } }`;
+export const VERIFY_AGAINST = `query VerifyAgainst($checkpoint: AuditCheckpointInput!) {
+  verifyAuditLogAgainst(checkpoint: $checkpoint) { ok eventsChecked firstBadSeq } }`;
+export const SUPPRESSIONS = `query Suppressions { emailSuppressions { address reason createdAt } }`;
+export const UNSUPPRESS = `mutation Unsuppress($address: String!) { unsuppressEmail(address: $address) }`;

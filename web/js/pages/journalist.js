@@ -1,0 +1,192 @@
+// The journalist's pages, phone first: the live feed (unread until acknowledged, resuming from
+// its cursor after a reconnection), archive search, conferences as a list and a month, their
+// questions with status and rating, and e-mail and follow settings.
+import { html, useState, useEffect } from "../lib.js";
+import { t, label, fmt, values, lang, todayInVietnam, TIME_ZONE } from "../i18n.js";
+import { request, token } from "../api/client.js";
+import { subscribe } from "../api/live.js";
+import * as op from "../api/operations.js";
+import { useAsync, Pending, Badge, EnumSelect, notify, fail } from "../ui.js";
+import { ReleaseItem } from "./public.js";
+import { downloadIcs, monthGrid } from "../calendar.js";
+
+export function Feed({ me }) {
+  const [items, setItems] = useState(/** @type {any[]} */ ([]));
+  const [acked, setAcked] = useState(/** @type {Set<string>} */ (new Set()));
+  const [onlyUnread, setOnlyUnread] = useState(false);
+  const [state, setState] = useState("");
+  useEffect(() => {
+    const key = `cursor:${me.id}`;
+    const put = (/** @type {any} */ r) => setItems((old) => [r, ...old.filter((x) => x.id !== r.id)]);
+    (async () => {
+      const [log, list] = await Promise.all([request(op.ACKED), request(op.RELEASES, { first: 20 })]);
+      setAcked(new Set(log.deliveries.edges.map((/** @type {any} */ e) => e.node.release.id)));
+      setItems((live) => [...live, ...list.releases.edges.map((/** @type {any} */ e) => e.node).filter((r) => !live.some((x) => x.id === r.id))]);
+    })().catch(fail);
+    const sub = subscribe({
+      token: token.value,
+      query: op.FEED,
+      variables: () => ({ since: localStorage.getItem(key) }),
+      onNext: (/** @type {any} */ p) => {
+        const item = p.data && p.data.releasePublished;
+        if (!item) return;
+        localStorage.setItem(key, item.cursor);
+        put({ ...item.release, fresh: true });
+      },
+      onState: setState,
+    });
+    return () => sub.close();
+  }, [me.id]);
+  const ack = async (/** @type {string} */ id) => {
+    try {
+      await request(op.ACKNOWLEDGE, { releaseId: id });
+      setAcked((s) => new Set([...s, id]));
+    } catch (e) { fail(e); }
+  };
+  const unread = (/** @type {any} */ r) => r.status === "PUBLISHED" && !acked.has(r.id) && r.fresh;
+  const shown = items.filter((r) => !onlyUnread || unread(r));
+  return html`<h1>${t("feed")} <span class="muted">— ${me.outlet ? me.outlet.name : ""}</span></h1>
+    <p class="toolbar"><span id="live-state" class=${`pill ${state}`}>${state === "live" ? t("live") : state === "offline" ? t("offline") : t("loading")}</span>
+      <label class="check"><input type="checkbox" id="only-unread" checked=${onlyUnread} onChange=${() => setOnlyUnread(!onlyUnread)} /> ${t("show_unread")}</label></p>
+    <div id="feed" aria-live="polite">
+      ${shown.length === 0 && html`<p class="muted">${t("feed_empty")}</p>`}
+      ${shown.map((r) => html`<div class=${unread(r) ? "unread" : ""} data-release-id=${r.id} key=${r.id}>
+        <${ReleaseItem} r=${r}>
+          <p class="actions">${unread(r) ? html`<span class="badge s-unread">${t("unread")}</span> <button type="button" class="ack" onClick=${() => ack(r.id)}>${t("ack")}</button>`
+            : acked.has(r.id) ? html`<span class="ok">${t("read")}</span>` : ""}
+            ${r.pressConference && html` <button type="button" class="secondary" onClick=${() => downloadIcs(r)}>${t("ics")}</button>`}</p>
+        <//>
+      </div>`)}
+    </div>`;
+}
+
+export function Archive() {
+  const [q, setQ] = useState("");
+  const [kind, setKind] = useState(/** @type {string|null} */ (null));
+  const [query, setQuery] = useState({ search: "", kind: /** @type {string|null} */ (null) });
+  const state = useAsync(() => request(op.RELEASES, { search: query.search || null, kind: query.kind, status: "PUBLISHED", first: 50 }), [query]);
+  const d = state.data;
+  return html`<h1>${t("archive")}</h1>
+    <form id="search" class="filters" role="search" onSubmit=${(/** @type {any} */ e) => { e.preventDefault(); setQuery({ search: q.trim(), kind }); }}>
+      <div class="field grow"><label for="q">${t("search")}</label>
+        <input id="q" type="search" value=${q} aria-describedby="q-hint" onInput=${(/** @type {any} */ e) => setQ(e.currentTarget.value)} />
+        <small id="q-hint" class="muted">${t("search_hint")}</small></div>
+      <div class="field"><label for="q-kind">${t("kind")}</label><${EnumSelect} id="q-kind" enumName="ReleaseKind" any value=${kind} onChange=${setKind} /></div>
+      <button type="submit">${t("search")}</button>
+    </form>
+    <${Pending} state=${state} />
+    ${d && html`<p class="muted" id="results-count">${t("results", { n: fmt.number(d.releases.totalCount) })}</p>
+      <div id="results">${d.releases.edges.map((/** @type {any} */ e) => html`<${ReleaseItem} r=${e.node} />`)}</div>`}`;
+}
+
+export function Conferences() {
+  const [view, setView] = useState("list");
+  const today = todayInVietnam();
+  const [month, setMonth] = useState({ y: Number(today.slice(0, 4)), m: Number(today.slice(5, 7)) - 1 });
+  const state = useAsync(() => request(op.RELEASES, { kind: "PRESS_CONFERENCE", status: "PUBLISHED", first: 100 })
+    .then((d) => d.releases.edges.map((/** @type {any} */ e) => e.node).filter((r) => r.pressConference)), []);
+  const all = state.data || [];
+  const dayOf = (/** @type {string} */ iso) => new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(new Date(iso));
+  const upcoming = all.filter((r) => dayOf(r.pressConference.startsAt) >= today).sort((a, b) => a.pressConference.startsAt.localeCompare(b.pressConference.startsAt));
+  const title = new Intl.DateTimeFormat(lang.value === "en" ? "en-GB" : "vi-VN", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(month.y, month.m, 1)));
+  const shift = (/** @type {number} */ n) => setMonth(({ y, m }) => ({ y: y + Math.floor((m + n) / 12), m: (((m + n) % 12) + 12) % 12 }));
+  const rsvp = async (/** @type {any} */ r, /** @type {boolean} */ attending) => {
+    try { await request(op.RSVP, { releaseId: r.id, attending }); notify(t("saved")); state.reload(); } catch (e) { fail(e); }
+  };
+  return html`<h1>${t("conferences")}</h1>
+    <div class="tabs" role="group" aria-label=${t("conferences")}>
+      <button type="button" id="view-list" aria-pressed=${view === "list"} onClick=${() => setView("list")}>${t("list")}</button>
+      <button type="button" id="view-month" aria-pressed=${view === "month"} onClick=${() => setView("month")}>${t("calendar")}</button>
+    </div>
+    <${Pending} state=${state} />
+    ${state.data && view === "list" && html`<div id="conference-list">
+      ${upcoming.length === 0 && html`<p class="muted">${t("empty")}</p>`}
+      ${upcoming.map((r) => html`<${ReleaseItem} r=${r}><p class="actions">
+        ${r.pressConference.myRsvp ? html`<span class="ok">${t("attending")}</span> <button type="button" class="secondary" onClick=${() => rsvp(r, false)}>${t("rsvp_no")}</button>`
+          : html`<button type="button" class="rsvp" onClick=${() => rsvp(r, true)}>${t("rsvp_yes")}</button>`}
+        <button type="button" class="secondary ics" onClick=${() => downloadIcs(r)}>${t("ics")}</button></p><//>`)}
+    </div>`}
+    ${state.data && view === "month" && html`<div class="month">
+      <p class="toolbar"><button type="button" class="secondary" onClick=${() => shift(-1)} aria-label=${t("prev_month")}>‹</button>
+        <strong id="month-title">${title}</strong>
+        <button type="button" class="secondary" onClick=${() => shift(1)} aria-label=${t("next_month")}>›</button></p>
+      <table id="month-grid" class="calendar"><thead><tr>${t("weekdays").split(",").map((w) => html`<th scope="col">${w}</th>`)}</tr></thead>
+        <tbody>${monthGrid(month.y, month.m).map((week) => html`<tr>${week.map((day) => html`<td class=${day === today ? "today" : ""}>
+          ${day && html`<span class="day">${Number(day.slice(8))}</span>
+            ${all.filter((r) => dayOf(r.pressConference.startsAt) === day).map((r) => html`<a class="event" href=${`#/releases/${r.id}`}>${fmt.time(r.pressConference.startsAt)} ${r.title}</a>`)}`}
+        </td>`)}</tr>`)}</tbody></table>
+    </div>`}`;
+}
+
+export function MyQuestions() {
+  const state = useAsync(() => Promise.all([request(op.INQUIRIES, {}), request(op.UNITS)]), []);
+  const [error, setError] = useState("");
+  const ask = async (/** @type {any} */ ev) => {
+    ev.preventDefault();
+    const f = ev.currentTarget;
+    try {
+      await request(op.ASK, { unitId: f.unit.value, question: f.question.value });
+      f.question.value = "";
+      setError("");
+      notify(t("saved"));
+      state.reload();
+    } catch (e) { setError(e instanceof Error ? e.message : String(e)); }
+  };
+  const rate = async (/** @type {string} */ id, /** @type {string|null} */ rating) => {
+    if (!rating) return;
+    try { await request(op.RATE, { id, rating }); notify(t("saved")); } catch (e) { fail(e); }
+  };
+  const d = state.data;
+  return html`<h1>${t("my_questions")}</h1>
+    <${Pending} state=${state} />
+    ${d && html`<form id="ask" class="card" onSubmit=${ask}><h2>${t("ask")}</h2>
+        <label for="ask-unit">${t("unit")}</label><select id="ask-unit" name="unit" required>${d[1].units.map((/** @type {any} */ u) => html`<option value=${u.id}>${u.name}</option>`)}</select>
+        <label for="ask-q">${t("question")}</label><textarea id="ask-q" name="question" required maxlength="5000"></textarea>
+        <p><button type="submit">${t("ask")}</button></p><p class="error" role="alert" id="ask-error">${error}</p>
+      </form>
+      <div id="questions">${d[0].inquiries.length === 0 && html`<p class="muted">${t("empty")}</p>`}
+      ${d[0].inquiries.map((/** @type {any} */ i) => html`<article class="card" data-inquiry-id=${i.id}>
+        <p class="meta"><strong>${i.unit.name}</strong> · <${Badge} enumName="InquiryStatus" value=${i.status} />
+          ${i.overdue && html` <span class="badge s-failed">${t("overdue")}</span>`} · ${t("due")} ${fmt.dateTime(i.dueAt)}</p>
+        <p>${i.question}</p>
+        ${i.answer && html`<p><strong>${t("answer")}:</strong> ${i.answer}</p>`}
+        ${i.declineReason && html`<p><strong>${t("reason")}:</strong> ${i.declineReason}</p>`}
+        ${i.status === "ANSWERED" && html`<div class="field"><label for=${`rate-${i.id}`}>${t("rating")}</label>
+          <select id=${`rate-${i.id}`} class="rating" onChange=${(/** @type {any} */ e) => rate(i.id, e.currentTarget.value || null)}>
+            <option value="">—</option>${values("AnswerRating").map((v) => html`<option value=${v} selected=${i.rating === v}>${label("AnswerRating", v)}</option>`)}
+          </select></div>`}
+      </article>`)}</div>`}`;
+}
+
+export function Settings() {
+  const state = useAsync(() => Promise.all([request(op.MY_SUBSCRIPTION), request(op.UNITS)]), []);
+  const [topic, setTopic] = useState("");
+  const [unit, setUnit] = useState("");
+  const run = async (/** @type {string} */ query, /** @type {any} */ vars) => {
+    try { await request(query, vars); notify(t("saved")); state.reload(); } catch (e) { fail(e); }
+  };
+  const d = state.data;
+  if (!d) return html`<h1>${t("settings")}</h1><${Pending} state=${state} />`;
+  const sub = d[0].mySubscription;
+  const followed = sub.follows.filter((/** @type {any} */ f) => f.unit).map((/** @type {any} */ f) => f.unit.id);
+  return html`<h1>${t("settings")}</h1>
+    <section class="card"><h2><label for="mode">${t("email_mode")}</label></h2>
+      <${EnumSelect} id="mode" enumName="EmailMode" value=${sub.emailMode} onChange=${(/** @type {string} */ m) => run(op.SET_EMAIL_MODE, { mode: m })} />
+    </section>
+    <section class="card" aria-labelledby="follows-h"><h2 id="follows-h">${t("follows")}</h2>
+      <ul class="plain" id="follows">${sub.follows.length === 0 && html`<li class="muted">${t("no_follows")}</li>`}
+        ${sub.follows.map((/** @type {any} */ f) => html`<li>${f.unit ? f.unit.name : html`<span class="badge">${f.topic}</span>`}
+          <button type="button" class="secondary small" onClick=${() => run(f.unit ? op.UNFOLLOW_UNIT : op.UNFOLLOW_TOPIC, f.unit ? { unitId: f.unit.id } : { topic: f.topic })}>${t("unfollow")}</button></li>`)}</ul>
+      <form class="inline" id="follow-unit" onSubmit=${(/** @type {any} */ e) => { e.preventDefault(); if (unit) run(op.FOLLOW_UNIT, { unitId: unit }); }}>
+        <label for="follow-unit-id">${t("follow_unit")}</label>
+        <select id="follow-unit-id" value=${unit} onChange=${(/** @type {any} */ e) => setUnit(e.currentTarget.value)}>
+          <option value="">—</option>${d[1].units.filter((/** @type {any} */ u) => !followed.includes(u.id)).map((/** @type {any} */ u) => html`<option value=${u.id}>${u.name}</option>`)}</select>
+        <button type="submit">${t("follow")}</button>
+      </form>
+      <form class="inline" id="follow-topic" onSubmit=${(/** @type {any} */ e) => { e.preventDefault(); if (topic.trim()) { run(op.FOLLOW_TOPIC, { topic: topic.trim() }); setTopic(""); } }}>
+        <label for="follow-topic-name">${t("follow_topic")}</label>
+        <input id="follow-topic-name" value=${topic} onInput=${(/** @type {any} */ e) => setTopic(e.currentTarget.value)} />
+        <button type="submit">${t("follow")}</button>
+      </form>
+    </section>`;
+}
