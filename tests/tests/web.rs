@@ -512,3 +512,57 @@ db_test!(
         assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("image/svg+xml"));
     }
 );
+
+/// Presses Tab until the focused element matches `css` (at most 40 times); panics otherwise.
+async fn tab_to(c: &Client, css: &str) {
+    for _ in 0..40 {
+        let here: bool = c
+            .execute(
+                "return document.activeElement.matches(arguments[0])",
+                vec![json!(css)],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if here {
+            return;
+        }
+        c.active_element()
+            .await
+            .expect("focus")
+            .send_keys("\u{E004}")
+            .await
+            .expect("Tab");
+    }
+    panic!("Tab never reached {css}");
+}
+
+db_test!(
+    async fn the_keyboard_alone_signs_in_and_acknowledges(app) {
+        let Some(browser) = Browser::start().await else { return };
+        let w = World::build(&app, 1).await;
+        let id = publish_now(&app.gql_as(&w.spokesperson), &w.unit_id, "Thông cáo cho bàn phím", json!({"allAccredited": true})).await;
+        let c = browser.client().await;
+        goto(&c, &app, "#/login").await;
+        wait_for(&c, "form#login").await;
+        tab_to(&c, "#email").await;
+        c.active_element().await.expect("focus").send_keys("pv0@bao0.vn").await.expect("type");
+        tab_to(&c, "#password").await;
+        c.active_element().await.expect("focus").send_keys(&format!("{PASSWORD}\u{E007}")).await.expect("type, Enter");
+        wait_for(&c, &format!("[data-release-id=\"{id}\"].unread")).await;
+        tab_to(&c, &format!("[data-release-id=\"{id}\"] button.ack")).await;
+        // The focus is visible where it is.
+        let outline = c
+            .execute("return getComputedStyle(document.activeElement).outlineStyle", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        assert_ne!(outline, "none");
+        c.active_element().await.expect("focus").send_keys("\u{E007}").await.expect("Enter");
+        wait_for(&c, &format!("[data-release-id=\"{id}\"]:not(.unread)")).await;
+        assert_eq!(page_errors(&c).await, Vec::<String>::new());
+        c.close().await.ok();
+    }
+);

@@ -18,6 +18,8 @@ window.addEventListener("error", (e) => {
   const el = /** @type {any} */ (e.target);
   /** @type {any} */ (window).__errors.push(el && el !== window ? `failed to load ${el.src || el.href}` : String(e.message));
 }, true);
+// The CSP refusing something is a defect of the page, not of the user's network.
+document.addEventListener("securitypolicyviolation", (e) => /** @type {any} */ (window).__errors.push(`CSP refused ${e.blockedURI} (${e.violatedDirective})`));
 window.addEventListener("unhandledrejection", (e) => /** @type {any} */ (window).__errors.push(String(e.reason)));
 
 /** The signed-in account (null: nobody), loaded at start and after sign-in. */

@@ -247,7 +247,7 @@ export function Audit() {
     <p id="verify-result" role="status" class=${result ? (result.ok ? "ok" : "error") : ""}>${result && (result.ok ? t("intact", { n: fmt.number(result.eventsChecked) }) : t("tampered", { seq: result.firstBadSeq }))}</p>
     ${checkpoint && html`<details id="checkpoint-detail"><summary>#${checkpoint.seq} · ${fmt.dateTime(checkpoint.at)}</summary>
       <dl class="facts mono"><dt>hash</dt><dd>${checkpoint.hash}</dd><dt>signature</dt><dd>${checkpoint.signature}</dd><dt>public key</dt><dd>${checkpoint.publicKey}</dd></dl></details>`}
-    <div class="filters"><div class="field grow"><label for="audit-filter">${t("filter")}</label>
+    <div class="filters"><div class="field grow"><label for="audit-filter">${t("filter_page")}</label>
       <input id="audit-filter" type="search" value=${filter} onInput=${(/** @type {any} */ e) => setFilter(e.currentTarget.value)} /></div></div>
     <${Pending} state=${state} />
     <div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id="audit-log">
@@ -257,8 +257,8 @@ export function Audit() {
         <td><code>${e.action}</code></td><td>${e.entity}${e.entityId && html` <small class="muted mono">${e.entityId.slice(0, 8)}</small>`}</td></tr>`)}</tbody>
     </table></div>
     <p class="pager">
-      <button type="button" class="secondary" disabled=${after.length < 2} onClick=${() => setAfter(after.slice(0, -1))}>${t("newer")}</button>
-      <button type="button" class="secondary" id="audit-older" disabled=${events.length < AUDIT_PAGE} onClick=${() => setAfter([...after, String(events[events.length - 1].seq)])}>${t("older")}</button>
+      <button type="button" class="secondary" disabled=${after.length < 2} onClick=${() => setAfter(after.slice(0, -1))}>${t("prev_page")}</button>
+      <button type="button" class="secondary" id="audit-older" disabled=${events.length < AUDIT_PAGE} onClick=${() => setAfter([...after, String(events[events.length - 1].seq)])}>${t("next_page")}</button>
     </p>`;
 }
 
