@@ -195,7 +195,16 @@ pub async fn check_page(c: &Client, name: &str, ready: &str) {
         set_width(c, size).await;
         wait_for(c, ready).await;
         tokio::time::sleep(Duration::from_millis(250)).await;
+        // The whole page, not only what the window shows: the window grows to the page's height.
+        let height = c
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(u64::from(size.1));
+        set_width(c, (size.0, (height as u32).clamp(size.1, 6000) + 140)).await;
         screenshot(c, &format!("{name}-{}", size.0)).await;
+        set_width(c, size).await;
         let violations = accessibility_violations(c).await;
         assert!(
             violations.is_empty(),

@@ -186,6 +186,7 @@ db_test!(
         assert_eq!(ack.data()["acknowledgeRelease"]["status"], "ACKNOWLEDGED");
         wait_text(&c, "#delivery-log", "Đã xác nhận").await;
         wait_text(&c, "#delivery-log", "Phóng viên 0").await;
+        wait_text(&c, "#delivery-stats", "1 Đã xác nhận").await;
         wait_for(&c, "#timeline path.line").await;
         select(&c, "#f-channel", "EMAIL").await;
         let rows = c.find_all(Locator::Css("#delivery-log tbody tr")).await.expect("rows");
@@ -399,6 +400,13 @@ db_test!(
             r.data()["outlets"].as_array().is_some_and(|a| a.iter().any(|o| o["name"] == "Báo Bắc Giang điện tử"))
         })
         .await;
+        // A journalist of that outlet (an invitation is e-mailed: no password given).
+        select(&c, "#j-outlet", &oid).await;
+        fill(&c, "#j-name", "Nguyễn Văn Hùng").await;
+        fill(&c, "#j-email", "hung@bbg.vn").await;
+        fill(&c, "#j-card", "TNB-0042").await;
+        click(&c, "#new-journalist button[type=submit]").await;
+        wait_text(&c, &format!("[data-outlet-id='{oid}']"), "Nguyễn Văn Hùng").await;
         check_page(&c, "authority-registry", "#outlets").await;
 
         // The audit log: verified, a signed checkpoint taken and checked against.

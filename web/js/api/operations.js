@@ -24,6 +24,7 @@ export const RELEASES = `query Releases($unitId: UUID, $kind: ReleaseKind, $stat
 export const RELEASE = `query Release($id: UUID!) { release(id: $id) { ${RELEASE_CARD} body bodyHtml retractedAt retractReason
   supersedes { id title } audience { allAccredited outletIds kinds scopes }
   deliveryStats { targeted pending delivered acknowledged failed } } }`;
+export const DELIVERY_STATS = `query Stats($id: UUID!) { release(id: $id) { id deliveryStats { targeted pending delivered acknowledged failed } } }`;
 export const ATTENDEES = `query Attendees($id: UUID!) { release(id: $id) { id pressConference { attendees { id fullName outlet { name } } } } }`;
 
 // Spokesperson

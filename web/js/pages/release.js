@@ -118,8 +118,18 @@ function Deliveries({ r }) {
   const [channel, setChannel] = useState(/** @type {string|null} */ (null));
   const [statusFilter, setStatusFilter] = useState(/** @type {string|null} */ (null));
   const [error, setError] = useState("");
+  const [s, setStats] = useState(r.deliveryStats);
   useEffect(() => {
     let live = true;
+    /** The figures follow the log: re-read at most every half second while deliveries change. */
+    let pending = 0;
+    const refresh = () => {
+      if (pending) return;
+      pending = window.setTimeout(() => {
+        pending = 0;
+        request(op.DELIVERY_STATS, { id: r.id }).then((d) => live && d.release && setStats(d.release.deliveryStats), () => {});
+      }, 500);
+    };
     (async () => {
       /** @type {any[]} */
       const all = [];
@@ -140,9 +150,10 @@ function Deliveries({ r }) {
         const d = p.data && p.data.deliveryUpdated;
         if (!d) return;
         setRows((old) => (old.some((x) => x.id === d.id) ? old.map((x) => (x.id === d.id ? d : x)) : [...old, d]));
+        refresh();
       },
     });
-    return () => { live = false; sub.close(); };
+    return () => { live = false; clearTimeout(pending); sub.close(); };
   }, [r.id]);
   const start = new Date(r.publishedAt || r.publishAt || 0).getTime();
   const reached = (/** @type {any} */ d) => d.deliveredAt || d.acknowledgedAt;
@@ -153,7 +164,6 @@ function Deliveries({ r }) {
   }));
   const total = Math.max(0, ...channels.map((c) => rows.filter((d) => d.channel === c).length));
   const shown = rows.filter((d) => (!channel || d.channel === channel) && (!statusFilter || d.status === statusFilter));
-  const s = r.deliveryStats;
   return html`<section aria-labelledby="deliv-h"><h2 id="deliv-h">${t("delivery")}</h2>
     ${error && html`<p class="error" role="alert">${error}</p>`}
     <ul class="stats" id="delivery-stats">

@@ -153,7 +153,7 @@ export function Editor({ arg, me }) {
           <${EnumSelect} id="kind" name="kind" enumName="ReleaseKind" value=${f.kind} onChange=${(/** @type {string} */ v) => set({ kind: v })} /></div>
         <div class="field"><label for="visibility">${t("visibility")}</label>
           <select id="visibility" name="visibility" onChange=${input("visibility")}>
-            <option value="" selected=${!f.visibility}>${t("all")} → ${label("Visibility", f.mode === "all" ? "PUBLIC" : "PRESS_ONLY")}</option>
+            <option value="" selected=${!f.visibility}>${t("by_default", { v: label("Visibility", f.mode === "all" ? "PUBLIC" : "PRESS_ONLY") })}</option>
             ${values("Visibility").map((v) => html`<option value=${v} selected=${f.visibility === v}>${label("Visibility", v)}</option>`)}
           </select></div>
       </div>
