@@ -13,6 +13,7 @@ mod m20261125_000006_delivery_log_checks;
 mod m20261126_000007_delivery_unused_index;
 mod m20261126_000008_reach_email_counts;
 mod m20261126_000009_email_delivery_queue;
+mod m20261202_000010_attachments;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_delivery_unused_index::Migration),
             Box::new(m20261126_000008_reach_email_counts::Migration),
             Box::new(m20261126_000009_email_delivery_queue::Migration),
+            Box::new(m20261202_000010_attachments::Migration),
         ]
     }
 }

@@ -30,6 +30,8 @@ pub struct AppContext {
     pub feed_catch_ups: Arc<tokio::sync::Semaphore>,
     /// Signs audit checkpoints (`PRESSNET_AUDIT_KEY_FILE`); set by the server at start.
     pub audit_key: Option<Arc<ed25519_dalek::SigningKey>>,
+    /// Where attachments live (`PRESSNET_STORAGE_URL`); set by the server at start.
+    pub storage: Option<Arc<crate::storage::Storage>>,
 }
 
 impl AppContext {
@@ -47,6 +49,7 @@ impl AppContext {
             outbox_ready: Arc::new(tokio::sync::Notify::new()),
             feed_catch_ups: Arc::new(tokio::sync::Semaphore::new(FEED_CATCH_UPS)),
             audit_key: None,
+            storage: None,
         }
     }
 }

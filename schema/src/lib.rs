@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod relay;
 pub mod services;
 pub mod settings;
+pub mod storage;
 pub mod tcp_nodelay;
 pub mod validate;
 

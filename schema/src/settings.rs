@@ -23,6 +23,8 @@ pub struct Settings {
     pub conferences_per_quarter: std::collections::HashMap<crate::enums::UnitLevel, u32>,
     /// `GET /metrics` requires this bearer token when set.
     pub metrics_token: Option<String>,
+    /// Largest attachment accepted (`PRESSNET_MAX_UPLOAD_MB`).
+    pub max_upload_bytes: u64,
 }
 
 impl Settings {
@@ -90,6 +92,7 @@ impl Default for Settings {
                 .into_iter()
                 .collect(),
             metrics_token: None,
+            max_upload_bytes: 1024 * 1024 * 1024,
         }
     }
 }

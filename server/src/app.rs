@@ -57,6 +57,7 @@ impl Application {
             },
             conferences_per_quarter: crate::config::parse_levels(&config.conferences_per_quarter)?,
             metrics_token: config.metrics_token.clone().filter(|t| !t.is_empty()),
+            max_upload_bytes: config.max_upload_mb.max(1).saturating_mul(1024 * 1024),
             ..Settings::default()
         };
         let mut ctx = AppContext::new(conn, settings, opts.clock);
@@ -65,6 +66,10 @@ impl Application {
             .map_err(Failure)
             .context("PRESSNET_AUDIT_KEY_FILE")?;
         ctx.audit_key = Some(std::sync::Arc::new(key));
+        let storage = pressnet_schema::storage::Storage::from_url(&config.storage_url())
+            .context("PRESSNET_STORAGE_URL")?;
+        tracing::info!(kind = storage.kind, "attachment storage ready");
+        ctx.storage = Some(std::sync::Arc::new(storage));
 
         if let (Some(email), Some(pass)) = (&config.admin_email, &config.admin_password) {
             accounts::ensure_staff_account(&ctx, email, pass, Role::Admin)

@@ -98,6 +98,18 @@ pub struct Config {
     /// Default: audit-ed25519.key beside the SQLite file (or in ./data).
     #[arg(long, env = "PRESSNET_AUDIT_KEY_FILE", global = true)]
     pub audit_key_file: Option<String>,
+    /// Where attachments live: file:///dir or s3://bucket?endpoint=…&region=… (credentials from
+    /// the AWS_* variables). Default: files/ in the data directory.
+    #[arg(long, env = "PRESSNET_STORAGE_URL", global = true)]
+    pub storage_url: Option<String>,
+    /// Largest attachment accepted, in MB.
+    #[arg(
+        long,
+        env = "PRESSNET_MAX_UPLOAD_MB",
+        default_value_t = 1024,
+        global = true
+    )]
+    pub max_upload_mb: u64,
 }
 
 /// Parses "LEVEL=n,LEVEL=n" into a map; unknown levels or numbers are errors.
@@ -142,6 +154,8 @@ impl Config {
             metrics_token: None,
             trusted_proxies: None,
             audit_key_file: None,
+            storage_url: None,
+            max_upload_mb: 1024,
         }
     }
 
@@ -163,15 +177,30 @@ impl Config {
         if let Some(p) = self.audit_key_file.as_deref().filter(|p| !p.is_empty()) {
             return p.into();
         }
-        let dir = self
-            .database_url
+        self.data_dir().join("audit-ed25519.key")
+    }
+
+    /// `PRESSNET_STORAGE_URL`, or `file://<data dir>/files`.
+    pub fn storage_url(&self) -> String {
+        match self.storage_url.as_deref().filter(|u| !u.is_empty()) {
+            Some(u) => u.to_owned(),
+            None => {
+                let dir = self.data_dir().join("files");
+                let abs = std::path::absolute(&dir).unwrap_or(dir);
+                format!("file://{}", abs.display())
+            }
+        }
+    }
+
+    /// The SQLite file's folder, or `data/` when the database is PostgreSQL.
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.database_url
             .strip_prefix("sqlite://")
             .or_else(|| self.database_url.strip_prefix("sqlite:"))
             .map(|rest| rest.split('?').next().unwrap_or(rest))
             .and_then(|file| std::path::Path::new(file).parent().map(|d| d.to_path_buf()))
             .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or_else(|| "data".into());
-        dir.join("audit-ed25519.key")
+            .unwrap_or_else(|| "data".into())
     }
 
     pub fn public_url(&self, bound: std::net::SocketAddr) -> String {

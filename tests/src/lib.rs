@@ -9,6 +9,7 @@ pub mod bench;
 pub mod browser;
 pub mod cluster;
 pub mod gql;
+pub mod s3;
 pub mod smtp;
 pub mod ws;
 
@@ -88,6 +89,10 @@ pub struct TestApp {
     pub config: Config,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<anyhow::Result<()>>>,
+    /// The attachments' directory, when the storage is one (removed with the app).
+    _files: Option<tempfile::TempDir>,
+    /// The S3-compatible server the storage is, when it is one (stopped with the app).
+    pub s3: Option<std::sync::Arc<s3::S3Server>>,
 }
 
 impl TestApp {
@@ -113,6 +118,13 @@ impl TestApp {
         clock: Clock,
         demo: bool,
     ) -> TestApp {
+        let files = if config.storage_url.is_none() {
+            let dir = tempfile::tempdir().expect("attachments directory");
+            config.storage_url = Some(format!("file://{}", dir.path().display()));
+            Some(dir)
+        } else {
+            None
+        };
         if config.audit_key_file.is_none() {
             if let Some(dir) = &db._dir {
                 config.audit_key_file = Some(dir.path().join("audit.key").display().to_string());
@@ -143,6 +155,8 @@ impl TestApp {
             config,
             stop: Some(tx),
             handle: Some(handle),
+            _files: files,
+            s3: None,
         }
     }
 
@@ -391,6 +405,58 @@ macro_rules! db_test {
                 match $crate::TestApp::spawn($crate::Backend::Postgres).await {
                     Some(app) => run(app).await,
                     None => eprintln!("skipped: set {} to run the PostgreSQL variant", $crate::POSTGRES_ENV),
+                }
+            }
+        }
+    };
+}
+
+/// A test of attachments: on both databases, and on both storages (a directory, and a real
+/// S3-compatible server: moto's, from PyPI; see `s3`).
+#[macro_export]
+macro_rules! files_test {
+    ($(#[$m:meta])* async fn $name:ident($app:ident) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[allow(unused_mut)]
+            async fn run(mut $app: $crate::TestApp) $body
+
+            $(#[$m])*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite_directory() {
+                run($crate::TestApp::spawn($crate::Backend::Sqlite).await.expect("sqlite")).await;
+            }
+
+            $(#[$m])*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres_directory() {
+                match $crate::TestApp::spawn($crate::Backend::Postgres).await {
+                    Some(app) => run(app).await,
+                    None => eprintln!("skipped: set {} to run the PostgreSQL variant", $crate::POSTGRES_ENV),
+                }
+            }
+
+            $(#[$m])*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite_s3() {
+                match $crate::s3::app($crate::Backend::Sqlite).await {
+                    Some(app) => run(app).await,
+                    None => eprintln!("skipped: no moto_server (pip install 'moto[server]')"),
+                }
+            }
+
+            $(#[$m])*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres_s3() {
+                if std::env::var($crate::POSTGRES_ENV).is_err() {
+                    eprintln!("skipped: set {} to run the PostgreSQL variant", $crate::POSTGRES_ENV);
+                    return;
+                }
+                match $crate::s3::app($crate::Backend::Postgres).await {
+                    Some(app) => run(app).await,
+                    None => eprintln!("skipped: no moto_server (pip install 'moto[server]')"),
                 }
             }
         }

@@ -143,12 +143,23 @@ db_test!(
         click(&c, "input[name=audience-mode][value=chosen]").await;
         click(&c, &format!("#outlet-picker input[value='{}']", w.outlets[0].0)).await;
         wait_text(&c, "#reach", "1").await;
+        // A photo with its caption, chosen in the drop zone (the draft is saved for it first).
+        let photo = std::env::temp_dir().join(format!("pressnet-anh-{}.png", std::process::id()));
+        image::RgbImage::from_fn(640, 400, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]))
+            .save(&photo)
+            .expect("a photo");
+        fill(&c, "#file-caption", "Trạm y tế xã Tân Sơn").await;
+        wait_for(&c, "#file-input").await.send_keys(&photo.display().to_string()).await.expect("choose the file");
+        wait_text(&c, "#files", "Trạm y tế xã Tân Sơn").await;
+        wait_for(&c, "#files img.thumb").await;
         check_page(&c, "spokesperson-editor", "#reach").await;
         click(&c, "button[name=draft]").await;
         wait_text(&c, "#status", "nháp").await;
         let sp = app.gql_as(&w.spokesperson);
-        let drafts = sp.run("{ releases(status: DRAFT){ edges { node { id title version audience { outletIds } } } } }", json!({})).await;
+        let drafts = sp.run("{ releases(status: DRAFT){ edges { node { id title version audience { outletIds } attachments { caption contentType } } } } }", json!({})).await;
         let node = drafts.data()["releases"]["edges"][0]["node"].clone();
+        assert_eq!(node["attachments"][0]["caption"], "Trạm y tế xã Tân Sơn", "{}", drafts.body);
+        assert_eq!(node["attachments"][0]["contentType"], "image/png");
         assert_eq!(node["title"], "Lịch tiêm chủng mở rộng");
         assert_eq!(node["audience"]["outletIds"], json!([w.outlets[0].0]));
         let id = node["id"].as_str().expect("id").to_owned();
@@ -166,7 +177,8 @@ db_test!(
         }
         fill(&c, "#title", "Lịch tiêm chủng mở rộng năm 2027").await;
         click(&c, "button[name=draft]").await;
-        until("version 2", async || release_status(&app, &w.spokesperson, &id).await["version"] == 2).await;
+        let before = node["version"].as_i64().expect("version");
+        until("the version up by one", async || release_status(&app, &w.spokesperson, &id).await["version"] == before + 1).await;
 
         // Scheduled (embargo, Vietnam time), then the schedule cancelled: a draft again.
         set_value(&c, "#publish-at", "2030-01-02T09:00").await;

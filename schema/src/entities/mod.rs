@@ -1,8 +1,10 @@
 //! sea-orm entities, one file per table.
 pub mod account;
+pub mod attachment;
 pub mod audit_event;
 pub mod auth_token;
 pub mod delivery;
+pub mod download;
 pub mod email_suppression;
 pub mod feed_item;
 pub mod follow;

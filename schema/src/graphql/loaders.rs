@@ -131,6 +131,27 @@ impl Loader<Uuid> for JournalistsByOutlet {
     }
 }
 
+/// A release's files, in order.
+pub struct AttachmentsByRelease(DatabaseConnection);
+
+impl Loader<Uuid> for AttachmentsByRelease {
+    type Value = Vec<crate::entities::attachment::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = crate::entities::attachment::Entity::find()
+            .filter(crate::entities::attachment::Column::ReleaseId.is_in(keys.iter().copied()))
+            .order_by_asc(crate::entities::attachment::Column::Position)
+            .all(&self.0)
+            .await?;
+        let mut map: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for r in rows {
+            map.entry(r.release_id).or_default().push(r);
+        }
+        Ok(map)
+    }
+}
+
 pub struct Loaders {
     pub unit: DataLoader<UnitById>,
     pub outlet: DataLoader<OutletById>,
@@ -141,6 +162,7 @@ pub struct Loaders {
     pub release: DataLoader<ReleaseById>,
     pub press_conference: DataLoader<PressConferenceByRelease>,
     pub stats: DataLoader<StatsByRelease>,
+    pub attachments: DataLoader<AttachmentsByRelease>,
 }
 
 impl Loaders {
@@ -159,6 +181,7 @@ impl Loaders {
             release: DataLoader::new(ReleaseById(d()), tokio::spawn),
             press_conference: DataLoader::new(PressConferenceByRelease(d()), tokio::spawn),
             stats: DataLoader::new(StatsByRelease(d()), tokio::spawn),
+            attachments: DataLoader::new(AttachmentsByRelease(d()), tokio::spawn),
         }
     }
 }

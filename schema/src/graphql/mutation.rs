@@ -17,7 +17,44 @@ pub struct Mutation(
     ConferenceMutation,
     EmailMutation,
     InquiryMutation,
+    AttachmentMutation,
 );
+
+#[derive(Default)]
+pub struct AttachmentMutation;
+
+#[Object]
+impl AttachmentMutation {
+    /// Adds a file to a DRAFT or SCHEDULED release (its unit's spokesperson), by the GraphQL
+    /// multipart request specification. Its type is sniffed from its bytes; images lose their
+    /// EXIF (and GPS) and get a thumbnail and a web rendition.
+    async fn add_attachment(
+        &self,
+        ctx: &Context<'_>,
+        release_id: Uuid,
+        file: async_graphql::Upload,
+        caption: Option<String>,
+        credit: Option<String>,
+    ) -> Result<Attachment> {
+        let value = file.value(ctx).map_err(|_| {
+            crate::error::AppError::bad_input("file", "the upload was not received")
+        })?;
+        let upload = crate::services::attachments::Upload {
+            filename: value.filename,
+            file: value.content,
+            caption,
+            credit,
+        };
+        Ok(Attachment(
+            crate::services::attachments::add(app(ctx)?, viewer(ctx), release_id, upload).await?,
+        ))
+    }
+
+    /// Removes a file before publication.
+    async fn remove_attachment(&self, ctx: &Context<'_>, id: Uuid) -> Result<bool> {
+        Ok(crate::services::attachments::remove(app(ctx)?, viewer(ctx), id).await?)
+    }
+}
 
 #[derive(Default)]
 pub struct AccountMutation;

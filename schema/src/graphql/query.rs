@@ -91,6 +91,17 @@ impl ReleaseQuery {
         )
     }
 
+    /// Who downloaded a release's files (the unit, ADMIN, AUDITOR).
+    async fn downloads(&self, ctx: &Context<'_>, release_id: Uuid) -> Result<Vec<Download>> {
+        Ok(
+            crate::services::attachments::downloads(app(ctx)?, viewer(ctx), release_id)
+                .await?
+                .into_iter()
+                .map(Download)
+                .collect(),
+        )
+    }
+
     /// A body's Markdown rendered as the release page shows it (the editor's preview).
     async fn render_markdown(&self, ctx: &Context<'_>, markdown: String) -> Result<String> {
         Ok(crate::services::drafts::render_preview(

@@ -1,5 +1,6 @@
 //! The service layer: the rules of pressnet, independent of GraphQL and HTTP.
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod checkpoint;
 pub mod compliance;

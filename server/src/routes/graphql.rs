@@ -245,17 +245,34 @@ pub async fn post(
     ClientAddr(client): ClientAddr,
     Token(token): Token,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Response {
     let media = match negotiate(&headers) {
         Some(m) => m,
         None => return not_acceptable(),
     };
-    let content_type = headers
+    let full_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
+        .unwrap_or_default()
+        .to_owned();
+    let content_type = full_type
+        .split(';')
+        .next()
         .map(|v| v.trim().to_ascii_lowercase());
+    if content_type.as_deref() == Some("multipart/form-data") {
+        return upload(state, client, token, media, &full_type, body).await;
+    }
+    let body = match axum::body::to_bytes(body, super::MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            let msg = format!(
+                "the request body is larger than {} bytes",
+                super::MAX_BODY_BYTES
+            );
+            return request_error(StatusCode::PAYLOAD_TOO_LARGE, media, "BAD_USER_INPUT", &msg);
+        }
+    };
     if content_type.as_deref() != Some(JSON) {
         return request_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -286,6 +303,61 @@ pub async fn post(
         }
     }
     run(state, client, token, media, batch, body).await
+}
+
+/// Files sent by the GraphQL multipart request specification: async-graphql's parser streams
+/// each file to a temporary file (nothing is held whole in memory), at most
+/// `PRESSNET_MAX_UPLOAD_MB` each and a few per request; then the request runs as any other.
+async fn upload(
+    state: AppState,
+    client: String,
+    token: Option<String>,
+    media: Media,
+    content_type: &str,
+    body: axum::body::Body,
+) -> Response {
+    use futures::TryStreamExt;
+    let max = usize::try_from(state.ctx.settings.max_upload_bytes).unwrap_or(usize::MAX);
+    let opts = async_graphql::http::MultipartOptions::default()
+        .max_file_size(max)
+        .max_num_files(super::MAX_FILES_PER_UPLOAD);
+    let reader = body
+        .into_data_stream()
+        .map_err(std::io::Error::other)
+        .into_async_read();
+    let batch =
+        match async_graphql::http::receive_batch_body(Some(content_type), reader, opts).await {
+            Ok(b) => b,
+            Err(async_graphql::ParseRequestError::PayloadTooLarge) => {
+                let msg = format!(
+                    "a file may be at most {} MB (PRESSNET_MAX_UPLOAD_MB)",
+                    max / (1024 * 1024)
+                );
+                return request_error(StatusCode::PAYLOAD_TOO_LARGE, media, "BAD_USER_INPUT", &msg);
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "an upload that is not a GraphQL multipart request");
+                return request_error(
+                    StatusCode::BAD_REQUEST,
+                    media,
+                    "BAD_USER_INPUT",
+                    "the request is not a GraphQL multipart request (operations, map, files)",
+                );
+            }
+        };
+    if let BatchRequest::Batch(list) = &batch {
+        if list.len() > MAX_BATCH || list.is_empty() {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_USER_INPUT",
+                "one to ten operations per request",
+            );
+        }
+    }
+    // Never cached (it is a mutation); the key only has to be unique.
+    let key = Bytes::from(uuid::Uuid::new_v4().as_bytes().to_vec());
+    run(state, client, token, media, batch, key).await
 }
 
 /// Signs the viewer in, answers from the read cache or executes, and shapes the answer.

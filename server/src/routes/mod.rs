@@ -1,8 +1,10 @@
 //! HTTP routes.
+mod body_limit;
 pub mod client_addr;
 mod error;
 mod exports;
 mod feeds;
+mod files;
 mod graphql;
 mod health;
 mod metrics;
@@ -20,11 +22,12 @@ use pressnet_schema::graphql::AppSchema;
 use pressnet_schema::AppContext;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted (GraphQL documents and variables).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Files one upload request may carry (GraphQL multipart).
+pub const MAX_FILES_PER_UPLOAD: usize = 10;
 /// Most operations in one batched GraphQL request.
 pub const MAX_BATCH: usize = 10;
 /// Largest websocket message a client may send.
@@ -68,7 +71,7 @@ impl AppState {
 /// The web app's Content-Security-Policy: nothing inline, nothing from another host, never
 /// framed. (GraphiQL's page sets its own until it is served from the binary.)
 pub const CSP: &str =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
     connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
     frame-ancestors 'none'";
 
@@ -103,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(ws::upgrade))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
+        .route("/files/{id}", get(files::file))
         .route("/feeds/releases.atom", get(feeds::all))
         .route("/feeds/units/{file}", get(feeds::unit))
         .route("/exports/compliance.csv", get(exports::compliance_csv))
@@ -117,7 +121,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             metrics::track,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            body_limit::limit,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

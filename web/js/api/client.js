@@ -57,6 +57,46 @@ export async function request(query, variables = {}) {
 }
 
 /**
+ * Sends one file with an operation, as the GraphQL multipart request specification says
+ * (operations, map, file), reporting progress; resolves to the data or rejects with ApiError.
+ * XMLHttpRequest, because fetch reports no upload progress.
+ * @param {string} query
+ * @param {Record<string, unknown>} variables with the file's variable set to null
+ * @param {string} fileVariable
+ * @param {File} file
+ * @param {(share: number) => void} onProgress 0..1
+ * @returns {Promise<any>}
+ */
+export function uploadFile(query, variables, fileVariable, file, onProgress) {
+  const form = new FormData();
+  form.append("operations", JSON.stringify({ query, variables: { ...variables, [fileVariable]: null } }));
+  form.append("map", JSON.stringify({ 0: [`variables.${fileVariable}`] }));
+  form.append("0", file, file.name);
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/graphql");
+    if (token.value) xhr.setRequestHeader("authorization", `Bearer ${token.value}`);
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onerror = () => reject(new ApiError({ extensions: { code: "INTERNAL" }, message: t("offline_net") }));
+    xhr.onload = () => {
+      let body;
+      try { body = JSON.parse(xhr.responseText); } catch { reject(new ApiError({ extensions: { code: "INTERNAL" } })); return; }
+      if (body.errors && body.errors.length) reject(new ApiError(body.errors[0]));
+      else resolve(body.data);
+    };
+    xhr.send(form);
+  });
+}
+
+/** An object URL for a file the viewer may read (the bearer token cannot ride on <img src>). */
+export async function blobUrl(/** @type {string} */ path) {
+  const resp = await fetch(path, { headers: token.value ? { authorization: `Bearer ${token.value}` } : {} });
+  if (!resp.ok) throw new ApiError({ extensions: { code: resp.status === 404 ? "NOT_FOUND" : "INTERNAL" } });
+  return URL.createObjectURL(await resp.blob());
+}
+
+/**
  * Downloads what a signed-in route serves (CSV exports) as a file: the bearer token cannot ride
  * on a plain link.
  * @param {string} path

@@ -9,6 +9,7 @@ import { subscribe } from "../api/live.js";
 import * as op from "../api/operations.js";
 import { useAsync, Pending, Badge, EnumSelect, SpreadChart, notify, fail } from "../ui.js";
 import { downloadIcs } from "../calendar.js";
+import { Gallery, Downloads } from "../files.js";
 
 export function ReleasePage({ arg, me }) {
   const state = useAsync(() => request(op.RELEASE, { id: arg }).then((d) => d.release), [arg]);
@@ -29,6 +30,7 @@ export function ReleasePage({ arg, me }) {
     <p class="lead">${r.summary}</p>
     <div class="body" dangerouslySetInnerHTML=${{ __html: r.bodyHtml }}></div>
     ${r.topics.length > 0 && html`<p class="meta">${t("topics")}: ${r.topics.map((x) => html`<span class="badge">${x}</span> `)}</p>`}
+    ${seesDeliveries ? html`<${Downloads} releaseId=${r.id} files=${r.attachments} />` : html`<${Gallery} files=${r.attachments} />`}
     ${r.pressConference && html`<${Conference} r=${r} me=${me} ownUnit=${seesDeliveries} />`}
     ${role === "JOURNALIST" && r.status === "PUBLISHED" && html`<${Acknowledge} r=${r} />`}
     ${ownUnit && html`<${Actions} r=${r} reload=${state.reload} />`}

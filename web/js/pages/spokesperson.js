@@ -6,6 +6,7 @@ import { t, label, fmt, values, fromLocalInput, toLocalInput } from "../i18n.js"
 import { request } from "../api/client.js";
 import * as op from "../api/operations.js";
 import { useAsync, Pending, Badge, EnumSelect, EnumChecks, notify, fail } from "../ui.js";
+import { Uploader } from "../files.js";
 
 export function Console({ me }) {
   const [status, setStatus] = useState(/** @type {string|null} */ (null));
@@ -191,6 +192,7 @@ export function Editor({ arg, me }) {
           <div class="field"><label for="capacity">${t("capacity")}</label><input id="capacity" type="number" min="1" value=${f.capacity} onInput=${input("capacity")} /></div>
         </div>
         <small class="muted">${t("tz_note")}</small></fieldset>`}
+      <${Uploader} releaseId=${savedId} ensureSaved=${save} />
       <p class="error" role="alert" id="write-error">${error}</p>
       <div class="actions">
         <button type="button" class="secondary" name="draft" onClick=${() => act("draft")}>${t("save_draft")}</button>

@@ -1,9 +1,11 @@
 //! GraphQL object and input types, wrapping entity models.
+pub mod attachment;
 pub mod authority;
 pub mod email;
 pub mod registry;
 pub mod release;
 
+pub use attachment::*;
 pub use authority::*;
 pub use email::*;
 pub use registry::*;

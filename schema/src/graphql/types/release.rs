@@ -75,6 +75,20 @@ impl Release {
             .await?
             .map(Release))
     }
+    /// Its source material, in order. Whoever sees the release sees its files' descriptions;
+    /// the bytes are served at each `url` under the same rule.
+    async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<super::Attachment>> {
+        Ok(loaders(ctx)?
+            .attachments
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::Attachment)
+            .collect())
+    }
+
     async fn press_conference(&self, ctx: &Context<'_>) -> Result<Option<PressConference>> {
         if self.0.kind != ReleaseKind::PressConference {
             return Ok(None);

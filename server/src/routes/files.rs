@@ -1,0 +1,211 @@
+//! `GET /files/{id}`: an attachment's bytes, only to viewers who may see its release (the one
+//! visibility policy, through `attachments::open`), streamed from storage. `?v=thumb` and
+//! `?v=web` serve an image's renditions. Single `Range` requests get 206 (video seeks), the
+//! SHA-256 is the `ETag` (`If-None-Match` gets 304), and the original UTF-8 filename travels in
+//! `Content-Disposition` (RFC 6266, with RFC 8187's `filename*`). A journalist's download is
+//! logged.
+use super::error::HttpError;
+use super::viewer::Signed;
+use super::AppState;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
+use pressnet_schema::services::attachments::{self, Variant};
+use pressnet_schema::AppError;
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[derive(Deserialize)]
+pub struct FileQuery {
+    v: Option<String>,
+}
+
+/// A single byte range of a `size`-byte file: `bytes=a-b`, `bytes=a-`, `bytes=-n`. `None`: no
+/// usable range (serve it all); `Some(Err)`: unsatisfiable (416).
+fn range_of(headers: &HeaderMap, size: u64) -> Option<Result<(u64, u64), ()>> {
+    let spec = headers
+        .get(header::RANGE)?
+        .to_str()
+        .ok()?
+        .trim()
+        .strip_prefix("bytes=")?;
+    if spec.contains(',') {
+        return None; // several ranges: the whole file is a valid answer (RFC 9110 §14.2)
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (start, end) = match (a.trim(), b.trim()) {
+        ("", n) => {
+            let n: u64 = n.parse().ok()?;
+            if n == 0 {
+                return Some(Err(()));
+            }
+            (size.saturating_sub(n), size.checked_sub(1)?)
+        }
+        (s, "") => (s.parse().ok()?, size.checked_sub(1)?),
+        (s, e) => (
+            s.parse().ok()?,
+            e.parse::<u64>().ok()?.min(size.saturating_sub(1)),
+        ),
+    };
+    if start >= size || start > end {
+        return Some(Err(()));
+    }
+    Some(Ok((start, end)))
+}
+
+/// `inline` where a browser shows the type itself, `attachment` otherwise; the filename as
+/// ASCII for old clients and exactly (UTF-8, percent-encoded) in `filename*`.
+fn disposition(filename: &str, content_type: &str) -> String {
+    let kind = if content_type.starts_with("image/")
+        || content_type.starts_with("video/")
+        || content_type.starts_with("audio/")
+        || content_type == "application/pdf"
+    {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let ascii: String = deunicode::deunicode(filename)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = filename
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[tracing::instrument(skip_all, fields(id = %id))]
+pub async fn file(
+    State(state): State<AppState>,
+    Signed { viewer, .. }: Signed,
+    Path(id): Path<String>,
+    Query(q): Query<FileQuery>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::not_found("file"))?;
+    let variant = match q.v.as_deref() {
+        None | Some("") => Variant::Original,
+        Some("thumb") => Variant::Thumbnail,
+        Some("web") => Variant::Web,
+        Some(_) => return Err(AppError::bad_input("v", "is thumb or web").into()),
+    };
+    let ctx = &state.ctx;
+    let file = attachments::open(ctx, &viewer, id, variant).await?;
+    let store = attachments::storage_of(ctx)?;
+    let etag = format!("\"{}\"", file.sha256);
+    let common = |b: axum::http::response::Builder| {
+        b.header(header::ETAG, &etag)
+            .header(header::ACCEPT_RANGES, "bytes")
+            // The visibility rule decides per viewer: shared caches must not keep it.
+            .header(header::CACHE_CONTROL, "private, max-age=300")
+            .header(header::VARY, "Authorization")
+    };
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    {
+        return Ok(common(Response::builder().status(StatusCode::NOT_MODIFIED))
+            .body(Body::empty())
+            .map_err(|e| AppError::caused("a response", e))?);
+    }
+    let size = if variant == Variant::Original
+        || (variant == Variant::Web && file.attachment.web_sha256.is_none())
+    {
+        Some(u64::try_from(file.attachment.size).unwrap_or(0))
+    } else {
+        None
+    };
+    let range = match size {
+        Some(size) => match range_of(&headers, size) {
+            Some(Err(())) => {
+                return Ok(
+                    common(Response::builder().status(StatusCode::RANGE_NOT_SATISFIABLE))
+                        .header(header::CONTENT_RANGE, format!("bytes */{size}"))
+                        .body(Body::empty())
+                        .map_err(|e| AppError::caused("a response", e))?,
+                );
+            }
+            Some(Ok(r)) => Some((r, size)),
+            None => None,
+        },
+        None => None,
+    };
+    let stream = store
+        .read(&file.sha256, range.map(|((a, b), _)| a..b + 1))
+        .await
+        .map_err(|e| AppError::caused("the attachment storage is unavailable", e))?;
+    // A download is the first byte asked for: a video's later seeks are the same download.
+    if variant == Variant::Original && range.is_none_or(|((a, _), _)| a == 0) {
+        attachments::record_download(ctx, &viewer, &file.attachment).await?;
+    }
+    let body = Body::from_stream(stream.map(|r| r.map_err(std::io::Error::other)));
+    let mut b = common(Response::builder())
+        .header(header::CONTENT_TYPE, &file.content_type)
+        .header(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_str(&disposition(&file.attachment.filename, &file.content_type))
+                .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+        )
+        .header("x-content-sha256", &file.sha256);
+    b = match (range, size) {
+        (Some(((a, e), size)), _) => b
+            .status(StatusCode::PARTIAL_CONTENT)
+            .header(header::CONTENT_RANGE, format!("bytes {a}-{e}/{size}"))
+            .header(header::CONTENT_LENGTH, e - a + 1),
+        (None, Some(size)) => b
+            .status(StatusCode::OK)
+            .header(header::CONTENT_LENGTH, size),
+        (None, None) => b.status(StatusCode::OK),
+    };
+    Ok(b.body(body)
+        .map_err(|e| AppError::caused("a response", e))?
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(v: &str) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        m.insert(header::RANGE, HeaderValue::from_str(v).unwrap());
+        m
+    }
+
+    #[test]
+    fn ranges_are_read_as_rfc_9110_says() {
+        assert_eq!(range_of(&h("bytes=0-99"), 1000), Some(Ok((0, 99))));
+        assert_eq!(range_of(&h("bytes=900-"), 1000), Some(Ok((900, 999))));
+        assert_eq!(range_of(&h("bytes=-100"), 1000), Some(Ok((900, 999))));
+        assert_eq!(range_of(&h("bytes=990-2000"), 1000), Some(Ok((990, 999))));
+        assert_eq!(range_of(&h("bytes=1000-"), 1000), Some(Err(())));
+        assert_eq!(range_of(&h("bytes=0-1,5-9"), 1000), None);
+        assert_eq!(range_of(&HeaderMap::new(), 1000), None);
+    }
+
+    #[test]
+    fn the_filename_travels_exactly() {
+        let d = disposition("Ảnh họp báo.jpg", "image/jpeg");
+        assert!(d.starts_with("inline; filename=\"Anh hop bao.jpg\""), "{d}");
+        assert!(
+            d.contains("filename*=UTF-8''%E1%BA%A2nh%20h%E1%BB%8Dp%20b%C3%A1o.jpg"),
+            "{d}"
+        );
+    }
+}

@@ -1,0 +1,284 @@
+//! Source material (issue 18): uploads by the GraphQL multipart request specification, on both
+//! databases and both storages (a directory, and moto's S3-compatible server): a photo's GPS
+//! stripped, an embargoed file refused before its time and served after, Range requests, the
+//! download log, and the checks on what is uploaded.
+use pressnet_tests::*;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+const ADD: &str = "mutation($r:UUID!,$f:Upload!,$c:String,$k:String){ addAttachment(releaseId:$r, file:$f, caption:$c, credit:$k){ id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl } }";
+
+/// Sends one file as the multipart request specification says (operations, map, the file).
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    release: &str,
+    filename: &str,
+    bytes: Vec<u8>,
+    caption: Option<&str>,
+) -> Value {
+    let operations = json!({"query": ADD, "variables": {"r": release, "f": null, "c": caption, "k": "Ảnh: Sở Y tế"}});
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({"0": ["variables.f"]}).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name(filename.to_owned())
+                .mime_str("application/octet-stream")
+                .expect("mime"),
+        );
+    let resp = reqwest::Client::new()
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    resp.json().await.expect("json")
+}
+
+/// A 2000×1000 JPEG carrying an EXIF segment with a GPS position, as a phone writes it.
+fn photo_with_gps() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(2000, 1000, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
+        .encode_image(&img)
+        .expect("encode");
+    // APP1 "Exif": a TIFF header and a GPS note a reader would find.
+    let mut payload = b"Exif\0\0II*\0\x08\0\0\0".to_vec();
+    payload.extend_from_slice(b"GPSLatitude 21.0285 N GPSLongitude 105.8542 E");
+    let len = u16::try_from(payload.len() + 2).expect("len");
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&payload);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+fn pdf() -> Vec<u8> {
+    let mut v = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n".to_vec();
+    v.extend(std::iter::repeat_n(b'x', 5000));
+    v.extend_from_slice(b"\n%%EOF\n");
+    v
+}
+
+/// An MP4's first box, then bytes to seek through.
+fn clip(len: usize) -> Vec<u8> {
+    let mut v = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2".to_vec();
+    v.extend((0..len).map(|i| (i % 251) as u8));
+    v
+}
+
+async fn get(
+    app: &TestApp,
+    token: Option<&str>,
+    url: &str,
+    range: Option<&str>,
+) -> reqwest::Response {
+    let mut r = reqwest::Client::new().get(url);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    if let Some(v) = range {
+        r = r.header("range", v);
+    }
+    let _ = app;
+    r.send().await.expect("get")
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+files_test!(
+    async fn a_photo_loses_its_gps_and_gets_a_thumbnail(app) {
+        let w = World::build(&app, 1).await;
+        let id = draft(&app.gql_as(&w.spokesperson), &w.unit_id, "Ảnh hiện trường", json!({"allAccredited": true})).await;
+        let r = upload(&app, &w.spokesperson, &id, "Ảnh hiện trường.jpg", photo_with_gps(), Some("Đoàn kiểm tra tại xã Tân Sơn")).await;
+        let a = &r["data"]["addAttachment"];
+        assert_eq!(a["contentType"], "image/jpeg", "{r}");
+        assert_eq!((a["width"].as_i64(), a["height"].as_i64()), (Some(2000), Some(1000)));
+        assert_eq!(a["caption"], "Đoàn kiểm tra tại xã Tân Sơn");
+        assert_eq!(a["credit"], "Ảnh: Sở Y tế");
+        assert_eq!(a["filename"], "Ảnh hiện trường.jpg");
+        let resp = get(&app, Some(&w.spokesperson), a["url"].as_str().expect("url"), None).await;
+        assert_eq!(resp.status(), 200);
+        let disposition = resp.headers()["content-disposition"].to_str().expect("ascii").to_owned();
+        assert!(disposition.contains("filename*=UTF-8''%E1%BA%A2nh%20hi%E1%BB%87n%20tr%C6%B0%E1%BB%9Dng.jpg"), "{disposition}");
+        let body = resp.bytes().await.expect("body");
+        assert!(!contains(&body, b"Exif") && !contains(&body, b"GPSLatitude"), "the served photo still carries its EXIF");
+        assert_eq!(hex::encode(Sha256::digest(&body)), a["sha256"].as_str().expect("sha"));
+        assert_eq!(body.len().to_string(), a["sizeBytes"].as_str().expect("size"));
+        let decoded = image::load_from_memory(&body).expect("a JPEG");
+        assert_eq!((decoded.width(), decoded.height()), (2000, 1000));
+        // The renditions.
+        let thumb = get(&app, Some(&w.spokesperson), a["thumbnailUrl"].as_str().expect("thumb"), None).await.bytes().await.expect("thumb");
+        let t = image::load_from_memory(&thumb).expect("thumbnail");
+        assert!(t.width() <= 320 && t.height() <= 320, "{}x{}", t.width(), t.height());
+        let web = get(&app, Some(&w.spokesperson), a["webUrl"].as_str().expect("web"), None).await.bytes().await.expect("web");
+        assert_eq!(image::load_from_memory(&web).expect("web").width(), 1600);
+        // The same file twice is one blob.
+        let again = upload(&app, &w.spokesperson, &id, "copy.jpg", photo_with_gps(), None).await;
+        assert_eq!(again["data"]["addAttachment"]["sha256"], a["sha256"]);
+        let list = app.gql_as(&w.spokesperson).run("query($id:UUID!){ release(id:$id){ attachments { filename } } }", json!({"id": id})).await;
+        assert_eq!(list.data()["release"]["attachments"].as_array().map(Vec::len), Some(2));
+    }
+);
+
+files_test!(
+    async fn an_embargoed_file_is_refused_before_its_time_and_served_after(app) {
+        let w = World::build(&app, 1).await;
+        let (_, journalist) = &w.outlets[0];
+        let sp = app.gql_as(&w.spokesperson);
+        let id = draft(&sp, &w.unit_id, "Kết quả thanh tra", json!({"allAccredited": true})).await;
+        let r = upload(&app, &w.spokesperson, &id, "Kết luận thanh tra số 12.pdf", pdf(), None).await;
+        let a = r["data"]["addAttachment"].clone();
+        assert_eq!(a["contentType"], "application/pdf", "{r}");
+        let url = a["url"].as_str().expect("url").to_owned();
+        let at = (app.clock.now() + chrono::Duration::hours(1)).to_rfc3339();
+        let p = sp.run(PUBLISH, json!({"id": id, "at": at})).await;
+        assert_eq!(p.data()["publishRelease"]["status"], "SCHEDULED");
+        for who in [Some(journalist.as_str()), None, Some(w.other_spokesperson.as_str())] {
+            assert_eq!(get(&app, who, &url, None).await.status(), 404, "before the embargo");
+        }
+        assert_eq!(get(&app, Some(&w.spokesperson), &url, None).await.status(), 200, "its unit sees it");
+        // Once the embargo lifts: the press it addressed, and the public (it is PUBLIC).
+        app.clock.advance(chrono::Duration::hours(2));
+        eventually("published after the embargo", || async {
+            sp.run("query($id:UUID!){ release(id:$id){ status } }", json!({"id": id})).await.data()["release"]["status"] == "PUBLISHED"
+        })
+        .await;
+        let resp = get(&app, Some(journalist), &url, None).await;
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.bytes().await.expect("body").to_vec(), pdf());
+        assert_eq!(get(&app, None, &url, None).await.status(), 200);
+        // Files are fixed once published.
+        let late = upload(&app, &w.spokesperson, &id, "late.pdf", pdf(), None).await;
+        assert_eq!(late["errors"][0]["extensions"]["code"], "CONFLICT", "{late}");
+    }
+);
+
+files_test!(
+    async fn a_clip_seeks_with_range_requests(app) {
+        let w = World::build(&app, 1).await;
+        let (_, journalist) = &w.outlets[0];
+        let sp = app.gql_as(&w.spokesperson);
+        let id = draft(&sp, &w.unit_id, "Clip họp báo", json!({"allAccredited": true})).await;
+        let bytes = clip(300_000);
+        let r = upload(&app, &w.spokesperson, &id, "clip.mp4", bytes.clone(), None).await;
+        let a = r["data"]["addAttachment"].clone();
+        assert_eq!(a["contentType"], "video/mp4", "{r}");
+        assert!(sp.run(PUBLISH, json!({"id": id})).await.body["errors"].is_null());
+        let url = a["url"].as_str().expect("url");
+        let resp = get(&app, Some(journalist), url, Some("bytes=1000-1999")).await;
+        assert_eq!(resp.status(), 206);
+        assert_eq!(resp.headers()["content-range"], format!("bytes 1000-1999/{}", bytes.len()).as_str());
+        assert_eq!(resp.bytes().await.expect("body").to_vec(), bytes[1000..2000].to_vec());
+        let tail = get(&app, Some(journalist), url, Some("bytes=-10")).await.bytes().await.expect("tail");
+        assert_eq!(tail.to_vec(), bytes[bytes.len() - 10..].to_vec());
+        assert_eq!(get(&app, Some(journalist), url, Some(&format!("bytes={}-", bytes.len()))).await.status(), 416);
+        // The ETag is the SHA-256: a client that has it gets 304.
+        let etag = format!("\"{}\"", a["sha256"].as_str().expect("sha"));
+        let not_modified = reqwest::Client::new().get(url).bearer_auth(journalist).header("if-none-match", &etag).send().await.expect("get");
+        assert_eq!(not_modified.status(), 304);
+    }
+);
+
+files_test!(
+    async fn downloads_are_logged_for_the_unit_and_the_authority(app) {
+        let w = World::build(&app, 2).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = draft(&sp, &w.unit_id, "Tài liệu gửi báo chí", json!({"outletIds": [w.outlets[0].0]})).await;
+        let r = upload(&app, &w.spokesperson, &id, "tai-lieu.pdf", pdf(), None).await;
+        let url = r["data"]["addAttachment"]["url"].as_str().expect("url").to_owned();
+        assert!(sp.run(PUBLISH, json!({"id": id})).await.body["errors"].is_null());
+        assert_eq!(get(&app, Some(&w.outlets[0].1), &url, None).await.status(), 200);
+        // The outlet it did not address sees nothing (PRESS_ONLY: not the public either).
+        assert_eq!(get(&app, Some(&w.outlets[1].1), &url, None).await.status(), 404);
+        assert_eq!(get(&app, None, &url, None).await.status(), 404);
+        // A seek is not a second download.
+        assert_eq!(get(&app, Some(&w.outlets[0].1), &url, Some("bytes=100-199")).await.status(), 206);
+        let q = "query($r:UUID!){ downloads(releaseId:$r){ at outlet { name } journalist { fullName } attachment { filename } } }";
+        for who in [&w.spokesperson, &w.admin, &w.auditor] {
+            let d = app.gql_as(who).run(q, json!({"r": id})).await;
+            let list = d.data()["downloads"].as_array().expect("list").clone();
+            assert_eq!(list.len(), 1, "{}", d.body);
+            assert_eq!(list[0]["outlet"]["name"], "Báo số 0");
+            assert_eq!(list[0]["journalist"]["fullName"], "Phóng viên 0");
+            assert_eq!(list[0]["attachment"]["filename"], "tai-lieu.pdf");
+        }
+        assert_eq!(app.gql_as(&w.outlets[0].1).run(q, json!({"r": id})).await.code(), "FORBIDDEN");
+        // Another unit does not even see the release (PRESS_ONLY, not addressed to it).
+        assert_eq!(app.gql_as(&w.other_spokesperson).run(q, json!({"r": id})).await.code(), "NOT_FOUND");
+    }
+);
+
+files_test!(
+    async fn only_the_unit_uploads_and_only_what_it_should(app) {
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = draft(&sp, &w.unit_id, "Bản nháp có tệp", json!({"allAccredited": true})).await;
+        // Not a type a newsroom takes (plain text), whatever its name says.
+        let r = upload(&app, &w.spokesperson, &id, "anh.jpg", b"just some text, not a photo".to_vec(), None).await;
+        assert_eq!(r["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{r}");
+        assert_eq!(r["errors"][0]["extensions"]["field"], "file");
+        // Another unit's spokesperson, a journalist, nobody: refused.
+        assert_eq!(upload(&app, &w.other_spokesperson, &id, "x.pdf", pdf(), None).await["errors"][0]["extensions"]["code"], "NOT_FOUND");
+        assert_eq!(upload(&app, &w.outlets[0].1, &id, "x.pdf", pdf(), None).await["errors"][0]["extensions"]["code"], "NOT_FOUND");
+        assert_eq!(upload(&app, "nobody", &id, "x.pdf", pdf(), None).await["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+        // Removed before publication: gone for everyone.
+        let a = upload(&app, &w.spokesperson, &id, "x.pdf", pdf(), None).await["data"]["addAttachment"].clone();
+        let url = a["url"].as_str().expect("url").to_owned();
+        let rm = sp.run("mutation($id:UUID!){ removeAttachment(id:$id) }", json!({"id": a["id"]})).await;
+        assert_eq!(rm.data()["removeAttachment"], true);
+        assert_eq!(get(&app, Some(&w.spokesperson), &url, None).await.status(), 404);
+        let events = app.gql_as(&w.admin).run("{ auditEvents(first: 100){ action } }", json!({})).await;
+        let actions: Vec<String> = events.data()["auditEvents"].as_array().expect("events").iter().filter_map(|e| e["action"].as_str().map(str::to_owned)).collect();
+        assert!(actions.contains(&"attachment.add".to_owned()) && actions.contains(&"attachment.remove".to_owned()), "{actions:?}");
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_over_the_limit_gets_a_clear_error() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.max_upload_mb = 1)
+        .await
+        .expect("sqlite");
+    let w = World::build(&app, 1).await;
+    let id = draft(
+        &app.gql_as(&w.spokesperson),
+        &w.unit_id,
+        "Tệp quá lớn",
+        json!({"allAccredited": true}),
+    )
+    .await;
+    let operations = json!({"query": ADD, "variables": {"r": id, "f": null}});
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({"0": ["variables.f"]}).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(clip(1_200_000)).file_name("big.mp4"),
+        );
+    let resp = reqwest::Client::new()
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&w.spokesperson)
+        .multipart(form)
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(resp.status(), 413);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("1 MB"),
+        "{body}"
+    );
+}
