@@ -282,3 +282,36 @@ async fn a_file_over_the_limit_gets_a_clear_error() {
         "{body}"
     );
 }
+
+files_test!(
+    async fn a_release_s_files_come_as_one_zip_and_as_atom_enclosures(app) {
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = draft(&sp, &w.unit_id, "Bộ tài liệu họp báo", json!({"allAccredited": true})).await;
+        upload(&app, &w.spokesperson, &id, "Kết luận.pdf", pdf(), None).await;
+        upload(&app, &w.spokesperson, &id, "ảnh.jpg", photo_with_gps(), None).await;
+        let zip_url = format!("{}/releases/{id}/files.zip", app.base);
+        // Not before publication, for anyone but its unit.
+        assert_eq!(get(&app, None, &zip_url, None).await.status(), 404);
+        assert_eq!(get(&app, Some(&w.outlets[0].1), &zip_url, None).await.status(), 404);
+        assert!(sp.run(PUBLISH, json!({"id": id})).await.body["errors"].is_null());
+        let resp = get(&app, None, &zip_url, None).await;
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["content-type"], "application/zip");
+        let zip = resp.bytes().await.expect("zip");
+        assert!(zip.starts_with(b"PK\x03\x04"), "a zip");
+        assert!(contains(&zip, "01-Kết luận.pdf".as_bytes()) && contains(&zip, "02-ảnh.jpg".as_bytes()));
+        assert!(contains(&zip, &pdf()), "the PDF, stored as it is");
+        assert!(!contains(&zip, b"GPSLatitude"), "the photo as served, without its EXIF");
+        // The public Atom feed carries both as enclosures.
+        let atom = reqwest::get(format!("{}/feeds/releases.atom", app.base)).await.expect("atom").bytes().await.expect("body");
+        let feed = feed_rs::parser::parse(&atom[..]).expect("an Atom feed");
+        let entry = feed.entries.iter().find(|e| e.title.as_ref().is_some_and(|t| t.content == "Bộ tài liệu họp báo")).expect("the entry");
+        let enclosures: Vec<_> = entry.links.iter().filter(|l| l.rel.as_deref() == Some("enclosure")).collect();
+        assert_eq!(enclosures.len(), 2, "{:?}", entry.links);
+        assert_eq!(enclosures[0].media_type.as_deref(), Some("application/pdf"));
+        assert_eq!(enclosures[0].length, Some(pdf().len() as u64));
+        let first = reqwest::get(&enclosures[0].href).await.expect("enclosure");
+        assert_eq!(first.bytes().await.expect("body").to_vec(), pdf());
+    }
+);

@@ -16,6 +16,8 @@ pub struct Entry {
     pub release: release::Model,
     pub unit_name: String,
     pub speaker: Option<String>,
+    /// Its files, in order: the feed's enclosures (the release is public, so are they).
+    pub attachments: Vec<crate::entities::attachment::Model>,
 }
 
 /// `None` when `unit_code` names no unit.
@@ -69,9 +71,15 @@ pub async fn public_entries(
         .into_iter()
         .map(|s| (s.id, s.full_name))
         .collect();
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut files: HashMap<Uuid, Vec<crate::entities::attachment::Model>> = HashMap::new();
+    for a in crate::services::attachments::of_releases(ctx, &ids).await? {
+        files.entry(a.release_id).or_default().push(a);
+    }
     let entries = rows
         .into_iter()
         .map(|r| Entry {
+            attachments: files.remove(&r.id).unwrap_or_default(),
             unit_name: units.get(&r.unit_id).cloned().unwrap_or_default(),
             speaker: r
                 .created_by

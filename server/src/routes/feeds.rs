@@ -139,11 +139,20 @@ fn entry(base: &str, e: &Entry) -> AtomEntry {
             name: author,
             ..Default::default()
         }],
-        links: vec![link(
-            &format!("{base}/#/releases/{}", r.id),
+        links: std::iter::once(link(
+            &format!("{base}/releases/{}", r.id),
             "alternate",
             Some("text/html"),
-        )],
+        ))
+        .chain(e.attachments.iter().map(|a| Link {
+            href: format!("{base}/files/{}", a.id),
+            rel: "enclosure".into(),
+            mime_type: Some(a.content_type.clone()),
+            title: Some(a.filename.clone()),
+            length: Some(a.size.to_string()),
+            ..Default::default()
+        }))
+        .collect(),
         summary: Some(Text::plain(r.summary.clone())),
         content: Some(Content {
             value: Some(markdown_to_safe_html(&r.body)),

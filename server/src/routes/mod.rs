@@ -107,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
         .route("/files/{id}", get(files::file))
+        .route("/releases/{id}/files.zip", get(files::zip))
         .route("/feeds/releases.atom", get(feeds::all))
         .route("/feeds/units/{file}", get(feeds::unit))
         .route("/exports/compliance.csv", get(exports::compliance_csv))
