@@ -10,14 +10,22 @@ pub const REQUIRE_ENV: &str = "PRESSNET_S3_TESTS";
 pub const BUCKET: &str = "pressnet-files";
 
 pub struct S3Server {
-    child: Child,
+    child: std::sync::Mutex<Child>,
     pub endpoint: String,
+}
+
+impl S3Server {
+    /// Stops the server at once, as an outage would.
+    pub fn kill(&self) {
+        let mut c = self.child.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = c.kill();
+        let _ = c.wait();
+    }
 }
 
 impl Drop for S3Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }
 
@@ -47,7 +55,10 @@ impl S3Server {
             .spawn()
             .expect("start moto_server");
         let endpoint = format!("http://127.0.0.1:{port}");
-        let server = S3Server { child, endpoint };
+        let server = S3Server {
+            child: std::sync::Mutex::new(child),
+            endpoint,
+        };
         let http = reqwest::Client::new();
         for _ in 0..200 {
             if http.get(&server.endpoint).send().await.is_ok() {

@@ -315,3 +315,35 @@ files_test!(
         assert_eq!(first.bytes().await.expect("body").to_vec(), pdf());
     }
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_storage_outage_saves_nothing_and_says_so() {
+    let Some(app) = pressnet_tests::s3::app(Backend::Sqlite).await else {
+        eprintln!("skipped: no moto_server (pip install 'moto[server]')");
+        return;
+    };
+    let w = World::build(&app, 1).await;
+    let id = draft(
+        &app.gql_as(&w.spokesperson),
+        &w.unit_id,
+        "Khi kho tệp gặp sự cố",
+        json!({"allAccredited": true}),
+    )
+    .await;
+    app.s3.as_ref().expect("s3").kill();
+    let r = upload(&app, &w.spokesperson, &id, "tai-lieu.pdf", pdf(), None).await;
+    assert_eq!(r["errors"][0]["extensions"]["code"], "INTERNAL", "{r}");
+    assert!(
+        !r.to_string().contains("127.0.0.1"),
+        "no detail of the store reaches the client: {r}"
+    );
+    // Nothing half-written is visible.
+    let list = app
+        .gql_as(&w.spokesperson)
+        .run(
+            "query($id:UUID!){ release(id:$id){ attachments { id } } }",
+            json!({"id": id}),
+        )
+        .await;
+    assert_eq!(list.data()["release"]["attachments"], json!([]));
+}

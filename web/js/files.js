@@ -32,11 +32,13 @@ function Thumb({ a }) {
   return src ? html`<img class="thumb" src=${src} alt=${a.caption || a.filename} width="160" />` : html`<span class="thumb placeholder" aria-hidden="true"></span>`;
 }
 
-/** The gallery; `counts` (id -> downloads) for the unit and the authority. */
-export function Gallery({ files, counts, onRemove }) {
+/**
+ * The gallery; `counts` (id -> downloads) for the unit and the authority. `compact`: inside a
+ * feed card (no heading, no ids: a feed holds many).
+ */
+export function Gallery({ files, counts, onRemove, compact = false }) {
   if (!files.length) return null;
-  return html`<section aria-labelledby="files-h"><h2 id="files-h">${t("files")}</h2>
-    <ul class="gallery" id="files">${files.map((a) => html`<li class="file" data-attachment-id=${a.id}>
+  const list = html`<ul class="gallery" id=${compact ? undefined : "files"} aria-label=${compact ? t("files") : undefined}>${files.map((a) => html`<li class="file" data-attachment-id=${a.id}>
       <${Thumb} a=${a} />
       <div class="file-meta">
         <strong>${a.filename}</strong>
@@ -50,8 +52,8 @@ export function Gallery({ files, counts, onRemove }) {
           ${onRemove && html`<button type="button" class="secondary small remove" onClick=${() => onRemove(a)}>${t("remove")}</button>`}
         </span>
       </div>
-    </li>`)}</ul>
-  </section>`;
+    </li>`)}</ul>`;
+  return compact ? list : html`<section aria-labelledby="files-h"><h2 id="files-h">${t("files")}</h2>${list}</section>`;
 }
 
 /** Who downloaded a release's files (its unit, ADMIN, AUDITOR). */

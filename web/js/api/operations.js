@@ -59,7 +59,8 @@ export const ANSWER = `mutation Answer($id: UUID!, $answer: String!) { answerInq
 export const DECLINE = `mutation Decline($id: UUID!, $reason: String!) { declineInquiry(id: $id, reason: $reason) { id status } }`;
 
 // Journalist
-export const FEED = `subscription Feed($since: String) { releasePublished(since: $since) { cursor release { ${RELEASE_CARD} } } }`;
+export const FEED = `subscription Feed($since: String) { releasePublished(since: $since) { cursor release { ${RELEASE_CARD}
+  attachments { id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl } } } }`;
 export const ACKED = `query Acked { deliveries(channel: LIVE, status: ACKNOWLEDGED, first: 100) { edges { node { release { id } } } } }`;
 export const ACKNOWLEDGE = `mutation Ack($releaseId: UUID!) { acknowledgeRelease(releaseId: $releaseId) { id status } }`;
 export const RSVP = `mutation Rsvp($releaseId: UUID!, $attending: Boolean!) { rsvp(releaseId: $releaseId, attending: $attending) { myRsvp attendeeCount } }`;

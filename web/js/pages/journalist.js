@@ -9,6 +9,7 @@ import * as op from "../api/operations.js";
 import { useAsync, Pending, Badge, EnumSelect, notify, fail } from "../ui.js";
 import { ReleaseItem } from "./public.js";
 import { downloadIcs, monthGrid } from "../calendar.js";
+import { Gallery } from "../files.js";
 
 export function Feed({ me }) {
   const [items, setItems] = useState(/** @type {any[]} */ ([]));
@@ -55,6 +56,7 @@ export function Feed({ me }) {
           <p class="actions">${unread(r) ? html`<span class="badge s-unread">${t("unread")}</span> <button type="button" class="ack" onClick=${() => ack(r.id)}>${t("ack")}</button>`
             : acked.has(r.id) ? html`<span class="ok">${t("read")}</span>` : ""}
             ${r.pressConference && html` <button type="button" class="secondary" onClick=${() => downloadIcs(r)}>${t("ics")}</button>`}</p>
+          ${r.attachments && r.attachments.length > 0 && html`<${Gallery} files=${r.attachments} compact />`}
         <//>
       </div>`)}
     </div>`;
