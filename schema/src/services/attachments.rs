@@ -57,7 +57,8 @@ fn accepted(mime: &str) -> bool {
         || mime.starts_with("application/vnd.oasis.opendocument.")
 }
 
-fn storage(ctx: &AppContext) -> AppResult<&Storage> {
+/// The configured attachment storage.
+pub fn storage(ctx: &AppContext) -> AppResult<&Storage> {
     ctx.storage
         .as_deref()
         .ok_or_else(|| AppError::internal("no attachment storage is configured"))
@@ -68,16 +69,6 @@ fn storage_failed(e: crate::storage::StorageError) -> AppError {
         "the attachment storage is unavailable; nothing was saved",
         e,
     )
-}
-
-fn clean_text(field: &str, v: Option<String>, max: usize) -> AppResult<Option<String>> {
-    match v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
-        Some(s) if s.chars().count() > max => Err(AppError::bad_input(
-            field,
-            format!("is longer than {max} characters"),
-        )),
-        other => Ok(other),
-    }
 }
 
 /// The served form of an upload: the sniffed type, and for images the re-encoded file (no
@@ -220,6 +211,14 @@ fn sha256_of_file(f: &mut std::fs::File) -> std::io::Result<(String, u64)> {
     Ok((hex::encode(h.finalize()), size))
 }
 
+/// Stores a rendition (thumbnail, web size) under its SHA-256, which it returns.
+async fn store_rendition(store: &Storage, bytes: Option<Vec<u8>>) -> AppResult<Option<String>> {
+    let Some(bytes) = bytes else { return Ok(None) };
+    let sha = hex::encode(Sha256::digest(&bytes));
+    store.put_bytes(&sha, bytes).await.map_err(storage_failed)?;
+    Ok(Some(sha))
+}
+
 fn editable(r: &crate::entities::release::Model) -> AppResult<()> {
     match r.status {
         ReleaseStatus::Draft | ReleaseStatus::Scheduled => Ok(()),
@@ -240,10 +239,10 @@ pub async fn add(
     let release = releases::for_unit_voice(ctx, viewer, release_id).await?;
     editable(&release)?;
     let store = storage(ctx)?;
-    let filename = clean_text("file", Some(upload.filename), FILENAME_CHARS)?
+    let filename = crate::validate::opt_text("file", Some(&upload.filename), FILENAME_CHARS)?
         .unwrap_or_else(|| "tep-dinh-kem".into());
-    let caption = clean_text("caption", upload.caption, CAPTION_CHARS)?;
-    let credit = clean_text("credit", upload.credit, CAPTION_CHARS)?;
+    let caption = crate::validate::opt_text("caption", upload.caption.as_deref(), CAPTION_CHARS)?;
+    let credit = crate::validate::opt_text("credit", upload.credit.as_deref(), CAPTION_CHARS)?;
     let len = upload.file.metadata().internal("reading the upload")?.len();
     let max = ctx.settings.max_upload_bytes;
     if len > max {
@@ -275,23 +274,8 @@ pub async fn add(
     .internal("preparing the upload")??;
     let served = prepared.file.try_clone().internal("reading the upload")?;
     store.put_file(&sha, served).await.map_err(storage_failed)?;
-    let blob_sha = |bytes: &[u8]| hex::encode(Sha256::digest(bytes));
-    let thumb_sha = match prepared.thumb {
-        Some(t) => {
-            let s = blob_sha(&t);
-            store.put_bytes(&s, t).await.map_err(storage_failed)?;
-            Some(s)
-        }
-        None => None,
-    };
-    let web_sha = match prepared.web {
-        Some(w) => {
-            let s = blob_sha(&w);
-            store.put_bytes(&s, w).await.map_err(storage_failed)?;
-            Some(s)
-        }
-        None => None,
-    };
+    let thumb_sha = store_rendition(store, prepared.thumb).await?;
+    let web_sha = store_rendition(store, prepared.web).await?;
     let now = ctx.clock.now();
     let txn = crate::db::begin_write(&ctx.db).await?;
     // Re-checked inside the transaction: the release may have been published meanwhile.
@@ -449,10 +433,6 @@ pub async fn open(
         sha256: sha,
         content_type: ty,
     })
-}
-
-pub fn storage_of(ctx: &AppContext) -> AppResult<&Storage> {
-    storage(ctx)
 }
 
 /// Records a journalist's download of a file (their outlet's, at this moment).

@@ -106,7 +106,7 @@ pub async fn file(
     };
     let ctx = &state.ctx;
     let file = attachments::open(ctx, &viewer, id, variant).await?;
-    let store = attachments::storage_of(ctx)?;
+    let store = attachments::storage(ctx)?;
     let etag = format!("\"{}\"", file.sha256);
     let common = |b: axum::http::response::Builder| {
         b.header(header::ETAG, &etag)
@@ -195,7 +195,7 @@ pub async fn zip(
     if files.is_empty() {
         return Err(AppError::not_found("files").into());
     }
-    let store = attachments::storage_of(ctx)?.clone();
+    let store = attachments::storage(ctx)?.clone();
     for a in &files {
         attachments::record_download(ctx, &viewer, a).await?;
     }
