@@ -24,6 +24,9 @@ pub struct Internal {
     context: Cow<'static, str>,
     #[source]
     source: Option<BoxError>,
+    /// What the client may be told instead of "internal error": a fixed sentence written
+    /// here in the code, never taken from the cause.
+    public: Option<&'static str>,
 }
 
 impl Internal {
@@ -113,6 +116,7 @@ impl AppError {
         Self::Internal(Internal {
             context: context.into(),
             source: None,
+            public: None,
         })
     }
 
@@ -121,6 +125,18 @@ impl AppError {
         Self::Internal(Internal {
             context: context.into(),
             source: Some(source.into()),
+            public: None,
+        })
+    }
+
+    /// An internal failure of something the service depends on (storage, a relay), which the
+    /// client is told of in `public` (code INTERNAL: nothing the client can change); the cause
+    /// goes to the log only.
+    pub fn unavailable(public: &'static str, source: impl Into<BoxError>) -> Self {
+        Self::Internal(Internal {
+            context: public.into(),
+            source: Some(source.into()),
+            public: Some(public),
         })
     }
 
@@ -177,7 +193,7 @@ impl AppError {
             Self::RateLimited { message, .. } => message.clone(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::BadInput { field, message } => format!("{field}: {message}"),
-            Self::Internal(_) => "internal error".to_owned(),
+            Self::Internal(i) => i.public.unwrap_or("internal error").to_owned(),
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// Largest attachment accepted (`PRESSNET_MAX_UPLOAD_MB`).
     pub max_upload_bytes: u64,
+    /// How long a release e-mail's signed file links stay valid.
+    pub file_link_ttl: Duration,
 }
 
 impl Settings {
@@ -93,6 +95,7 @@ impl Default for Settings {
                 .collect(),
             metrics_token: None,
             max_upload_bytes: 1024 * 1024 * 1024,
+            file_link_ttl: Duration::days(7),
         }
     }
 }

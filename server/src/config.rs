@@ -110,6 +110,14 @@ pub struct Config {
         global = true
     )]
     pub max_upload_mb: u64,
+    /// How long the file links in release e-mails stay valid, in days.
+    #[arg(
+        long,
+        env = "PRESSNET_FILE_LINK_DAYS",
+        default_value_t = 7,
+        global = true
+    )]
+    pub file_link_days: u32,
 }
 
 /// Parses "LEVEL=n,LEVEL=n" into a map; unknown levels or numbers are errors.
@@ -156,6 +164,7 @@ impl Config {
             audit_key_file: None,
             storage_url: None,
             max_upload_mb: 1024,
+            file_link_days: 7,
         }
     }
 

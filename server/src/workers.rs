@@ -4,7 +4,9 @@ use pressnet_schema::enums::MailKind;
 use pressnet_schema::mail::render::{render_outbox, Rendered};
 use pressnet_schema::mail::sender::{Mailer, SendError};
 use pressnet_schema::services::outbox::{self, Job, Outcome};
-use pressnet_schema::services::{accounts, conferences, digest, inquiries, publishing, throttle};
+use pressnet_schema::services::{
+    accounts, attachments, conferences, digest, inquiries, publishing, throttle,
+};
 use pressnet_schema::AppContext;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -17,6 +19,8 @@ use uuid::Uuid;
 const SCHEDULER_TICK: Duration = Duration::from_millis(250);
 /// How often reminders and digests are looked for.
 const DAILY_TICK: Duration = Duration::from_secs(5);
+/// How often stored blobs nothing references are looked for.
+const BLOB_SWEEP_TICK: Duration = Duration::from_secs(600);
 /// How often an idle e-mail worker looks at the outbox.
 const OUTBOX_POLL: Duration = Duration::from_millis(300);
 const OUTBOX_BATCH: u64 = 256;
@@ -30,7 +34,10 @@ const CHECKPOINT_TICK: Duration = Duration::from_secs(1);
 
 /// Starts every worker; each stops when `stop` is cancelled.
 pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<()>> {
-    let mut handles = vec![tokio::spawn(scheduler(ctx.clone(), stop.clone()))];
+    let mut handles = vec![
+        tokio::spawn(scheduler(ctx.clone(), stop.clone())),
+        tokio::spawn(blob_collector(ctx.clone(), stop.clone())),
+    ];
     if ctx.db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
         handles.push(tokio::spawn(checkpointer(ctx.clone(), stop.clone())));
     }
@@ -77,9 +84,27 @@ async fn scheduler(ctx: AppContext, stop: CancellationToken) {
                 tracing::warn!(error = %e.detail(), "pruning sign-in counts failed; retrying");
             }
         }
+
         tokio::select! {
             _ = stop.cancelled() => break,
             _ = tokio::time::sleep(SCHEDULER_TICK) => {}
+        }
+    }
+}
+
+/// Deletes stored blobs nothing references (`attachments::sweep`), off the scheduler's loop:
+/// listing a large bucket must not delay a publication.
+#[tracing::instrument(name = "worker.blob_collector", skip_all)]
+async fn blob_collector(ctx: AppContext, stop: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = tokio::time::sleep(BLOB_SWEEP_TICK) => {}
+        }
+        match attachments::sweep(&ctx).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "unreferenced blobs collected"),
+            Err(e) => tracing::warn!(error = %e.detail(), "collecting blobs failed; retrying"),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! reports itself skipped, so a plain `cargo test` passes where no PostgreSQL runs.
 //! `.ci/run` always sets it.
 pub mod bench;
+pub mod bench_files;
 pub mod browser;
 pub mod cluster;
 pub mod gql;
@@ -510,4 +511,37 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("timed out waiting for: {what}");
+}
+
+/// addAttachment with every field of the Attachment it returns.
+pub const ADD_ATTACHMENT: &str = "mutation($r:UUID!,$f:Upload!,$c:String,$k:String){ addAttachment(releaseId:$r, file:$f, caption:$c, credit:$k){ id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl } }";
+
+/// Sends one file as the multipart request specification says (operations, map, the file).
+pub async fn upload(
+    app: &TestApp,
+    token: &str,
+    release: &str,
+    filename: &str,
+    bytes: Vec<u8>,
+    caption: Option<&str>,
+) -> Value {
+    let operations = json!({"query": ADD_ATTACHMENT, "variables": {"r": release, "f": null, "c": caption, "k": "Ảnh: Sở Y tế"}});
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({"0": ["variables.f"]}).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name(filename.to_owned())
+                .mime_str("application/octet-stream")
+                .expect("mime"),
+        );
+    let resp = reqwest::Client::new()
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    resp.json().await.expect("json")
 }

@@ -7,38 +7,6 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
-const ADD: &str = "mutation($r:UUID!,$f:Upload!,$c:String,$k:String){ addAttachment(releaseId:$r, file:$f, caption:$c, credit:$k){ id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl } }";
-
-/// Sends one file as the multipart request specification says (operations, map, the file).
-async fn upload(
-    app: &TestApp,
-    token: &str,
-    release: &str,
-    filename: &str,
-    bytes: Vec<u8>,
-    caption: Option<&str>,
-) -> Value {
-    let operations = json!({"query": ADD, "variables": {"r": release, "f": null, "c": caption, "k": "Ảnh: Sở Y tế"}});
-    let form = reqwest::multipart::Form::new()
-        .text("operations", operations.to_string())
-        .text("map", json!({"0": ["variables.f"]}).to_string())
-        .part(
-            "0",
-            reqwest::multipart::Part::bytes(bytes)
-                .file_name(filename.to_owned())
-                .mime_str("application/octet-stream")
-                .expect("mime"),
-        );
-    let resp = reqwest::Client::new()
-        .post(format!("{}/graphql", app.base))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    resp.json().await.expect("json")
-}
-
 /// A 2000×1000 JPEG carrying an EXIF segment with a GPS position, as a phone writes it.
 fn photo_with_gps() -> Vec<u8> {
     let img = image::RgbImage::from_fn(2000, 1000, |x, y| {
@@ -212,6 +180,13 @@ files_test!(
             assert_eq!(list[0]["attachment"]["filename"], "tai-lieu.pdf");
         }
         assert_eq!(app.gql_as(&w.outlets[0].1).run(q, json!({"r": id})).await.code(), "FORBIDDEN");
+        // Counted in the delivery statistics: the unit sees which outlets took the material,
+        // a journalist their own outlet's part.
+        let stats = "query($r:UUID!){ release(id:$r){ deliveryStats { targeted downloads outletsDownloaded } } }";
+        let s = sp.run(stats, json!({"r": id})).await;
+        assert_eq!(s.data()["release"]["deliveryStats"], json!({"targeted": 1, "downloads": 1, "outletsDownloaded": 1}), "{}", s.body);
+        let s = app.gql_as(&w.outlets[0].1).run(stats, json!({"r": id})).await;
+        assert_eq!(s.data()["release"]["deliveryStats"]["downloads"], 1, "{}", s.body);
         // Another unit does not even see the release (PRESS_ONLY, not addressed to it).
         assert_eq!(app.gql_as(&w.other_spokesperson).run(q, json!({"r": id})).await.code(), "NOT_FOUND");
     }
@@ -242,6 +217,108 @@ files_test!(
     }
 );
 
+files_test!(
+    async fn captions_are_edited_and_files_reordered_before_publication(app) {
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = draft(&sp, &w.unit_id, "Ảnh và tài liệu", json!({"allAccredited": true})).await;
+        let first = upload(&app, &w.spokesperson, &id, "mot.pdf", pdf(), Some("Bản một")).await["data"]["addAttachment"]["id"].clone();
+        let mut second_pdf = pdf();
+        second_pdf.extend_from_slice(b"% hai\n");
+        let second = upload(&app, &w.spokesperson, &id, "hai.pdf", second_pdf, None).await["data"]["addAttachment"]["id"].clone();
+        let edit = "mutation($id:UUID!,$c:String,$k:String){ updateAttachment(id:$id, caption:$c, credit:$k){ caption credit } }";
+        let e = sp.run(edit, json!({"id": second, "c": "Công văn số 12/SYT", "k": ""})).await;
+        assert_eq!(e.data()["updateAttachment"], json!({"caption": "Công văn số 12/SYT", "credit": null}), "{}", e.body);
+        let bad = sp.run(edit, json!({"id": second, "c": "a\u{0007}b"})).await;
+        assert_eq!(bad.code(), "BAD_USER_INPUT", "{}", bad.body);
+        let reorder = "mutation($r:UUID!,$ids:[UUID!]!){ reorderAttachments(releaseId:$r, ids:$ids){ filename } }";
+        let r = sp.run(reorder, json!({"r": id, "ids": [second, first]})).await;
+        assert_eq!(r.data()["reorderAttachments"], json!([{"filename": "hai.pdf"}, {"filename": "mot.pdf"}]), "{}", r.body);
+        // Every file once, or nothing changes.
+        for ids in [json!([second]), json!([second, second, first]), json!([second, first, id])] {
+            assert_eq!(sp.run(reorder, json!({"r": id, "ids": ids})).await.code(), "BAD_USER_INPUT");
+        }
+        // Another unit, a journalist: refused.
+        assert_eq!(app.gql_as(&w.other_spokesperson).run(edit, json!({"id": first, "c": "x"})).await.code(), "NOT_FOUND");
+        assert_eq!(app.gql_as(&w.outlets[0].1).run(reorder, json!({"r": id, "ids": [first, second]})).await.code(), "NOT_FOUND");
+        let q = "query($r:UUID!){ release(id:$r){ attachments { filename caption } } }";
+        assert_eq!(sp.run(q, json!({"r": id})).await.data()["release"]["attachments"],
+            json!([{"filename": "hai.pdf", "caption": "Công văn số 12/SYT"}, {"filename": "mot.pdf", "caption": "Bản một"}]));
+        // Published: the files are what the press received.
+        assert!(sp.run(PUBLISH, json!({"id": id})).await.body["errors"].is_null());
+        assert_eq!(sp.run(edit, json!({"id": first, "c": "sau"})).await.code(), "CONFLICT");
+        assert_eq!(sp.run(reorder, json!({"r": id, "ids": [first, second]})).await.code(), "CONFLICT");
+        let events = app.gql_as(&w.admin).run("{ auditEvents(first: 100){ action } }", json!({})).await;
+        let actions: Vec<String> = events.data()["auditEvents"].as_array().expect("events").iter().filter_map(|e| e["action"].as_str().map(str::to_owned)).collect();
+        assert!(actions.contains(&"attachment.describe".to_owned()) && actions.contains(&"attachment.reorder".to_owned()), "{actions:?}");
+    }
+);
+
+files_test!(
+    async fn a_live_frame_carries_the_files_with_sizes_and_checksums(app) {
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = draft(&sp, &w.unit_id, "Thông cáo có tài liệu", json!({"allAccredited": true})).await;
+        let bytes = pdf();
+        upload(&app, &w.spokesperson, &id, "thong-cao.pdf", bytes.clone(), Some("Bản ký số")).await;
+        let mut c = pressnet_tests::ws::WsClient::connect(&app.ws_url(), &w.outlets[0].1).await.expect("connect");
+        c.subscribe("feed", "subscription { releasePublished { release { id attachments { filename caption sizeBytes sha256 url } } } }", json!({})).await;
+        assert!(sp.run(PUBLISH, json!({"id": id})).await.body["errors"].is_null());
+        let frame = c.next_data(Duration::from_secs(10)).await;
+        let files = frame["data"]["releasePublished"]["release"]["attachments"].clone();
+        assert_eq!(files[0]["filename"], "thong-cao.pdf", "{frame}");
+        assert_eq!(files[0]["caption"], "Bản ký số");
+        assert_eq!(files[0]["sizeBytes"].to_string().trim_matches('"'), bytes.len().to_string());
+        assert_eq!(files[0]["sha256"], hex::encode(Sha256::digest(&bytes)));
+        let got = get(&app, Some(&w.outlets[0].1), files[0]["url"].as_str().expect("url"), None).await;
+        assert_eq!(got.bytes().await.expect("bytes").to_vec(), bytes);
+    }
+);
+
+/// How many blobs the app's storage holds.
+async fn blob_count(app: &TestApp) -> usize {
+    use futures::StreamExt;
+    let store = pressnet_schema::services::attachments::storage(&app.ctx).expect("storage");
+    store
+        .blobs()
+        .filter(|b| std::future::ready(b.is_ok()))
+        .count()
+        .await
+}
+
+files_test!(
+    async fn blobs_nobody_references_are_collected_after_a_grace_period(app) {
+        use pressnet_schema::services::attachments::sweep;
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let kept = draft(&sp, &w.unit_id, "Giữ lại", json!({"allAccredited": true})).await;
+        let k = upload(&app, &w.spokesperson, &kept, "giu.pdf", pdf(), None).await["data"]["addAttachment"].clone();
+        // A removed file, and a discarded draft's photo (its file, thumbnail and web copy).
+        let mut other = pdf();
+        other.extend_from_slice(b"% khac\n");
+        let removed = draft(&sp, &w.unit_id, "Gỡ tệp", json!({"allAccredited": true})).await;
+        let r = upload(&app, &w.spokesperson, &removed, "go.pdf", other.clone(), None).await["data"]["addAttachment"]["id"].clone();
+        assert_eq!(sp.run("mutation($id:UUID!){ removeAttachment(id:$id) }", json!({"id": r})).await.data()["removeAttachment"], true);
+        let discarded = draft(&sp, &w.unit_id, "Bỏ nháp", json!({"allAccredited": true})).await;
+        upload(&app, &w.spokesperson, &discarded, "anh.jpg", photo_with_gps(), None).await;
+        assert_eq!(sp.run("mutation($id:UUID!){ discardDraft(id:$id) }", json!({"id": discarded})).await.data()["discardDraft"], true);
+        assert_eq!(blob_count(&app).await, 5);
+        // Young blobs stay: an upload writes its blob before its row.
+        assert_eq!(sweep(&app.ctx).await.expect("sweep"), 0);
+        app.clock.advance(chrono::Duration::hours(2));
+        assert_eq!(sweep(&app.ctx).await.expect("sweep"), 4);
+        assert_eq!(blob_count(&app).await, 1);
+        let url = k["url"].as_str().expect("url");
+        assert_eq!(get(&app, Some(&w.spokesperson), url, None).await.status(), 200);
+        // The same bytes uploaded again are stored again.
+        let again = upload(&app, &w.spokesperson, &kept, "lai.pdf", other, None).await["data"]["addAttachment"].clone();
+        let got = get(&app, Some(&w.spokesperson), again["url"].as_str().expect("url"), None).await;
+        assert_eq!(got.status(), 200);
+        assert!(got.bytes().await.expect("bytes").ends_with(b"% khac\n"));
+        assert_eq!(sweep(&app.ctx).await.expect("sweep"), 0);
+    }
+);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_over_the_limit_gets_a_clear_error() {
     let app = TestApp::spawn_with(Backend::Sqlite, |c| c.max_upload_mb = 1)
@@ -255,7 +332,7 @@ async fn a_file_over_the_limit_gets_a_clear_error() {
         json!({"allAccredited": true}),
     )
     .await;
-    let operations = json!({"query": ADD, "variables": {"r": id, "f": null}});
+    let operations = json!({"query": ADD_ATTACHMENT, "variables": {"r": id, "f": null}});
     let form = reqwest::multipart::Form::new()
         .text("operations", operations.to_string())
         .text("map", json!({"0": ["variables.f"]}).to_string())
@@ -333,6 +410,11 @@ async fn a_storage_outage_saves_nothing_and_says_so() {
     app.s3.as_ref().expect("s3").kill();
     let r = upload(&app, &w.spokesperson, &id, "tai-lieu.pdf", pdf(), None).await;
     assert_eq!(r["errors"][0]["extensions"]["code"], "INTERNAL", "{r}");
+    assert_eq!(
+        r["errors"][0]["message"],
+        "the file storage is unavailable: nothing was saved; try again in a moment",
+        "{r}"
+    );
     assert!(
         !r.to_string().contains("127.0.0.1"),
         "no detail of the store reaches the client: {r}"

@@ -718,3 +718,62 @@ mod claims_of_a_dead_instance_lapse_in_seconds {
         }
     }
 }
+
+smtp_test!(
+    async fn release_mail_carries_signed_file_links_that_expire(app, smtp) {
+        let w = World::build(&app, 2).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = draft(&sp, &w.unit_id, "Công văn kèm tài liệu", json!({"outletIds": [w.outlets[0].0]})).await;
+        let mut pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n".to_vec();
+        pdf.extend(std::iter::repeat_n(b'x', 3000));
+        pdf.extend_from_slice(b"\n%%EOF\n");
+        let up = upload(&app, &w.spokesperson, &id, "công-văn-12.pdf", pdf.clone(), Some("Công văn số 12")).await;
+        let file_id = up["data"]["addAttachment"]["id"].as_str().expect("file id").to_owned();
+        assert!(sp.run(PUBLISH, json!({"id": id})).await.body["errors"].is_null());
+        wait_all_settled(&app, &w.admin, &id, 1).await;
+        let msgs = smtp.to("toasoan-gp-0@bao.vn");
+        assert_eq!(msgs.len(), 1);
+        let m = parse(&msgs[0].data);
+        // The message carries links, not the files.
+        assert_eq!(m.attachments().filter(|p| p.content_type().map(|c| c.ctype()) == Some("application")).count(), 0);
+        let text = m.body_text(0).expect("text part").to_string();
+        assert!(text.contains("công-văn-12.pdf") && text.contains("Công văn số 12"), "{text}");
+        let html = m.body_html(0).expect("html part").to_string();
+        let link = text
+            .split_whitespace()
+            .find(|w| w.contains(&format!("/files/{file_id}?")))
+            .unwrap_or_else(|| panic!("a file link in {text}"))
+            .to_owned();
+        assert!(link.starts_with("https://pressnet.hason.gov.vn/files/"), "{link}");
+        assert!(html.replace("&#x2f;", "/").replace("&amp;", "&").contains(&format!("href=\"{link}\"")), "{html}");
+        let local = link.replace("https://pressnet.hason.gov.vn", &app.base);
+        let http = reqwest::Client::new();
+        // Whoever holds the link reads as the outlet it was sent to: no token needed.
+        let got = http.get(&local).send().await.expect("get");
+        assert_eq!(got.status(), 200);
+        assert_eq!(got.bytes().await.expect("bytes").to_vec(), pdf);
+        let downloads = app.gql_as(&w.spokesperson).run("query($r:UUID!){ downloads(releaseId:$r){ outlet { name } journalist { fullName } } }", json!({"r": id})).await;
+        assert_eq!(downloads.data()["downloads"], json!([{"outlet": {"name": "Báo số 0"}, "journalist": null}]), "{}", downloads.body);
+        // Altered: another outlet, another expiry, another signature.
+        let other = local.replace(&w.outlets[0].0, &w.outlets[1].0);
+        assert_eq!(http.get(&other).send().await.expect("get").status(), 404);
+        let (head, _) = local.split_once("&expires=").expect("expires");
+        let later = format!("{head}&expires=4102444800&{}", local.split_once("&signature=").map(|(_, s)| format!("signature={s}")).unwrap_or_default());
+        assert_eq!(http.get(&later).send().await.expect("get").status(), 404);
+        let forged = format!("{}AAAA", &local[..local.len() - 4]);
+        assert_eq!(http.get(&forged).send().await.expect("get").status(), 404);
+        // The outlet suspended: the link stops working with its access.
+        let a = app.gql_as(&w.admin);
+        let set = "mutation($o:UUID!,$s:AccreditationStatus!){ setAccreditation(outletId:$o, status:$s){ id } }";
+        a.run(set, json!({"o": w.outlets[0].0, "s": "SUSPENDED"})).await.data();
+        assert_eq!(http.get(&local).send().await.expect("get").status(), 404);
+        a.run(set, json!({"o": w.outlets[0].0, "s": "ACCREDITED"})).await.data();
+        assert_eq!(http.get(&local).send().await.expect("get").status(), 200);
+        // A week on, it has expired.
+        app.clock.advance(chrono::Duration::days(8));
+        let late = http.get(&local).send().await.expect("get");
+        assert_eq!(late.status(), 403);
+        let body: Value = late.json().await.expect("json");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    }
+);

@@ -27,6 +27,26 @@ async fn wait_text(c: &Client, css: &str, needle: &str) {
     panic!("{css} never contained {needle:?}");
 }
 
+/// Waits until the first element matching `css` holds `needle` in its value (a form field).
+async fn wait_value(c: &Client, css: &str, needle: &str) {
+    for _ in 0..150 {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            if el
+                .prop("value")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+                .contains(needle)
+            {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never held {needle:?}");
+}
+
 async fn click(c: &Client, css: &str) {
     wait_for(c, css)
         .await
@@ -35,10 +55,18 @@ async fn click(c: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
-/// Types into a field (after clearing it).
+/// Types into a field (after clearing it). WebDriver's clear fires no `input` event, so a
+/// component re-rendering before the first key would put the old text back: the clear is
+/// announced as a user's deletion would be.
 async fn fill(c: &Client, css: &str, text: &str) {
     let el = wait_for(c, css).await;
     el.clear().await.ok();
+    c.execute(
+        "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+        vec![serde_json::to_value(&el).expect("element")],
+    )
+    .await
+    .ok();
     el.send_keys(text)
         .await
         .unwrap_or_else(|e| panic!("type into {css}: {e}"));
@@ -150,16 +178,32 @@ db_test!(
             .expect("a photo");
         fill(&c, "#file-caption", "Trạm y tế xã Tân Sơn").await;
         wait_for(&c, "#file-input").await.send_keys(&photo.display().to_string()).await.expect("choose the file");
-        wait_text(&c, "#files", "Trạm y tế xã Tân Sơn").await;
+        wait_value(&c, "#files .caption-edit", "Trạm y tế xã Tân Sơn").await;
         wait_for(&c, "#files img.thumb").await;
+        // A document after it, moved first, its caption written in the gallery.
+        let doc = std::env::temp_dir().join(format!("lich-tiem-{}.pdf", std::process::id()));
+        std::fs::write(&doc, b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n").expect("a document");
+        wait_for(&c, "#file-input").await.send_keys(&doc.display().to_string()).await.expect("choose the document");
+        wait_text(&c, "#files li:nth-child(2)", "lich-tiem").await;
+        click(&c, "#files li:nth-child(2) .move-up").await;
+        wait_text(&c, "#files li:first-child", "lich-tiem").await;
+        fill(&c, "#files li:first-child .caption-edit", "Lịch tiêm (bản in)").await;
+        wait_for(&c, "#files li:first-child .credit-edit").await.send_keys("\u{e004}").await.expect("tab");
+        until("the caption saved", async || {
+            let d = app.gql_as(&w.spokesperson).run("{ releases(status: DRAFT){ edges { node { attachments { caption } } } } }", json!({})).await;
+            d.body["data"]["releases"]["edges"][0]["node"]["attachments"][0]["caption"] == "Lịch tiêm (bản in)"
+        })
+        .await;
         check_page(&c, "spokesperson-editor", "#reach").await;
         click(&c, "button[name=draft]").await;
         wait_text(&c, "#status", "nháp").await;
         let sp = app.gql_as(&w.spokesperson);
         let drafts = sp.run("{ releases(status: DRAFT){ edges { node { id title version audience { outletIds } attachments { caption contentType } } } } }", json!({})).await;
         let node = drafts.data()["releases"]["edges"][0]["node"].clone();
-        assert_eq!(node["attachments"][0]["caption"], "Trạm y tế xã Tân Sơn", "{}", drafts.body);
-        assert_eq!(node["attachments"][0]["contentType"], "image/png");
+        assert_eq!(node["attachments"][0]["caption"], "Lịch tiêm (bản in)", "{}", drafts.body);
+        assert_eq!(node["attachments"][0]["contentType"], "application/pdf");
+        assert_eq!(node["attachments"][1]["caption"], "Trạm y tế xã Tân Sơn", "{}", drafts.body);
+        assert_eq!(node["attachments"][1]["contentType"], "image/png");
         assert_eq!(node["title"], "Lịch tiêm chủng mở rộng");
         assert_eq!(node["audience"]["outletIds"], json!([w.outlets[0].0]));
         let id = node["id"].as_str().expect("id").to_owned();
@@ -175,10 +219,32 @@ db_test!(
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        wait_text(&c, "h1", &format!("v{}", node["version"])).await;
         fill(&c, "#title", "Lịch tiêm chủng mở rộng năm 2027").await;
+        for _ in 0..50 {
+            if wait_for(&c, "#title").await.prop("value").await.ok().flatten().unwrap_or_default().ends_with("năm 2027") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         click(&c, "button[name=draft]").await;
         let before = node["version"].as_i64().expect("version");
-        until("the version up by one", async || release_status(&app, &w.spokesperson, &id).await["version"] == before + 1).await;
+        // The editor shows the saved version; the failure, if any, is in #write-error.
+        for _ in 0..150 {
+            if text_of(&c, "h1").await.contains(&format!("v{}", before + 1)) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let now = release_status(&app, &w.spokesperson, &id).await;
+        assert_eq!(
+            now["version"].as_i64(),
+            Some(before + 1),
+            "release {now}; the editor's error: {:?}; its title: {:?}",
+            text_of(&c, "#write-error").await,
+            wait_for(&c, "#title").await.prop("value").await.ok().flatten()
+        );
+        assert_eq!(now["title"], "Lịch tiêm chủng mở rộng năm 2027");
 
         // Scheduled (embargo, Vietnam time), then the schedule cancelled: a draft again.
         set_value(&c, "#publish-at", "2030-01-02T09:00").await;

@@ -34,21 +34,28 @@ function Thumb({ a }) {
 
 /**
  * The gallery; `counts` (id -> downloads) for the unit and the authority. `compact`: inside a
- * feed card (no heading, no ids: a feed holds many).
+ * feed card (no heading, no ids: a feed holds many). The editor passes `onRemove`, `onEdit`
+ * (caption and credit, saved when a field is left) and `onMove` (one place up or down).
  */
-export function Gallery({ files, counts, onRemove, compact = false }) {
+export function Gallery({ files, counts, onRemove, onEdit, onMove, compact = false }) {
   if (!files.length) return null;
-  const list = html`<ul class="gallery" id=${compact ? undefined : "files"} aria-label=${compact ? t("files") : undefined}>${files.map((a) => html`<li class="file" data-attachment-id=${a.id}>
+  const list = html`<ul class="gallery" id=${compact ? undefined : "files"} aria-label=${compact ? t("files") : undefined}>${files.map((/** @type {any} */ a, /** @type {number} */ i) => html`<li class="file" data-attachment-id=${a.id}>
       <${Thumb} a=${a} />
       <div class="file-meta">
         <strong>${a.filename}</strong>
-        ${a.caption && html`<span>${a.caption}</span>`}
-        ${a.credit && html`<small class="muted">${a.credit}</small>`}
+        ${onEdit ? html`<input class="caption-edit" aria-label=${`${t("caption")}: ${a.filename}`} placeholder=${t("caption")} value=${a.caption || ""}
+            onChange=${(/** @type {any} */ e) => onEdit(a, { caption: e.currentTarget.value, credit: a.credit })} />
+          <input class="credit-edit" aria-label=${`${t("credit")}: ${a.filename}`} placeholder=${t("credit")} value=${a.credit || ""}
+            onChange=${(/** @type {any} */ e) => onEdit(a, { caption: a.caption, credit: e.currentTarget.value })} />`
+        : html`${a.caption && html`<span>${a.caption}</span>`}
+          ${a.credit && html`<small class="muted">${a.credit}</small>`}`}
         <small class="muted">${a.contentType} · ${bytes(a.sizeBytes)}${a.width ? ` · ${a.width}×${a.height}` : ""}</small>
         <small class="mono muted" title=${a.sha256}>SHA-256 ${a.sha256.slice(0, 16)}…</small>
         ${counts && html`<small>${t("downloads_n", { n: fmt.number(counts[a.id] || 0) })}</small>`}
         <span class="actions">
           <button type="button" class="secondary small download" onClick=${() => download(path(a.url), a.filename).catch(fail)}>${t("download")}</button>
+          ${onMove && html`<button type="button" class="secondary small move-up" disabled=${i === 0} aria-label=${`${t("move_up")}: ${a.filename}`} onClick=${() => onMove(a, -1)}>↑</button>
+            <button type="button" class="secondary small move-down" disabled=${i === files.length - 1} aria-label=${`${t("move_down")}: ${a.filename}`} onClick=${() => onMove(a, 1)}>↓</button>`}
           ${onRemove && html`<button type="button" class="secondary small remove" onClick=${() => onRemove(a)}>${t("remove")}</button>`}
         </span>
       </div>
@@ -99,6 +106,21 @@ export function Uploader({ releaseId, ensureSaved }) {
   const remove = async (/** @type {any} */ a) => {
     try { await request(op.REMOVE_ATTACHMENT, { id: a.id }); if (releaseId) await reload(releaseId); } catch (e) { fail(e); }
   };
+  const edit = async (/** @type {any} */ a, /** @type {{caption: string|null, credit: string|null}} */ v) => {
+    try {
+      const d = await request(op.UPDATE_ATTACHMENT, { id: a.id, caption: v.caption || null, credit: v.credit || null });
+      setFiles((old) => old.map((x) => (x.id === a.id ? d.updateAttachment : x)));
+      notify(t("saved"));
+    } catch (e) { fail(e); }
+  };
+  const move = async (/** @type {any} */ a, /** @type {number} */ by) => {
+    const ids = files.map((x) => x.id);
+    const i = ids.indexOf(a.id);
+    const j = i + by;
+    if (i < 0 || j < 0 || j >= ids.length) return;
+    [ids[i], ids[j]] = [ids[j], ids[i]];
+    try { setFiles((await request(op.REORDER_ATTACHMENTS, { releaseId, ids })).reorderAttachments); } catch (e) { fail(e); }
+  };
   return html`<fieldset class="uploader"><legend>${t("files")}</legend>
     <div class="row">
       <div class="field"><label for="file-caption">${t("caption")}</label><input id="file-caption" value=${caption} onInput=${(/** @type {any} */ e) => setCaption(e.currentTarget.value)} /></div>
@@ -118,6 +140,6 @@ export function Uploader({ releaseId, ensureSaved }) {
         }} />
       ${progress != null && html`<progress id="upload-progress" max="1" value=${progress} aria-label=${t("uploading")}></progress>`}
     </div>
-    <${Gallery} files=${files} onRemove=${remove} />
+    <${Gallery} files=${files} onRemove=${remove} onEdit=${edit} onMove=${move} />
   </fieldset>`;
 }

@@ -54,6 +54,37 @@ impl AttachmentMutation {
     async fn remove_attachment(&self, ctx: &Context<'_>, id: Uuid) -> Result<bool> {
         Ok(crate::services::attachments::remove(app(ctx)?, viewer(ctx), id).await?)
     }
+
+    /// Changes a file's caption and credit before publication (null or empty clears them).
+    async fn update_attachment(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        caption: Option<String>,
+        credit: Option<String>,
+    ) -> Result<Attachment> {
+        let a = crate::services::attachments::describe(
+            app(ctx)?,
+            viewer(ctx),
+            id,
+            caption.as_deref(),
+            credit.as_deref(),
+        )
+        .await?;
+        Ok(Attachment(a))
+    }
+
+    /// Orders a release's files before publication: `ids` lists every one of them once.
+    async fn reorder_attachments(
+        &self,
+        ctx: &Context<'_>,
+        release_id: Uuid,
+        ids: Vec<Uuid>,
+    ) -> Result<Vec<Attachment>> {
+        let list =
+            crate::services::attachments::reorder(app(ctx)?, viewer(ctx), release_id, &ids).await?;
+        Ok(list.into_iter().map(Attachment).collect())
+    }
 }
 
 #[derive(Default)]

@@ -35,6 +35,9 @@ pub struct Payload {
     /// A journalist's one-click unsubscribe token (List-Unsubscribe).
     #[serde(default)]
     pub unsubscribe_token: Option<String>,
+    /// The outlet a release e-mail goes to, when its files' links are signed for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<Uuid>,
 }
 
 impl Payload {
@@ -194,6 +197,7 @@ async fn render_release(
             rsvp_deadline => p.rsvp_deadline.map(fmt_time),
         }
     });
+    let files = files_of(ctx, &r, kind, payload).await?;
     let speaker = sp.as_ref().map(|s| {
         context! { name => &s.full_name, position => &s.position, phone => &s.phone, email => &s.email }
     });
@@ -208,6 +212,7 @@ async fn render_release(
         conference => conference,
         speaker => speaker,
         link => release_link(ctx, r.id),
+        files => files,
         unsubscribe => &unsubscribe,
     };
     let calendar = match (&pc, kind) {
@@ -235,6 +240,52 @@ async fn render_release(
         calendar,
         unsubscribe,
     })
+}
+
+/// The files a release e-mail lists: name, size, and for the outlet it goes to a signed link
+/// that expires (the files themselves are not attached). A retraction lists none.
+async fn files_of(
+    ctx: &AppContext,
+    r: &release::Model,
+    kind: MailKind,
+    payload: &Payload,
+) -> AppResult<Vec<minijinja::Value>> {
+    if kind == MailKind::Retraction {
+        return Ok(Vec::new());
+    }
+    let expires = ctx.clock.now() + ctx.settings.file_link_ttl;
+    let files = crate::services::attachments::of_releases(ctx, &[r.id]).await?;
+    Ok(files
+        .iter()
+        .map(|a| {
+            let url = payload
+                .outlet
+                .and_then(|o| crate::services::file_links::link(ctx, a.id, o, expires));
+            context! {
+                name => &a.filename,
+                caption => &a.caption,
+                size => human_size(a.size),
+                url => url,
+                expires => fmt_time(expires),
+            }
+        })
+        .collect())
+}
+
+/// 1,2 MB, as a Vietnamese reader writes it.
+fn human_size(bytes: i64) -> String {
+    let units = ["B", "KB", "MB", "GB"];
+    let mut v = bytes as f64;
+    let mut i = 0;
+    while v >= 1024.0 && i < units.len() - 1 {
+        v /= 1024.0;
+        i += 1;
+    }
+    if i == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", units[i]).replace('.', ",")
+    }
 }
 
 async fn render_digest(

@@ -16,6 +16,8 @@ use crate::error::{AppError, AppResult, ResultExt};
 use crate::services::audit::{self, Change};
 use crate::services::releases;
 use crate::storage::Storage;
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -31,6 +33,8 @@ const THUMB_PX: u32 = 320;
 const WEB_PX: u32 = 1600;
 /// Attachments one release may carry.
 pub const MAX_PER_RELEASE: u64 = 100;
+/// How old an unreferenced blob must be before the collector deletes it.
+pub const BLOB_GRACE: chrono::Duration = chrono::Duration::hours(1);
 
 /// What the client sent: a file on disk (async-graphql's temporary file) and what it said
 /// about it.
@@ -65,8 +69,8 @@ pub fn storage(ctx: &AppContext) -> AppResult<&Storage> {
 }
 
 fn storage_failed(e: crate::storage::StorageError) -> AppError {
-    AppError::caused(
-        "the attachment storage is unavailable; nothing was saved",
+    AppError::unavailable(
+        "the file storage is unavailable: nothing was saved; try again in a moment",
         e,
     )
 }
@@ -212,10 +216,17 @@ fn sha256_of_file(f: &mut std::fs::File) -> std::io::Result<(String, u64)> {
 }
 
 /// Stores a rendition (thumbnail, web size) under its SHA-256, which it returns.
-async fn store_rendition(store: &Storage, bytes: Option<Vec<u8>>) -> AppResult<Option<String>> {
+async fn store_rendition(
+    store: &Storage,
+    bytes: Option<Vec<u8>>,
+    since: DateTime<Utc>,
+) -> AppResult<Option<String>> {
     let Some(bytes) = bytes else { return Ok(None) };
     let sha = hex::encode(Sha256::digest(&bytes));
-    store.put_bytes(&sha, bytes).await.map_err(storage_failed)?;
+    store
+        .put_bytes(&sha, bytes, since)
+        .await
+        .map_err(storage_failed)?;
     Ok(Some(sha))
 }
 
@@ -273,9 +284,15 @@ pub async fn add(
     .await
     .internal("preparing the upload")??;
     let served = prepared.file.try_clone().internal("reading the upload")?;
-    store.put_file(&sha, served).await.map_err(storage_failed)?;
-    let thumb_sha = store_rendition(store, prepared.thumb).await?;
-    let web_sha = store_rendition(store, prepared.web).await?;
+    // A copy older than half the collector's grace is written again, so the collector cannot
+    // take it between here and the commit below.
+    let since = ctx.clock.now() - BLOB_GRACE / 2;
+    store
+        .put_file(&sha, served, since)
+        .await
+        .map_err(storage_failed)?;
+    let thumb_sha = store_rendition(store, prepared.thumb, since).await?;
+    let web_sha = store_rendition(store, prepared.web, since).await?;
     let now = ctx.clock.now();
     let txn = crate::db::begin_write(&ctx.db).await?;
     // Re-checked inside the transaction: the release may have been published meanwhile.
@@ -336,36 +353,170 @@ pub async fn remove(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<bo
         .details(json!({"release": a.release_id, "filename": a.filename}));
     audit::append(&txn, now, change).await?;
     txn.commit().await?;
-    collect(
-        ctx,
-        [Some(a.sha256), a.thumb_sha256, a.web_sha256]
-            .into_iter()
-            .flatten(),
-    )
-    .await;
+    // Its blobs stay until the collector finds nothing references them (another upload of
+    // the same bytes may be about to).
     Ok(true)
 }
 
-/// Deletes the blobs no attachment references any more (after a removal). A failure only
-/// leaves a blob behind: nothing visible depends on it.
-pub async fn collect(ctx: &AppContext, shas: impl Iterator<Item = String>) {
-    let Ok(store) = storage(ctx) else { return };
-    for sha in shas {
-        let used = attachment::Entity::find()
-            .filter(
-                attachment::Column::Sha256
-                    .eq(&sha)
-                    .or(attachment::Column::ThumbSha256.eq(&sha))
-                    .or(attachment::Column::WebSha256.eq(&sha)),
+/// Re-reads the release inside the write transaction: it may have been published since the
+/// caller's check, and then its files are fixed.
+async fn editable_in(txn: &sea_orm::DatabaseTransaction, release_id: Uuid) -> AppResult<()> {
+    let current = crate::entities::release::Entity::find_by_id(release_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("release"))?;
+    editable(&current)
+}
+
+/// Changes a file's caption and credit (empty clears them) before publication.
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
+pub async fn describe(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    id: Uuid,
+    caption: Option<&str>,
+    credit: Option<&str>,
+) -> AppResult<attachment::Model> {
+    viewer.signed_in()?;
+    let a = attachment::Entity::find_by_id(id)
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("attachment"))?;
+    let release = releases::for_unit_voice(ctx, viewer, a.release_id).await?;
+    editable(&release)?;
+    let caption = crate::validate::opt_text("caption", caption, CAPTION_CHARS)?;
+    let credit = crate::validate::opt_text("credit", credit, CAPTION_CHARS)?;
+    let now = ctx.clock.now();
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    editable_in(&txn, a.release_id).await?;
+    let model = attachment::Entity::update(attachment::ActiveModel {
+        id: Set(id),
+        caption: Set(caption),
+        credit: Set(credit),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
+    let change = Change::new(
+        viewer.actor(),
+        "attachment.describe",
+        "attachment",
+        Some(id),
+    )
+    .details(json!({"release": a.release_id, "caption": model.caption, "credit": model.credit}));
+    audit::append(&txn, now, change).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Puts a release's files in the order given (every one of its files, each once), before
+/// publication: the order newsrooms see in the gallery, the zip and the feeds.
+#[tracing::instrument(skip_all, fields(release_id = %release_id), err(Debug, level = "debug"))]
+pub async fn reorder(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    release_id: Uuid,
+    ids: &[Uuid],
+) -> AppResult<Vec<attachment::Model>> {
+    let release = releases::for_unit_voice(ctx, viewer, release_id).await?;
+    editable(&release)?;
+    let now = ctx.clock.now();
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    editable_in(&txn, release_id).await?;
+    let current: std::collections::BTreeSet<Uuid> = attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::Id)
+        .filter(attachment::Column::ReleaseId.eq(release_id))
+        .into_tuple::<Uuid>()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .collect();
+    let given: std::collections::BTreeSet<Uuid> = ids.iter().copied().collect();
+    if given.len() != ids.len() || given != current {
+        return Err(AppError::bad_input(
+            "ids",
+            "must list each of the release's files exactly once",
+        ));
+    }
+    for (position, id) in ids.iter().enumerate() {
+        attachment::Entity::update_many()
+            .col_expr(
+                attachment::Column::Position,
+                sea_orm::sea_query::Expr::value(i32::try_from(position).unwrap_or(i32::MAX)),
             )
-            .count(&ctx.db)
-            .await;
-        if let Ok(0) = used {
-            if let Err(e) = store.remove(&sha).await {
-                tracing::warn!(error = %e, %sha, "an unreferenced blob stays");
+            .filter(attachment::Column::Id.eq(*id))
+            .exec(&txn)
+            .await?;
+    }
+    let change = Change::new(
+        viewer.actor(),
+        "attachment.reorder",
+        "release",
+        Some(release_id),
+    )
+    .details(json!({"order": ids}));
+    audit::append(&txn, now, change).await?;
+    txn.commit().await?;
+    of_releases(ctx, &[release_id]).await
+}
+
+/// Deletes the stored blobs that no attachment references (removed files, discarded drafts,
+/// uploads interrupted after their blob was written) once they are older than `BLOB_GRACE`:
+/// an upload writes its blob before it commits its row, so a younger blob may be about to be
+/// referenced. Several instances may sweep at once: deleting twice is harmless. Returns how
+/// many blobs went.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
+pub async fn sweep(ctx: &AppContext) -> AppResult<usize> {
+    let Ok(store) = storage(ctx) else {
+        return Ok(0);
+    };
+    let cutoff = ctx.clock.now() - BLOB_GRACE;
+    let mut old = Vec::new();
+    let mut blobs = store.blobs();
+    while let Some(item) = blobs.next().await {
+        let (sha, written) = item.map_err(storage_failed)?;
+        if written < cutoff && sha.len() == 64 {
+            old.push(sha);
+        }
+    }
+    let mut removed = 0;
+    for chunk in old.chunks(300) {
+        let used: std::collections::HashSet<String> = referenced(ctx, chunk).await?;
+        for sha in chunk.iter().filter(|s| !used.contains(*s)) {
+            match store.remove(sha).await {
+                Ok(()) => removed += 1,
+                Err(e) => tracing::warn!(error = %e, %sha, "an unreferenced blob stays"),
             }
         }
     }
+    Ok(removed)
+}
+
+/// Which of `shas` some attachment uses (as its file, thumbnail or web rendition).
+async fn referenced(
+    ctx: &AppContext,
+    shas: &[String],
+) -> AppResult<std::collections::HashSet<String>> {
+    let rows: Vec<(String, Option<String>, Option<String>)> = attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::Sha256)
+        .column(attachment::Column::ThumbSha256)
+        .column(attachment::Column::WebSha256)
+        .filter(
+            attachment::Column::Sha256
+                .is_in(shas.iter().cloned())
+                .or(attachment::Column::ThumbSha256.is_in(shas.iter().cloned()))
+                .or(attachment::Column::WebSha256.is_in(shas.iter().cloned())),
+        )
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .flat_map(|(a, b, c)| [Some(a), b, c])
+        .flatten()
+        .collect())
 }
 
 /// The files of releases, in order (for the nested field and its loader).

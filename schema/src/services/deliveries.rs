@@ -3,7 +3,7 @@
 use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::db::any_of;
-use crate::entities::{delivery, release_reach};
+use crate::entities::{delivery, download, release_reach};
 use crate::enums::{Channel, DeliveryStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::hub::DeliveryChange;
@@ -33,6 +33,9 @@ pub struct Stats {
     pub failed: i64,
     /// Time between the first and the last outlet's live delivery (equal access).
     pub spread_ms: Option<i64>,
+    /// Files of the release downloaded by journalists, and by how many outlets.
+    pub downloads: i64,
+    pub outlets_downloaded: i64,
 }
 
 #[derive(Default)]
@@ -108,10 +111,48 @@ pub async fn stats_for<C: ConnectionTrait>(
     release_ids: &[Uuid],
     outlet: Option<Uuid>,
 ) -> AppResult<HashMap<Uuid, Stats>> {
-    match outlet {
-        None => stats_from_summary(db, release_ids).await,
-        Some(_) => stats_from_log(db, release_ids, outlet).await,
+    let mut stats = match outlet {
+        None => stats_from_summary(db, release_ids).await?,
+        Some(_) => stats_from_log(db, release_ids, outlet).await?,
+    };
+    for (rid, n, outlets) in download_counts(db, release_ids, outlet).await? {
+        if let Some(s) = stats.get_mut(&rid) {
+            s.downloads = n;
+            s.outlets_downloaded = outlets;
+        }
     }
+    Ok(stats)
+}
+
+/// Downloads per release (and the outlets they came from), in one grouped query over the
+/// download log's release index.
+async fn download_counts<C: ConnectionTrait>(
+    db: &C,
+    release_ids: &[Uuid],
+    outlet: Option<Uuid>,
+) -> AppResult<Vec<(Uuid, i64, i64)>> {
+    let mut out = Vec::new();
+    for cond in any_of(
+        db.get_database_backend(),
+        download::Column::ReleaseId,
+        release_ids,
+    ) {
+        let mut q = download::Entity::find()
+            .select_only()
+            .column(download::Column::ReleaseId)
+            .column_as(Expr::col(download::Column::Id).count(), "n")
+            .column_as(
+                Expr::col(download::Column::OutletId).count_distinct(),
+                "outlets",
+            )
+            .filter(cond)
+            .group_by(download::Column::ReleaseId);
+        if let Some(o) = outlet {
+            q = q.filter(download::Column::OutletId.eq(o));
+        }
+        out.extend(q.into_tuple::<(Uuid, i64, i64)>().all(db).await?);
+    }
+    Ok(out)
 }
 
 async fn stats_from_summary<C: ConnectionTrait>(
@@ -145,6 +186,7 @@ async fn stats_from_summary<C: ConnectionTrait>(
                         (Some(f), Some(l)) => Some((l - f).num_milliseconds()),
                         _ => None,
                     },
+                    ..Stats::default()
                 },
             );
         }

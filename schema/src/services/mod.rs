@@ -11,6 +11,7 @@ pub mod drafts;
 pub mod fanout;
 pub mod feed;
 pub mod feeds;
+pub mod file_links;
 pub mod inquiries;
 pub mod operations;
 pub mod outbox;

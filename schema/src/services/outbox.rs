@@ -11,7 +11,9 @@
 //! a receiver can recognise the rare re-send after a crash between sending and recording.
 use crate::context::AppContext;
 use crate::db::any_of;
-use crate::entities::{delivery, email_suppression, journalist, journalist_prefs, outbox};
+use crate::entities::{
+    attachment, delivery, email_suppression, journalist, journalist_prefs, outbox,
+};
 use crate::enums::{Channel, DeliveryStatus, MailKind};
 use crate::error::AppResult;
 use crate::hub::DeliveryChange;
@@ -242,11 +244,15 @@ async fn claim_deliveries(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
         return Ok(Vec::new());
     }
     let tokens = unsubscribe_tokens(ctx, &rows).await?;
+    let with_files = releases_with_files(ctx, &rows).await?;
     Ok(rows
         .into_iter()
         .map(|d| {
             let payload = Payload {
                 unsubscribe_token: tokens.get(&(d.outlet_id, d.recipient.clone())).cloned(),
+                // Only a release with files needs the outlet (its links are signed for it):
+                // the others render once for every newsroom.
+                outlet: with_files.contains(&d.release_id).then_some(d.outlet_id),
                 ..Default::default()
             };
             Job {
@@ -270,6 +276,36 @@ async fn claim_deliveries(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
             }
         })
         .collect())
+}
+
+/// Which of these deliveries' releases carry files (one query per claimed batch).
+async fn releases_with_files(
+    ctx: &AppContext,
+    rows: &[delivery::Model],
+) -> AppResult<HashSet<Uuid>> {
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .map(|d| d.release_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut out = HashSet::new();
+    for cond in any_of(
+        ctx.db.get_database_backend(),
+        attachment::Column::ReleaseId,
+        &ids,
+    ) {
+        let found: Vec<Uuid> = attachment::Entity::find()
+            .select_only()
+            .column(attachment::Column::ReleaseId)
+            .distinct()
+            .filter(cond)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 /// (outlet, lower-case address) -> unsubscribe token, for the journalists among these

@@ -13,6 +13,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use pressnet_schema::services::attachments::{self, Variant};
+use pressnet_schema::services::file_links;
 use pressnet_schema::AppError;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -20,6 +21,33 @@ use uuid::Uuid;
 #[derive(Deserialize)]
 pub struct FileQuery {
     v: Option<String>,
+    /// A signed link from a release e-mail (`file_links`): the outlet, expiry and signature.
+    outlet: Option<String>,
+    expires: Option<String>,
+    signature: Option<String>,
+}
+
+impl FileQuery {
+    /// The signed link's parameters, if this is one; a malformed one is a file not found.
+    fn link(&self) -> Result<Option<file_links::LinkParams>, AppError> {
+        let Some(signature) = &self.signature else {
+            return Ok(None);
+        };
+        let bad = || AppError::not_found("file");
+        Ok(Some(file_links::LinkParams {
+            outlet: self
+                .outlet
+                .as_deref()
+                .and_then(|o| Uuid::parse_str(o).ok())
+                .ok_or_else(bad)?,
+            expires: self
+                .expires
+                .as_deref()
+                .and_then(|e| e.parse().ok())
+                .ok_or_else(bad)?,
+            signature: signature.clone(),
+        }))
+    }
 }
 
 /// A single byte range of a `size`-byte file: `bytes=a-b`, `bytes=a-`, `bytes=-n`. `None`: no
@@ -105,6 +133,11 @@ pub async fn file(
         Some(_) => return Err(AppError::bad_input("v", "is thumb or web").into()),
     };
     let ctx = &state.ctx;
+    // A signed link reads as the outlet it was sent to, whoever holds it.
+    let viewer = match q.link()? {
+        Some(link) => file_links::viewer(ctx, id, &link).await?,
+        None => viewer,
+    };
     let file = attachments::open(ctx, &viewer, id, variant).await?;
     let store = attachments::storage(ctx)?;
     let etag = format!("\"{}\"", file.sha256);
@@ -149,7 +182,9 @@ pub async fn file(
     let stream = store
         .read(&file.sha256, range.map(|((a, b), _)| a..b + 1))
         .await
-        .map_err(|e| AppError::caused("the attachment storage is unavailable", e))?;
+        .map_err(|e| {
+            AppError::unavailable("the file storage is unavailable; try again in a moment", e)
+        })?;
     // A download is the first byte asked for: a video's later seeks are the same download.
     if variant == Variant::Original && range.is_none_or(|((a, _), _)| a == 0) {
         attachments::record_download(ctx, &viewer, &file.attachment).await?;

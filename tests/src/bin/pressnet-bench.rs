@@ -7,7 +7,10 @@
 //!   process, M releases: publish-to-receive latency, items lost, server memory per connection;
 //! - read: `releases(first: 20)` with nested unit and deliveryStats from 64 concurrent clients;
 //! - email: one release to N newsrooms through a local SMTP server, messages per second;
-//! - report: the yearly compliance report of a large province.
+//! - report: the yearly compliance report of a large province;
+//! - files: a 1 GiB upload and 50 journalists downloading a 500 MiB file at once, the
+//!   server's resident memory sampled throughout, against the floor of the same `curl`
+//!   downloads from Python's static file server.
 //!
 //! `pressnet-bench serve` runs the pressnet server itself (the same code as `pressnet serve`):
 //! the fan-out scenario starts its server that way, so server memory is measured apart from
@@ -40,7 +43,7 @@ struct Args {
     #[arg(long, default_value_t = 20)]
     releases: usize,
     /// Scenarios to run.
-    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "floor", "read", "email", "report"].map(String::from).to_vec())]
+    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "floor", "read", "email", "report", "files"].map(String::from).to_vec())]
     scenarios: Vec<String>,
     /// Concurrent clients of the read scenario.
     #[arg(long, default_value_t = 64)]
@@ -54,6 +57,9 @@ struct Args {
     /// Units, outlets and releases of the report scenario's year.
     #[arg(long, value_delimiter = ',', default_values_t = vec![100, 300, 20000])]
     report_size: Vec<usize>,
+    /// MiB uploaded, MiB downloaded by each journalist, and journalists, in the files scenario.
+    #[arg(long, value_delimiter = ',', default_values_t = vec![1024, 500, 50])]
+    files_size: Vec<u64>,
     /// sqlite, postgres or both (postgres needs PRESSNET_TEST_POSTGRES).
     #[arg(long, default_value = "both")]
     backend: String,
@@ -599,6 +605,42 @@ async fn email(backend: Backend, n: usize) -> Option<Value> {
     )
 }
 
+/// Source material: see `pressnet_tests::bench_files`. The server runs as its own process
+/// (its memory apart from the clients'), on a directory storage.
+async fn files(backend: Backend, upload_mb: u64, download_mb: u64, n: usize) -> Option<Value> {
+    let (mut app, unit, sp) = app_with_unit(backend).await?;
+    let seeded = seed(&app.ctx, n, n).await.expect("seed");
+    app.stop().await;
+    let dir = tempfile::tempdir().expect("a directory");
+    let storage = format!("file://{}", dir.path().join("store").display());
+    let limit = (upload_mb.max(download_mb) + 16).to_string();
+    let mut server = server_process(
+        &app.db.url,
+        &[
+            ("PRESSNET_STORAGE_URL", storage),
+            ("PRESSNET_MAX_UPLOAD_MB", limit),
+        ],
+    )
+    .await;
+    let g = server.gql(&sp);
+    let mut v = pressnet_tests::bench_files::run(
+        &server,
+        &g,
+        &sp,
+        &unit,
+        &seeded.tokens,
+        dir.path(),
+        upload_mb,
+        download_mb,
+    )
+    .await;
+    server.terminate().await;
+    v["scenario"] = json!("files");
+    v["backend"] = json!(format!("{backend:?}"));
+    v["machine"] = machine();
+    Some(v)
+}
+
 /// The compliance report over a year of a large province.
 async fn report(backend: Backend, units: usize, outlets: usize, releases: usize) -> Option<Value> {
     let app = TestApp::spawn(backend).await?;
@@ -703,6 +745,19 @@ fn table(results: &[Value]) -> String {
                     f(&r["metrics_scrape_ms_max"])
                 ),
             ),
+            Some("files") => (
+                format!("{} MiB up; {} x {} MiB down", r["upload_mb"], r["downloaders"], r["download_mb"]),
+                format!(
+                    "upload {:.0} MiB/s, server RSS +{:.1} MiB; downloads {:.0} MiB/s in all, RSS +{:.1} MiB; floor ({}) {:.0} MiB/s: {:.2}x its time",
+                    f(&r["upload_mib_per_second"]),
+                    f(&r["upload_rss_growth_mib"]),
+                    f(&r["download_mib_per_second"]),
+                    f(&r["download_rss_growth_mib"]),
+                    r["floor"].as_str().unwrap_or(""),
+                    f(&r["floor_mib_per_second"]),
+                    f(&r["ratio_to_floor"])
+                ),
+            ),
             _ => (String::new(), r.to_string()),
         };
         s.push_str(&format!(
@@ -744,6 +799,7 @@ async fn bench() -> anyhow::Result<()> {
         args.clients = 16;
         args.emails = 100;
         args.report_size = vec![20, 60, 1000];
+        args.files_size = vec![64, 32, 8];
     }
     let backends: Vec<Backend> = match args.backend.as_str() {
         "sqlite" => vec![Backend::Sqlite],
@@ -790,6 +846,14 @@ async fn bench() -> anyhow::Result<()> {
         }
         if want("email") {
             emit(email(b, args.emails).await, &mut results);
+        }
+        if want("files") {
+            let (up, down, n) = (
+                args.files_size[0],
+                args.files_size.get(1).copied().unwrap_or(500),
+                args.files_size.get(2).copied().unwrap_or(50),
+            );
+            emit(files(b, up, down, n as usize).await, &mut results);
         }
         if want("report") {
             let (u, o, r) = (

@@ -24,11 +24,16 @@ export const RELEASES = `query Releases($unitId: UUID, $kind: ReleaseKind, $stat
 export const RELEASE = `query Release($id: UUID!) { release(id: $id) { ${RELEASE_CARD} body bodyHtml retractedAt retractReason
   supersedes { id title } audience { allAccredited outletIds kinds scopes }
   attachments { id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl }
-  deliveryStats { targeted pending delivered acknowledged failed } } }`;
-export const DELIVERY_STATS = `query Stats($id: UUID!) { release(id: $id) { id deliveryStats { targeted pending delivered acknowledged failed } } }`;
+  deliveryStats { targeted pending delivered acknowledged failed downloads outletsDownloaded } } }`;
+export const DELIVERY_STATS = `query Stats($id: UUID!) { release(id: $id) { id deliveryStats { targeted pending delivered acknowledged failed downloads outletsDownloaded } } }`;
 export const ADD_ATTACHMENT = `mutation AddAttachment($releaseId: UUID!, $file: Upload!, $caption: String, $credit: String) {
   addAttachment(releaseId: $releaseId, file: $file, caption: $caption, credit: $credit) { id filename sizeBytes } }`;
 export const REMOVE_ATTACHMENT = `mutation RemoveAttachment($id: UUID!) { removeAttachment(id: $id) }`;
+const ATTACHMENT = "id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl";
+export const UPDATE_ATTACHMENT = `mutation UpdateAttachment($id: UUID!, $caption: String, $credit: String) {
+  updateAttachment(id: $id, caption: $caption, credit: $credit) { ${ATTACHMENT} } }`;
+export const REORDER_ATTACHMENTS = `mutation ReorderAttachments($releaseId: UUID!, $ids: [UUID!]!) {
+  reorderAttachments(releaseId: $releaseId, ids: $ids) { ${ATTACHMENT} } }`;
 export const DOWNLOADS = `query Downloads($releaseId: UUID!) { downloads(releaseId: $releaseId) {
   at attachment { id filename } outlet { id name } journalist { fullName } } }`;
 export const ATTENDEES = `query Attendees($id: UUID!) { release(id: $id) { id pressConference { attendees { id fullName outlet { name } } } } }`;

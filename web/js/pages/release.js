@@ -172,6 +172,8 @@ function Deliveries({ r }) {
       <li><strong>${fmt.number(s.targeted)}</strong> ${t("targeted")}</li><li><strong>${fmt.number(s.pending)}</strong> ${t("pending")}</li>
       <li><strong>${fmt.number(s.delivered)}</strong> ${t("delivered")}</li><li><strong>${fmt.number(s.acknowledged)}</strong> ${t("acknowledged")}</li>
       <li><strong>${fmt.number(s.failed)}</strong> ${t("failed")}</li>
+      ${r.attachments.length > 0 && html`<li id="stats-downloads"><strong>${fmt.number(s.downloads)}</strong> ${t("downloads")}</li>
+        <li><strong>${fmt.number(s.outletsDownloaded)}</strong> ${t("outlets_downloaded")}</li>`}
     </ul>
     ${rows.length > 0 && html`<${SpreadChart} id="timeline" title=${t("timeline")} xLabel=${t("seconds_after")} yLabel=${t("outlets_reached")} total=${total} series=${series} />`}
     <h3>${t("delivery_log")}</h3>

@@ -94,11 +94,15 @@ export function Editor({ arg, me }) {
   useEffect(() => {
     const id = editing || correcting;
     if (!id) return;
+    // A load that lands after the route moved on must not overwrite what is being typed.
+    let current = true;
     request(op.RELEASE, { id }).then(({ release: r }) => {
+      if (!current) return;
       if (!r) { setError(t("not_found")); return; }
       if (editing) { setF(formOf(r)); setVersion(r.version); }
       else setF({ ...formOf(r), kind: "CORRECTION", title: `${t("correction")}: ${r.title}`, supersedesId: r.id, visibility: r.visibility, publishAt: "" });
     }, fail);
+    return () => { current = false; };
   }, [editing, correcting]);
   const set = (/** @type {Partial<typeof EMPTY>} */ patch) => setF((old) => ({ ...old, ...patch }));
   const audience = audienceOf(f);

@@ -239,6 +239,14 @@ impl DeliveryStats {
     async fn spread_ms(&self) -> Option<i64> {
         self.0.spread_ms
     }
+    /// Downloads of the release's files by journalists (a journalist sees their outlet's).
+    async fn downloads(&self) -> i32 {
+        i32::try_from(self.0.downloads).unwrap_or(i32::MAX)
+    }
+    /// How many outlets took the material: those with at least one download.
+    async fn outlets_downloaded(&self) -> i32 {
+        i32::try_from(self.0.outlets_downloaded).unwrap_or(i32::MAX)
+    }
 }
 
 pub struct Delivery(pub delivery::Model);
