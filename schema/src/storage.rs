@@ -21,8 +21,8 @@ use tokio_util::io::ReaderStream;
 
 /// Bytes read from a file per part written: object stores take parts of 5 MiB or more.
 const PART: usize = 8 * 1024 * 1024;
-/// Bytes read from a local blob at a time while it is served: 50 downloads hold 12.5 MiB.
-const READ_CHUNK: usize = 256 * 1024;
+/// Bytes read from a local blob at a time while it is served: 50 downloads hold 6.25 MiB.
+const READ_CHUNK: usize = 128 * 1024;
 /// Parts in flight at once, so an upload holds at most this many parts in memory.
 const PARTS_IN_FLIGHT: usize = 2;
 

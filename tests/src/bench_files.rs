@@ -1,7 +1,8 @@
 //! pressnet-bench's source-material scenario (issue 18): a large upload, then many journalists
 //! downloading one large file at once, with the server's resident memory sampled throughout;
 //! and the machine's floor for the same downloads, the same `curl` clients reading the same
-//! bytes from Python's static file server (`python3 -m http.server`).
+//! bytes from Python's static file server (`python3 -m http.server`) and, when installed, from
+//! nginx (`sendfile`: the kernel copies the file, the strictest floor there is).
 use crate::cluster::{rss_kib, Instance};
 use crate::smtp::free_port;
 use crate::{draft, Gql, PUBLISH};
@@ -117,11 +118,42 @@ async fn curl_all(url: &str, token: Option<&str>, clients: usize) -> (f64, u64) 
     (secs, bytes)
 }
 
-/// Python's static file server on `dir`, until dropped.
+/// A static file server on `dir` (Python's, or nginx with `sendfile`), until dropped.
 struct StaticServer(tokio::process::Child, u16);
 
 impl StaticServer {
-    async fn start(dir: &Path) -> Option<StaticServer> {
+    /// nginx, when installed (`apt-get install nginx-light`): two workers, `sendfile` on.
+    async fn nginx(dir: &Path) -> Option<StaticServer> {
+        let port = free_port();
+        let conf = dir.join("nginx.conf");
+        let d = dir.display();
+        std::fs::write(
+            &conf,
+            format!(
+                "daemon off; user root; worker_processes 2; pid {d}/nginx.pid; error_log {d}/nginx.err;
+                 events {{ worker_connections 1024; }}
+                 http {{ access_log off; sendfile on; tcp_nopush on; client_body_temp_path {d};
+                   proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};
+                   server {{ listen 127.0.0.1:{port}; root {d}; }} }}"
+            ),
+        )
+        .ok()?;
+        let child = tokio::process::Command::new("nginx")
+            .args([
+                "-c",
+                &conf.display().to_string(),
+                "-e",
+                &format!("{d}/nginx.err"),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .ok()?;
+        Self::ready(child, port).await
+    }
+
+    async fn python(dir: &Path) -> Option<StaticServer> {
         let port = free_port();
         let child = tokio::process::Command::new("python3")
             .args([
@@ -137,6 +169,10 @@ impl StaticServer {
             .kill_on_drop(true)
             .spawn()
             .ok()?;
+        Self::ready(child, port).await
+    }
+
+    async fn ready(child: tokio::process::Child, port: u16) -> Option<StaticServer> {
         for _ in 0..100 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
@@ -226,15 +262,19 @@ pub async fn run(
     let download_secs = t.elapsed().as_secs_f64();
     let download_peak = sampler.finish().await;
 
-    // The floor: the same clients, the same bytes, a plain static file server.
-    let (floor_secs, floor_bytes) = match StaticServer::start(dir).await {
-        Some(s) => {
-            let url = format!("http://127.0.0.1:{}/clip.mp4", s.1);
-            let _ = curl_all(&url, None, 1).await;
-            curl_all(&url, None, tokens.len()).await
+    // The floors: the same clients, the same bytes, plain static file servers.
+    let floor = |s: Option<StaticServer>| async move {
+        match s {
+            Some(s) => {
+                let url = format!("http://127.0.0.1:{}/clip.mp4", s.1);
+                let _ = curl_all(&url, None, 1).await;
+                curl_all(&url, None, tokens.len()).await
+            }
+            None => (0.0, 0),
         }
-        None => (0.0, 0),
     };
+    let (floor_secs, floor_bytes) = floor(StaticServer::python(dir).await).await;
+    let (nginx_secs, nginx_bytes) = floor(StaticServer::nginx(dir).await).await;
     let mib = |b: u64, s: f64| b as f64 / 1_048_576.0 / s.max(1e-9);
     json!({
         "upload_mb": upload_mb, "upload_seconds": upload_secs,
@@ -250,5 +290,8 @@ pub async fn run(
         "floor_bytes": floor_bytes, "floor_seconds": floor_secs,
         "floor_mib_per_second": mib(floor_bytes, floor_secs),
         "ratio_to_floor": if floor_secs > 0.0 { download_secs / floor_secs } else { 0.0 },
+        "nginx_bytes": nginx_bytes, "nginx_seconds": nginx_secs,
+        "nginx_mib_per_second": mib(nginx_bytes, nginx_secs),
+        "ratio_to_nginx": if nginx_secs > 0.0 { download_secs / nginx_secs } else { 0.0 },
     })
 }

@@ -748,14 +748,16 @@ fn table(results: &[Value]) -> String {
             Some("files") => (
                 format!("{} MiB up; {} x {} MiB down", r["upload_mb"], r["downloaders"], r["download_mb"]),
                 format!(
-                    "upload {:.0} MiB/s, server RSS +{:.1} MiB; downloads {:.0} MiB/s in all, RSS +{:.1} MiB; floor ({}) {:.0} MiB/s: {:.2}x its time",
+                    "upload {:.0} MiB/s, server RSS +{:.1} MiB; downloads {:.0} MiB/s in all, RSS +{:.1} MiB; floors: {} {:.0} MiB/s ({:.2}x its time), nginx sendfile {:.0} MiB/s ({:.2}x)",
                     f(&r["upload_mib_per_second"]),
                     f(&r["upload_rss_growth_mib"]),
                     f(&r["download_mib_per_second"]),
                     f(&r["download_rss_growth_mib"]),
                     r["floor"].as_str().unwrap_or(""),
                     f(&r["floor_mib_per_second"]),
-                    f(&r["ratio_to_floor"])
+                    f(&r["ratio_to_floor"]),
+                    f(&r["nginx_mib_per_second"]),
+                    f(&r["ratio_to_nginx"])
                 ),
             ),
             _ => (String::new(), r.to_string()),
