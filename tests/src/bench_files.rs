@@ -138,41 +138,38 @@ impl StaticServer {
             ),
         )
         .ok()?;
-        let child = tokio::process::Command::new("nginx")
-            .args([
-                "-c",
-                &conf.display().to_string(),
-                "-e",
-                &format!("{d}/nginx.err"),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .ok()?;
-        Self::ready(child, port).await
+        let mut cmd = tokio::process::Command::new("nginx");
+        cmd.args([
+            "-c",
+            &conf.display().to_string(),
+            "-e",
+            &format!("{d}/nginx.err"),
+        ]);
+        Self::spawn(cmd, port).await
     }
 
     async fn python(dir: &Path) -> Option<StaticServer> {
         let port = free_port();
-        let child = tokio::process::Command::new("python3")
-            .args([
-                "-m",
-                "http.server",
-                "--bind",
-                "127.0.0.1",
-                &port.to_string(),
-            ])
-            .current_dir(dir)
+        let mut cmd = tokio::process::Command::new("python3");
+        cmd.args([
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            &port.to_string(),
+        ])
+        .current_dir(dir);
+        Self::spawn(cmd, port).await
+    }
+
+    /// Starts the server quietly and waits until it listens on `port`.
+    async fn spawn(mut cmd: tokio::process::Command, port: u16) -> Option<StaticServer> {
+        let child = cmd
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .ok()?;
-        Self::ready(child, port).await
-    }
-
-    async fn ready(child: tokio::process::Child, port: u16) -> Option<StaticServer> {
         for _ in 0..100 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await

@@ -336,9 +336,12 @@ pub async fn add(
     Ok(model)
 }
 
-/// Removes a file of a DRAFT or SCHEDULED release; its blobs go when nothing references them.
-#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
-pub async fn remove(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<bool> {
+/// A file the viewer may change: their unit's, of a DRAFT or SCHEDULED release.
+async fn editable_attachment(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<attachment::Model> {
     viewer.signed_in()?;
     let a = attachment::Entity::find_by_id(id)
         .one(&ctx.db)
@@ -346,6 +349,13 @@ pub async fn remove(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<bo
         .ok_or_else(|| AppError::not_found("attachment"))?;
     let release = releases::for_unit_voice(ctx, viewer, a.release_id).await?;
     editable(&release)?;
+    Ok(a)
+}
+
+/// Removes a file of a DRAFT or SCHEDULED release; its blobs go when nothing references them.
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
+pub async fn remove(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<bool> {
+    let a = editable_attachment(ctx, viewer, id).await?;
     let now = ctx.clock.now();
     let txn = crate::db::begin_write(&ctx.db).await?;
     attachment::Entity::delete_by_id(id).exec(&txn).await?;
@@ -377,13 +387,7 @@ pub async fn describe(
     caption: Option<&str>,
     credit: Option<&str>,
 ) -> AppResult<attachment::Model> {
-    viewer.signed_in()?;
-    let a = attachment::Entity::find_by_id(id)
-        .one(&ctx.db)
-        .await?
-        .ok_or_else(|| AppError::not_found("attachment"))?;
-    let release = releases::for_unit_voice(ctx, viewer, a.release_id).await?;
-    editable(&release)?;
+    let a = editable_attachment(ctx, viewer, id).await?;
     let caption = crate::validate::opt_text("caption", caption, CAPTION_CHARS)?;
     let credit = crate::validate::opt_text("credit", credit, CAPTION_CHARS)?;
     let now = ctx.clock.now();
