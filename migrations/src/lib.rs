@@ -14,6 +14,7 @@ mod m20261126_000007_delivery_unused_index;
 mod m20261126_000008_reach_email_counts;
 mod m20261126_000009_email_delivery_queue;
 mod m20261202_000010_attachments;
+mod m20261202_000011_webhooks;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_reach_email_counts::Migration),
             Box::new(m20261126_000009_email_delivery_queue::Migration),
             Box::new(m20261202_000010_attachments::Migration),
+            Box::new(m20261202_000011_webhooks::Migration),
         ]
     }
 }

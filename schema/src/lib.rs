@@ -12,6 +12,7 @@ pub mod graphql;
 pub mod hub;
 pub mod mail;
 pub mod metrics;
+pub mod outbound;
 pub mod relay;
 pub mod services;
 pub mod settings;

@@ -25,6 +25,8 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// Largest attachment accepted (`PRESSNET_MAX_UPLOAD_MB`).
     pub max_upload_bytes: u64,
+    /// Whether webhooks, push endpoints and feeds may be on loopback or private addresses.
+    pub allow_private_targets: bool,
     /// How long a release e-mail's signed file links stay valid.
     pub file_link_ttl: Duration,
 }
@@ -96,6 +98,7 @@ impl Default for Settings {
             metrics_token: None,
             max_upload_bytes: 1024 * 1024 * 1024,
             file_link_ttl: Duration::days(7),
+            allow_private_targets: false,
         }
     }
 }

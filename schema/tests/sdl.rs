@@ -13,11 +13,9 @@ const NOT_YET: &[&str] = &[
     "Article",                                   // issue 20
     "Channel.PUSH",                              // issue 19
     "Channel.WEBHOOK",                           // issue 19
-    "Mutation.addWebhookEndpoint",               // issue 19
     "Mutation.declarePickup",                    // issue 20
     "Mutation.pollOutletFeeds",                  // issue 20
     "Mutation.raisePressReport",                 // issue 20
-    "Mutation.removeWebhookEndpoint",            // issue 19
     "Mutation.respondToPressReport",             // issue 20
     "Mutation.setOutletFeeds",                   // issue 20
     "Mutation.subscribePush",                    // issue 19
@@ -30,15 +28,12 @@ const NOT_YET: &[&str] = &[
     "Query.articles",                            // issue 20
     "Query.pressReports",                        // issue 20
     "Query.vapidPublicKey",                      // issue 19
-    "Query.webhookEndpoints",                    // issue 19
     "Release.spread",                            // issue 20
     "ReleaseSpread",                             // issue 20
     "UnitCompliance.pressReportsAnsweredOnTime", // issue 20
     "UnitCompliance.pressReportsOverdue",        // issue 20
     "UnitCompliance.pressReportsReceived",       // issue 20
     "UnitCompliance.releasesPickedUp",           // issue 20
-    "WebhookEndpoint",                           // issue 19
-    "WebhookEndpointCreated",                    // issue 19
 ];
 
 type Shape = BTreeMap<String, BTreeMap<String, String>>;

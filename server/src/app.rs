@@ -58,6 +58,7 @@ impl Application {
             conferences_per_quarter: crate::config::parse_levels(&config.conferences_per_quarter)?,
             metrics_token: config.metrics_token.clone().filter(|t| !t.is_empty()),
             max_upload_bytes: config.max_upload_mb.max(1).saturating_mul(1024 * 1024),
+            allow_private_targets: config.allow_private_targets,
             file_link_ttl: chrono::Duration::days(i64::from(config.file_link_days.clamp(1, 90))),
             ..Settings::default()
         };

@@ -118,6 +118,17 @@ pub struct Config {
         global = true
     )]
     pub file_link_days: u32,
+    /// When 1, webhooks, push endpoints and outlet feeds may point at loopback or private
+    /// addresses (tests, intranets); otherwise such targets are refused.
+    #[arg(
+        long,
+        env = "PRESSNET_ALLOW_PRIVATE_TARGETS",
+        default_value_t = false,
+        value_parser = clap::builder::BoolishValueParser::new(),
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub allow_private_targets: bool,
 }
 
 /// Parses "LEVEL=n,LEVEL=n" into a map; unknown levels or numbers are errors.
@@ -165,6 +176,7 @@ impl Config {
             storage_url: None,
             max_upload_mb: 1024,
             file_link_days: 7,
+            allow_private_targets: false,
         }
     }
 

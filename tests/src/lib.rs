@@ -100,7 +100,9 @@ impl TestApp {
     /// Starts a server on a fresh database; `None` when the backend is not available.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
         let db = TestDb::new(backend).await?;
-        let config = Config::for_database(db.url.clone());
+        let mut config = Config::for_database(db.url.clone());
+        // The tests' webhook receivers, push endpoints and feeds listen on 127.0.0.1.
+        config.allow_private_targets = true;
         Some(Self::start(backend, db, config, Clock::default(), false).await)
     }
 
@@ -108,6 +110,7 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let db = TestDb::new(backend).await?;
         let mut config = Config::for_database(db.url.clone());
+        config.allow_private_targets = true;
         adjust(&mut config);
         Some(Self::start(backend, db, config, Clock::default(), false).await)
     }

@@ -20,3 +20,4 @@ pub mod release_reach;
 pub mod rsvp;
 pub mod spokesperson;
 pub mod unit;
+pub mod webhook_endpoint;

@@ -140,6 +140,24 @@ pub struct RegistryMutation;
 
 #[Object]
 impl RegistryMutation {
+    /// Registers a webhook endpoint for an outlet's newsroom system (ADMIN); its signing
+    /// secret is in the answer, and nowhere ever again.
+    async fn add_webhook_endpoint(
+        &self,
+        ctx: &Context<'_>,
+        outlet_id: Uuid,
+        url: String,
+    ) -> Result<WebhookEndpointCreated> {
+        let (endpoint, secret) =
+            crate::services::webhooks::add(app(ctx)?, viewer(ctx), outlet_id, &url).await?;
+        Ok(WebhookEndpointCreated { endpoint, secret })
+    }
+
+    /// Removes a webhook endpoint (ADMIN).
+    async fn remove_webhook_endpoint(&self, ctx: &Context<'_>, id: Uuid) -> Result<bool> {
+        Ok(crate::services::webhooks::remove(app(ctx)?, viewer(ctx), id).await?)
+    }
+
     async fn create_unit(&self, ctx: &Context<'_>, input: CreateUnitInput) -> Result<Unit> {
         let n = registry::NewUnit {
             code: input.code,

@@ -19,6 +19,16 @@ pub struct RegistryQuery;
 
 #[Object]
 impl RegistryQuery {
+    /// An outlet's webhook endpoints (ADMIN), without their secrets.
+    async fn webhook_endpoints(
+        &self,
+        ctx: &Context<'_>,
+        outlet_id: Uuid,
+    ) -> Result<Vec<WebhookEndpoint>> {
+        let list = crate::services::webhooks::list(app(ctx)?, viewer(ctx), outlet_id).await?;
+        Ok(list.into_iter().map(WebhookEndpoint).collect())
+    }
+
     /// The signed-in account; null when not signed in.
     async fn me(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
         let Some(a) = viewer(ctx).account.as_deref() else {

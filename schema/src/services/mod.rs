@@ -23,3 +23,4 @@ pub mod subscriptions;
 pub mod text;
 pub mod throttle;
 pub mod visibility;
+pub mod webhooks;

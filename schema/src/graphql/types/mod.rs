@@ -4,9 +4,11 @@ pub mod authority;
 pub mod email;
 pub mod registry;
 pub mod release;
+pub mod webhook;
 
 pub use attachment::*;
 pub use authority::*;
 pub use email::*;
 pub use registry::*;
 pub use release::*;
+pub use webhook::*;
