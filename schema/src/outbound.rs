@@ -30,12 +30,8 @@ pub fn is_public(ip: IpAddr) -> bool {
             let s = v6.segments();
             // NAT64 (64:ff9b::/96) carries an IPv4 address.
             if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
-                let v4 = Ipv4Addr::new(
-                    (s[6] >> 8) as u8,
-                    s[6] as u8,
-                    (s[7] >> 8) as u8,
-                    s[7] as u8,
-                );
+                let v4 =
+                    Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
                 return is_public_v4(v4);
             }
             !(v6.is_loopback()
@@ -95,7 +91,10 @@ pub async fn check(field: &str, raw: &str, allow_private: bool) -> AppResult<Url
         return Ok(url);
     }
     let port = url.port_or_known_default().unwrap_or(443);
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
     let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
         .await
         .map_err(|_| bad("names a host that does not resolve"))?
@@ -188,7 +187,12 @@ mod tests {
         ] {
             assert!(!is_public(ip.parse().expect("ip")), "{ip} is not public");
         }
-        for ip in ["1.1.1.1", "203.113.131.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"] {
+        for ip in [
+            "1.1.1.1",
+            "203.113.131.1",
+            "2001:4860:4860::8888",
+            "::ffff:8.8.8.8",
+        ] {
             assert!(is_public(ip.parse().expect("ip")), "{ip} is public");
         }
     }
@@ -208,10 +212,19 @@ mod tests {
         }
         for (url, says) in [
             ("ftp://example.org/x", "url: must be an http or https URL"),
-            ("https://user:pw@example.org/x", "url: must not carry a user name or password"),
+            (
+                "https://user:pw@example.org/x",
+                "url: must not carry a user name or password",
+            ),
             ("not a url", "url: is not a valid URL"),
         ] {
-            assert_eq!(check("url", url, true).await.expect_err(url).public_message(), says);
+            assert_eq!(
+                check("url", url, true)
+                    .await
+                    .expect_err(url)
+                    .public_message(),
+                says
+            );
         }
     }
 

@@ -485,6 +485,14 @@ db_test!(
         fill(&c, "#j-card", "TNB-0042").await;
         click(&c, "#new-journalist button[type=submit]").await;
         wait_text(&c, &format!("[data-outlet-id='{oid}']"), "Nguyễn Văn Hùng").await;
+        // Its newsroom system's webhook: the secret shown once, then only the URL.
+        select(&c, "#w-outlet", &oid).await;
+        fill(&c, "#w-url", "http://127.0.0.1:9/bbg/pressnet").await;
+        click(&c, "#new-webhook button[type=submit]").await;
+        wait_text(&c, "#webhook-secret", "whsec_").await;
+        wait_text(&c, "#webhooks", "http://127.0.0.1:9/bbg/pressnet").await;
+        let hooks = app.gql_as(&w.admin).run("query($o:UUID!){ webhookEndpoints(outletId:$o){ url enabled } }", json!({"o": oid})).await;
+        assert_eq!(hooks.data()["webhookEndpoints"], json!([{"url": "http://127.0.0.1:9/bbg/pressnet", "enabled": true}]));
         check_page(&c, "authority-registry", "#outlets").await;
 
         // The audit log: verified, a signed checkpoint taken and checked against.
@@ -508,6 +516,7 @@ db_test!(
         wait_for(&a, "#outlets").await;
         assert!(a.find(Locator::Id("new-unit")).await.is_err());
         assert!(a.find(Locator::Css("button.end-term")).await.is_err());
+        assert!(a.find(Locator::Id("new-webhook")).await.is_err());
         c.close().await.ok();
         a.close().await.ok();
     }

@@ -71,8 +71,13 @@ pub async fn add(
     .insert(&txn)
     .await?;
     // The log names the endpoint, never its secret.
-    let change = Change::new(viewer.actor(), "webhook.add", "webhook_endpoint", Some(model.id))
-        .details(json!({"outlet": outlet_id, "url": model.url}));
+    let change = Change::new(
+        viewer.actor(),
+        "webhook.add",
+        "webhook_endpoint",
+        Some(model.id),
+    )
+    .details(json!({"outlet": outlet_id, "url": model.url}));
     audit::append(&txn, now, change).await?;
     txn.commit().await?;
     Ok((model, secret))
@@ -88,9 +93,16 @@ pub async fn remove(ctx: &AppContext, viewer: &Viewer, id: Uuid) -> AppResult<bo
         .ok_or_else(|| AppError::not_found("webhook endpoint"))?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    webhook_endpoint::Entity::delete_by_id(id).exec(&txn).await?;
-    let change = Change::new(viewer.actor(), "webhook.remove", "webhook_endpoint", Some(id))
-        .details(json!({"outlet": e.outlet_id, "url": e.url}));
+    webhook_endpoint::Entity::delete_by_id(id)
+        .exec(&txn)
+        .await?;
+    let change = Change::new(
+        viewer.actor(),
+        "webhook.remove",
+        "webhook_endpoint",
+        Some(id),
+    )
+    .details(json!({"outlet": e.outlet_id, "url": e.url}));
     audit::append(&txn, now, change).await?;
     txn.commit().await?;
     Ok(true)

@@ -93,6 +93,9 @@ export const MONTHLY = `query Monthly($m0f: DateTime!, $m0t: DateTime!, $m1f: Da
 export const CREATE_UNIT = `mutation CreateUnit($input: CreateUnitInput!) { createUnit(input: $input) { id } }`;
 export const REGISTER_SPOKESPERSON = `mutation RegisterSpokesperson($input: RegisterSpokespersonInput!) { registerSpokesperson(input: $input) { id } }`;
 export const END_TERM = `mutation EndTerm($id: UUID!) { endSpokespersonTerm(id: $id) { id activeUntil } }`;
+export const WEBHOOK_ENDPOINTS = `query WebhookEndpoints($outletId: UUID!) { webhookEndpoints(outletId: $outletId) { id url enabled createdAt } }`;
+export const ADD_WEBHOOK = `mutation AddWebhook($outletId: UUID!, $url: String!) { addWebhookEndpoint(outletId: $outletId, url: $url) { secret endpoint { id url enabled createdAt } } }`;
+export const REMOVE_WEBHOOK = `mutation RemoveWebhook($id: UUID!) { removeWebhookEndpoint(id: $id) }`;
 export const REGISTER_OUTLET = `mutation RegisterOutlet($input: RegisterOutletInput!) { registerOutlet(input: $input) { id } }`;
 export const SET_ACCREDITATION = `mutation SetAccreditation($outletId: UUID!, $status: AccreditationStatus!, $until: DateTime) {
   setAccreditation(outletId: $outletId, status: $status, until: $until) { id accreditation accreditedUntil } }`;

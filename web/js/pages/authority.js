@@ -7,6 +7,7 @@ import { t, label, fmt, values, fromLocalInput, toLocalInput, todayInVietnam } f
 import { request, download } from "../api/client.js";
 import * as op from "../api/operations.js";
 import { useAsync, Pending, Badge, EnumSelect, Table, BarChart, notify, fail } from "../ui.js";
+import { Webhooks } from "./webhooks.js";
 
 /** The first instant of a Vietnamese calendar day (YYYY-MM-DD). */
 const dayStart = (/** @type {string} */ d) => `${d}T00:00:00+07:00`;
@@ -91,7 +92,8 @@ export function Registry({ me }) {
   return html`<h1>${t("registry")}</h1>
     ${without.length > 0 && html`<p class="notice warn" id="units-without">${t("unit_without", { n: without.length })}: ${without.map((/** @type {any} */ u) => u.name).join(", ")}</p>`}
     <${Units} units=${units} admin=${admin} reload=${state.reload} />
-    <${Outlets} outlets=${outlets} admin=${admin} reload=${state.reload} />`;
+    <${Outlets} outlets=${outlets} admin=${admin} reload=${state.reload} />
+    ${admin && outlets.length > 0 && html`<${Webhooks} outlets=${outlets} />`}`;
 }
 
 /** Runs a registry mutation from a form, then reloads. */

@@ -29,14 +29,7 @@ impl Inquiry {
         })?))
     }
     async fn outlet(&self, ctx: &Context<'_>) -> Result<Outlet> {
-        let o = loaders(ctx)?
-            .outlet
-            .load_one(self.0.outlet_id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(Outlet(o.ok_or_else(|| {
-            AppError::internal("inquiry without outlet")
-        })?))
+        Outlet::required(ctx, self.0.outlet_id, "inquiry without outlet").await
     }
     async fn journalist(&self, ctx: &Context<'_>) -> Result<Journalist> {
         let j = loaders(ctx)?

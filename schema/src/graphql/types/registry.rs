@@ -92,6 +92,19 @@ impl Spokesperson {
 
 pub struct Outlet(pub outlet::Model);
 
+impl Outlet {
+    /// The outlet a row points at, through the request's loader; its absence is a broken
+    /// invariant (`missing` says whose).
+    pub async fn required(ctx: &Context<'_>, id: Uuid, missing: &'static str) -> Result<Outlet> {
+        let o = loaders(ctx)?
+            .outlet
+            .load_one(id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Outlet(o.ok_or_else(|| AppError::internal(missing))?))
+    }
+}
+
 #[Object]
 impl Outlet {
     async fn id(&self) -> Uuid {
@@ -161,14 +174,7 @@ impl Journalist {
         self.0.press_card_number.as_deref()
     }
     async fn outlet(&self, ctx: &Context<'_>) -> Result<Outlet> {
-        let o = loaders(ctx)?
-            .outlet
-            .load_one(self.0.outlet_id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(Outlet(o.ok_or_else(|| {
-            AppError::internal("journalist without outlet")
-        })?))
+        Outlet::required(ctx, self.0.outlet_id, "journalist without outlet").await
     }
 }
 

@@ -267,14 +267,7 @@ impl Delivery {
         })?))
     }
     async fn outlet(&self, ctx: &Context<'_>) -> Result<Outlet> {
-        let o = loaders(ctx)?
-            .outlet
-            .load_one(self.0.outlet_id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(Outlet(o.ok_or_else(|| {
-            AppError::internal("delivery without outlet")
-        })?))
+        Outlet::required(ctx, self.0.outlet_id, "delivery without outlet").await
     }
     async fn channel(&self) -> Channel {
         self.0.channel

@@ -1,8 +1,6 @@
 //! Outlets' newsroom systems: their webhook endpoints (ADMIN).
 use super::registry::Outlet;
 use crate::entities::webhook_endpoint;
-use crate::error::AppError;
-use crate::graphql::context::loaders;
 use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -15,14 +13,7 @@ impl WebhookEndpoint {
         self.0.id
     }
     async fn outlet(&self, ctx: &Context<'_>) -> Result<Outlet> {
-        let o = loaders(ctx)?
-            .outlet
-            .load_one(self.0.outlet_id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(Outlet(o.ok_or_else(|| {
-            AppError::internal("webhook endpoint without outlet")
-        })?))
+        Outlet::required(ctx, self.0.outlet_id, "webhook endpoint without outlet").await
     }
     async fn url(&self) -> &str {
         &self.0.url
