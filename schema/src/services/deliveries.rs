@@ -6,9 +6,8 @@ use crate::db::any_of;
 use crate::entities::{delivery, download, release_reach};
 use crate::enums::{Channel, DeliveryStatus, Role};
 use crate::error::{AppError, AppResult};
-use crate::hub::DeliveryChange;
-use crate::services::audit::{self, Change};
-use crate::services::reach;
+use crate::services::audit::Change;
+use crate::services::ledger::{Before, Ledger};
 use crate::services::releases::{page_size, Page};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -17,7 +16,6 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -277,7 +275,7 @@ pub async fn acknowledge(
     }
     let now = ctx.clock.now();
     let txn = crate::db::begin_write(&ctx.db).await?;
-    reach::lock(&txn, &BTreeSet::from([release_id])).await?;
+    let mut ledger = Ledger::open(&txn, &BTreeSet::from([release_id])).await?;
     // Read again under the lock: the frame may have been marked in between.
     let d = delivery::Entity::find_by_id(d.id)
         .one(&txn)
@@ -305,21 +303,14 @@ pub async fn acknowledge(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("acknowledged delivery vanished"))?;
-    if !reach::is_reached(d.status) {
-        reach::note_reached(&txn, &[(release_id, outlet_id)]).await?;
-    }
-    reach::note_live_moved(&txn, release_id, d.status, DeliveryStatus::Acknowledged, 1).await?;
-    if d.delivered_at.is_none() {
-        reach::note_live_span(&txn, release_id, now, now).await?;
-    }
-    let change = Change::new(viewer.actor(), "delivery.acknowledge", "delivery", Some(d.id))
-        .details(serde_json::json!({"releaseId": release_id, "outletId": outlet_id, "journalistId": journalist_id}));
-    audit::append(&txn, now, change).await?;
+    ledger.moved(Before::from(&d), &updated);
+    ledger.audit(
+        Change::new(viewer.actor(), "delivery.acknowledge", "delivery", Some(d.id))
+            .details(serde_json::json!({"releaseId": release_id, "outletId": outlet_id, "journalistId": journalist_id})),
+    );
+    let committed = ledger.close(now).await?;
     txn.commit().await?;
-    ctx.hub.publish_deliveries(DeliveryChange {
-        release_id,
-        delivery_ids: Arc::new(vec![d.id]),
-    });
+    committed.publish(&ctx.hub);
     Ok(updated)
 }
 
@@ -404,14 +395,15 @@ async fn flush(
     }
     let releases: BTreeSet<Uuid> = items.iter().map(|(r, _, _)| *r).collect();
     let txn = crate::db::begin_write(db).await?;
-    reach::lock(&txn, &releases).await?;
-    let mut became = Vec::with_capacity(items.len());
-    // Per release: first and last time marked, and how many rows moved.
-    let mut moved: HashMap<Uuid, (DateTime<Utc>, DateTime<Utc>, i64)> = HashMap::new();
+    let mut ledger = Ledger::open(&txn, &releases).await?;
+    let pending = Before {
+        status: DeliveryStatus::Pending,
+        delivered_at: None,
+    };
     for (at, ids) in &by_time {
         for cond in any_of(txn.get_database_backend(), delivery::Column::Id, ids) {
             // RETURNING tells which rows this flush moved (an acknowledgement may have
-            // come first), for the reach summary.
+            // come first): all of them were PENDING.
             let changed = delivery::Entity::update_many()
                 .col_expr(
                     delivery::Column::Status,
@@ -428,25 +420,9 @@ async fn flush(
                 .exec_with_returning(&txn)
                 .await?;
             for d in changed {
-                became.push((d.release_id, d.outlet_id));
-                let m = moved.entry(d.release_id).or_insert((*at, *at, 0));
-                m.0 = std::cmp::min(m.0, *at);
-                m.1 = std::cmp::max(m.1, *at);
-                m.2 += 1;
+                ledger.moved(pending, &d);
             }
         }
-    }
-    reach::note_reached(&txn, &became).await?;
-    for (release_id, (first, last, n)) in moved {
-        reach::note_live_moved(
-            &txn,
-            release_id,
-            DeliveryStatus::Pending,
-            DeliveryStatus::Delivered,
-            n,
-        )
-        .await?;
-        reach::note_live_span(&txn, release_id, first, last).await?;
     }
     // One audit event per release and flush, listing the deliveries it marked.
     let mut per_release: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
@@ -458,20 +434,14 @@ async fn flush(
         .map(|(_, _, at)| *at)
         .max()
         .unwrap_or_else(Utc::now);
-    let changes = per_release
-        .iter()
-        .map(|(rid, ids)| {
+    for (rid, ids) in &per_release {
+        ledger.audit(
             Change::new(None, "delivery.delivered", "release", Some(*rid))
-                .details(serde_json::json!({"channel": "LIVE", "deliveryIds": ids}))
-        })
-        .collect();
-    audit::append_many(&txn, now, changes).await?;
-    txn.commit().await?;
-    for (release_id, ids) in per_release {
-        hub.publish_deliveries(DeliveryChange {
-            release_id,
-            delivery_ids: Arc::new(ids),
-        });
+                .details(serde_json::json!({"channel": "LIVE", "deliveryIds": ids})),
+        );
     }
+    let committed = ledger.close(now).await?;
+    txn.commit().await?;
+    committed.publish(hub);
     Ok(())
 }

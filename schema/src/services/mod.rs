@@ -13,6 +13,7 @@ pub mod feed;
 pub mod feeds;
 pub mod file_links;
 pub mod inquiries;
+pub mod ledger;
 pub mod operations;
 pub mod outbox;
 pub mod publishing;

@@ -16,9 +16,9 @@ use crate::entities::{
 };
 use crate::enums::{Channel, DeliveryStatus, MailKind};
 use crate::error::AppResult;
-use crate::hub::DeliveryChange;
 use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
+use crate::services::ledger::{Before, Ledger};
 use crate::services::reach;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -27,7 +27,6 @@ use sea_orm::{
     QuerySelect, RelationDef, Set, Statement,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
 use uuid::Uuid;
 
 pub const CHANNEL_OFF: &str = "e-mail channel is off: PRESSNET_SMTP_URL is not set";
@@ -445,7 +444,7 @@ pub async fn record_many(ctx: &AppContext, outcomes: Vec<(Job, Outcome)>) -> App
         .filter_map(|(job, _)| job.mail.release_id)
         .collect();
     let txn = crate::db::begin_write(&ctx.db).await?;
-    reach::lock(&txn, &releases).await?;
+    let mut ledger = Ledger::open(&txn, &releases).await?;
     // Their statuses before this batch, read under the summary's lock (every writer of these
     // deliveries takes it first), so the summary's per-status counts move by what changed.
     let delivery_ids: Vec<Uuid> = outcomes
@@ -468,11 +467,7 @@ pub async fn record_many(ctx: &AppContext, outcomes: Vec<(Job, Outcome)>) -> App
             .await?;
         before.extend(rows);
     }
-    let mut moved: HashMap<(Uuid, Channel, DeliveryStatus, DeliveryStatus), i64> = HashMap::new();
-    let mut became = Vec::new();
-    let mut changes = Vec::new();
     let mut suppress = Vec::new();
-    let mut touched: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for ((job, outcome), a) in outcomes.iter().zip(&attempts) {
         let row = &job.mail;
         if job.queue == Queue::Outbox {
@@ -512,16 +507,14 @@ pub async fn record_many(ctx: &AppContext, outcomes: Vec<(Job, Outcome)>) -> App
                 .await?;
             for d in changed {
                 if let Some(was) = before.get(&d.id) {
-                    *moved
-                        .entry((d.release_id, d.channel, *was, a.status))
-                        .or_default() += 1;
+                    let was = Before {
+                        status: *was,
+                        delivered_at: None,
+                    };
+                    ledger.moved(was, &d);
                 }
-                if reach::is_reached(a.status) {
-                    became.push((d.release_id, d.outlet_id));
-                }
-                touched.entry(d.release_id).or_default().push(d.id);
             }
-            changes.push(
+            ledger.audit(
                 Change::new(None, "delivery.email", "delivery", Some(did)).details(
                     serde_json::json!({
                         "status": a.status.as_str(), "attempts": a.attempts,
@@ -538,11 +531,7 @@ pub async fn record_many(ctx: &AppContext, outcomes: Vec<(Job, Outcome)>) -> App
             });
         }
     }
-    reach::note_reached(&txn, &became).await?;
-    for ((release_id, channel, from, to), n) in moved {
-        reach::note_moved(&txn, release_id, channel, from, to, n).await?;
-    }
-    audit::append_many(&txn, now, changes).await?;
+    let committed = ledger.close(now).await?;
     let mut seen = HashSet::new();
     suppress.retain(|s| match &s.address {
         sea_orm::ActiveValue::Set(a) => seen.insert(a.clone()),
@@ -559,12 +548,7 @@ pub async fn record_many(ctx: &AppContext, outcomes: Vec<(Job, Outcome)>) -> App
             .await?;
     }
     txn.commit().await?;
-    for (release_id, ids) in touched {
-        ctx.hub.publish_deliveries(DeliveryChange {
-            release_id,
-            delivery_ids: Arc::new(ids),
-        });
-    }
+    committed.publish(&ctx.hub);
     Ok(())
 }
 
