@@ -2,7 +2,7 @@
 //! They batch but do not cache: one set serves every request without serving stale rows.
 use crate::entities::{journalist, outlet, press_conference, release, spokesperson, unit};
 use crate::error::{AppError, Failure as AppFailure};
-use crate::services::deliveries::{stats_for, Stats};
+use crate::services::deliveries::{download_counts, stats_for, Stats};
 use crate::services::registry::active_spokesperson_condition;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -88,6 +88,33 @@ impl Loader<Uuid> for StatsByRelease {
     }
 }
 
+/// Download figures of releases, whole (`None`) or one outlet's part, keyed by (release,
+/// outlet): one grouped query per outlet scope in the batch.
+pub struct DownloadsByRelease(pub DatabaseConnection);
+
+impl Loader<(Uuid, Option<Uuid>)> for DownloadsByRelease {
+    type Value = (i64, i64);
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[(Uuid, Option<Uuid>)],
+    ) -> Result<HashMap<(Uuid, Option<Uuid>), Self::Value>, Self::Error> {
+        let mut by_scope: HashMap<Option<Uuid>, Vec<Uuid>> = HashMap::new();
+        for (release, outlet) in keys {
+            by_scope.entry(*outlet).or_default().push(*release);
+        }
+        let mut out = HashMap::new();
+        for (outlet, releases) in by_scope {
+            let counts = download_counts(&self.0, &releases, outlet)
+                .await
+                .map_err(LoadError::from)?;
+            out.extend(counts.into_iter().map(|(r, v)| ((r, outlet), v)));
+        }
+        Ok(out)
+    }
+}
+
 /// A unit's spokespersons whose term is active now, primary first.
 pub struct ActiveSpokespersonsByUnit(pub DatabaseConnection, pub crate::clock::Clock);
 
@@ -162,6 +189,7 @@ pub struct Loaders {
     pub release: DataLoader<ReleaseById>,
     pub press_conference: DataLoader<PressConferenceByRelease>,
     pub stats: DataLoader<StatsByRelease>,
+    pub downloads: DataLoader<DownloadsByRelease>,
     pub attachments: DataLoader<AttachmentsByRelease>,
 }
 
@@ -181,6 +209,7 @@ impl Loaders {
             release: DataLoader::new(ReleaseById(d()), tokio::spawn),
             press_conference: DataLoader::new(PressConferenceByRelease(d()), tokio::spawn),
             stats: DataLoader::new(StatsByRelease(d()), tokio::spawn),
+            downloads: DataLoader::new(DownloadsByRelease(d()), tokio::spawn),
             attachments: DataLoader::new(AttachmentsByRelease(d()), tokio::spawn),
         }
     }

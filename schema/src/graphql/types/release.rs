@@ -135,14 +135,23 @@ impl Release {
                 .load_one(self.0.id)
                 .await
                 .map_err(AppError::from)?;
-            return Ok(DeliveryStats(s.unwrap_or_default()));
+            return Ok(DeliveryStats {
+                stats: s.unwrap_or_default(),
+                downloads_of: Some((self.0.id, None)),
+            });
         }
         match v.press_outlet(now) {
             Some(o) => {
                 let mut m = stats_for(&app(ctx)?.db, &[self.0.id], Some(o)).await?;
-                Ok(DeliveryStats(m.remove(&self.0.id).unwrap_or_default()))
+                Ok(DeliveryStats {
+                    stats: m.remove(&self.0.id).unwrap_or_default(),
+                    downloads_of: Some((self.0.id, Some(o))),
+                })
             }
-            None => Ok(DeliveryStats(Stats::default())),
+            None => Ok(DeliveryStats {
+                stats: Stats::default(),
+                downloads_of: None,
+            }),
         }
     }
 }
@@ -215,37 +224,58 @@ impl PressConference {
     }
 }
 
-pub struct DeliveryStats(pub Stats);
+pub struct DeliveryStats {
+    stats: Stats,
+    /// (release, outlet scope) of the download figures, read only if selected; `None`: the
+    /// viewer sees none.
+    downloads_of: Option<(Uuid, Option<Uuid>)>,
+}
+
+impl DeliveryStats {
+    async fn download_figures(&self, ctx: &Context<'_>) -> Result<(i64, i64)> {
+        let Some(key) = self.downloads_of else {
+            return Ok((0, 0));
+        };
+        let v = loaders(ctx)?
+            .downloads
+            .load_one(key)
+            .await
+            .map_err(AppError::from)?;
+        Ok(v.unwrap_or_default())
+    }
+}
 
 #[Object]
 impl DeliveryStats {
     async fn targeted(&self) -> i32 {
-        self.0.targeted as i32
+        self.stats.targeted as i32
     }
     async fn pending(&self) -> i32 {
-        (self.0.pending + self.0.sent) as i32
+        (self.stats.pending + self.stats.sent) as i32
     }
     async fn delivered(&self) -> i32 {
-        self.0.delivered as i32
+        self.stats.delivered as i32
     }
     async fn acknowledged(&self) -> i32 {
-        self.0.acknowledged as i32
+        self.stats.acknowledged as i32
     }
     async fn failed(&self) -> i32 {
-        self.0.failed as i32
+        self.stats.failed as i32
     }
     /// Milliseconds between the first and the last outlet's live delivery: the evidence that
     /// no outlet received the release early. Null until one is delivered.
     async fn spread_ms(&self) -> Option<i64> {
-        self.0.spread_ms
+        self.stats.spread_ms
     }
     /// Downloads of the release's files by journalists (a journalist sees their outlet's).
-    async fn downloads(&self) -> i32 {
-        i32::try_from(self.0.downloads).unwrap_or(i32::MAX)
+    async fn downloads(&self, ctx: &Context<'_>) -> Result<i32> {
+        let (n, _) = self.download_figures(ctx).await?;
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
     }
     /// How many outlets took the material: those with at least one download.
-    async fn outlets_downloaded(&self) -> i32 {
-        i32::try_from(self.0.outlets_downloaded).unwrap_or(i32::MAX)
+    async fn outlets_downloaded(&self, ctx: &Context<'_>) -> Result<i32> {
+        let (_, outlets) = self.download_figures(ctx).await?;
+        Ok(i32::try_from(outlets).unwrap_or(i32::MAX))
     }
 }
 
