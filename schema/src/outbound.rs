@@ -8,7 +8,7 @@
 //! resolve to 127.0.0.1 later (DNS rebinding). A URL with an IP literal never reaches a
 //! resolver, so `check_literal` is asked before each request too.
 use crate::error::{AppError, AppResult};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
@@ -40,8 +40,7 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || (s[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
                 || (s[0] & 0xffc0) == 0xfe80 // link-local fe80::/10
                 || (s[0] & 0xffc0) == 0xfec0 // site-local fec0::/10 (deprecated)
-                || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
-                || v6 == Ipv6Addr::from([0u16, 0, 0, 0, 0, 0, 0, 1]))
+                || (s[0] == 0x2001 && s[1] == 0x0db8)) // documentation
         }
     }
 }

@@ -197,7 +197,8 @@ async fn render_release(
             rsvp_deadline => p.rsvp_deadline.map(fmt_time),
         }
     });
-    let files = files_of(ctx, &r, kind, payload).await?;
+    let links_expire = ctx.clock.now() + ctx.settings.file_link_ttl;
+    let files = files_of(ctx, &r, kind, payload, links_expire).await?;
     let speaker = sp.as_ref().map(|s| {
         context! { name => &s.full_name, position => &s.position, phone => &s.phone, email => &s.email }
     });
@@ -213,6 +214,7 @@ async fn render_release(
         speaker => speaker,
         link => release_link(ctx, r.id),
         files => files,
+        files_expire => fmt_time(links_expire),
         unsubscribe => &unsubscribe,
     };
     let calendar = match (&pc, kind) {
@@ -249,11 +251,11 @@ async fn files_of(
     r: &release::Model,
     kind: MailKind,
     payload: &Payload,
+    expires: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<Vec<minijinja::Value>> {
     if kind == MailKind::Retraction {
         return Ok(Vec::new());
     }
-    let expires = ctx.clock.now() + ctx.settings.file_link_ttl;
     let files = crate::services::attachments::of_releases(ctx, &[r.id]).await?;
     Ok(files
         .iter()
@@ -266,7 +268,6 @@ async fn files_of(
                 caption => &a.caption,
                 size => human_size(a.size),
                 url => url,
-                expires => fmt_time(expires),
             }
         })
         .collect())

@@ -16,8 +16,9 @@
 //!
 //! PENDING may also stay PENDING with one more attempt (a retry), and a FAILED delivery may
 //! still be reached (a journalist acknowledges what another channel brought, a replay
-//! succeeds). A reached status (SENT, DELIVERED, ACKNOWLEDGED) never goes back. Writers guard their UPDATEs with the statuses
-//! they may move from, and report each row they moved with [`Ledger::moved`].
+//! succeeds). A reached status (SENT, DELIVERED, ACKNOWLEDGED) never goes back. Writers guard
+//! their UPDATEs with the statuses they may move from, and report each row they moved with
+//! [`Ledger::moved`].
 use crate::entities::delivery;
 use crate::enums::{Channel, DeliveryStatus};
 use crate::error::AppResult;
