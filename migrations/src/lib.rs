@@ -15,6 +15,7 @@ mod m20261126_000008_reach_email_counts;
 mod m20261126_000009_email_delivery_queue;
 mod m20261202_000010_attachments;
 mod m20261202_000011_webhooks;
+mod m20261202_000012_outbound;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_email_delivery_queue::Migration),
             Box::new(m20261202_000010_attachments::Migration),
             Box::new(m20261202_000011_webhooks::Migration),
+            Box::new(m20261202_000012_outbound::Migration),
         ]
     }
 }

@@ -26,6 +26,8 @@ pub struct AppContext {
     /// Wakes this instance's e-mail worker when a transaction has queued mail, so a
     /// publication's messages leave at once rather than at the worker's next poll.
     pub outbox_ready: Arc<tokio::sync::Notify>,
+    /// Wakes the HTTP channels' worker when messages were queued (see `services::channels`).
+    pub outbound_ready: Arc<tokio::sync::Notify>,
     /// Live feed catch-ups reading the database at once (see `services::feed`).
     pub feed_catch_ups: Arc<tokio::sync::Semaphore>,
     /// Signs audit checkpoints (`PRESSNET_AUDIT_KEY_FILE`); set by the server at start.
@@ -47,6 +49,7 @@ impl AppContext {
             publish_lock: Arc::new(tokio::sync::Mutex::new(())),
             metrics: Arc::new(crate::metrics::Metrics::new()),
             outbox_ready: Arc::new(tokio::sync::Notify::new()),
+            outbound_ready: Arc::new(tokio::sync::Notify::new()),
             feed_catch_ups: Arc::new(tokio::sync::Semaphore::new(FEED_CATCH_UPS)),
             audit_key: None,
             storage: None,

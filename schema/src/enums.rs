@@ -39,7 +39,7 @@ text_enum!(ReleaseKind {
     Statement = "STATEMENT", Correction = "CORRECTION",
 });
 text_enum!(ReleaseStatus { Draft = "DRAFT", Scheduled = "SCHEDULED", Published = "PUBLISHED", Retracted = "RETRACTED" });
-text_enum!(Channel { Live = "LIVE", Email = "EMAIL", Feed = "FEED" });
+text_enum!(Channel { Live = "LIVE", Email = "EMAIL", Feed = "FEED", Webhook = "WEBHOOK", Push = "PUSH" });
 text_enum!(DeliveryStatus {
     Pending = "PENDING", Sent = "SENT", Delivered = "DELIVERED",
     Acknowledged = "ACKNOWLEDGED", Failed = "FAILED",
@@ -52,6 +52,11 @@ text_enum!(
 );
 text_enum!(FeedEvent { Published = "PUBLISHED", Retracted = "RETRACTED" });
 text_enum!(
+    /// What an HTTP channel's message carries: a publication (a correction is one), a
+    /// retraction, an endpoint's test event, or an escalation's second copy.
+    OutboundEvent { Published = "PUBLISHED", Retracted = "RETRACTED", Test = "TEST", Escalated = "ESCALATED" }
+);
+text_enum!(
     /// How a journalist wants e-mail: each release, a daily digest, or none.
     EmailMode { EachRelease = "EACH_RELEASE", DailyDigest = "DAILY_DIGEST", None = "NONE" }
 );
@@ -60,6 +65,7 @@ text_enum!(
     MailKind {
         Release = "RELEASE", Retraction = "RETRACTION", ConferenceUpdate = "CONFERENCE_UPDATE",
         Reminder = "REMINDER", Digest = "DIGEST", Invitation = "INVITATION", Inquiry = "INQUIRY",
+        Notice = "NOTICE",
     }
 );
 text_enum!(InquiryStatus { Open = "OPEN", Answered = "ANSWERED", Declined = "DECLINED" });

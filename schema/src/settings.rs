@@ -29,6 +29,42 @@ pub struct Settings {
     pub allow_private_targets: bool,
     /// How long a release e-mail's signed file links stay valid.
     pub file_link_ttl: Duration,
+    /// The HTTP channels (WEBHOOK, PUSH) and escalation.
+    pub outbound: OutboundSettings,
+}
+
+/// The HTTP channels' retry policy and the escalation of unacknowledged releases.
+#[derive(Debug, Clone)]
+pub struct OutboundSettings {
+    /// First retry delay of a webhook (`PRESSNET_WEBHOOK_RETRY_BASE_SECS`); each next one
+    /// doubles, for up to `webhook_window`.
+    pub webhook_retry_base: Duration,
+    /// How long a webhook message is retried (72 hours: GOV.UK Notify's window).
+    pub webhook_window: Duration,
+    /// Failed attempts in a row after which an endpoint is disabled and its outlet e-mailed.
+    pub webhook_disable_after: i32,
+    /// How long a push service keeps a notification for an offline device (the TTL header).
+    pub push_ttl: Duration,
+    /// How long a claim on outbound messages lasts unless renewed.
+    pub claim_ttl: Duration,
+    /// Per release kind: minutes after which an outlet that has not acknowledged is sent the
+    /// release again on its next channel. A kind not listed is not escalated.
+    pub escalate_after: std::collections::HashMap<crate::enums::ReleaseKind, Duration>,
+}
+
+impl Default for OutboundSettings {
+    fn default() -> Self {
+        Self {
+            webhook_retry_base: Duration::seconds(30),
+            webhook_window: Duration::hours(72),
+            webhook_disable_after: 10,
+            push_ttl: Duration::hours(24),
+            claim_ttl: Duration::seconds(15),
+            escalate_after: [(crate::enums::ReleaseKind::Statement, Duration::minutes(30))]
+                .into_iter()
+                .collect(),
+        }
+    }
 }
 
 impl Settings {
@@ -99,6 +135,7 @@ impl Default for Settings {
             max_upload_bytes: 1024 * 1024 * 1024,
             file_link_ttl: Duration::days(7),
             allow_private_targets: false,
+            outbound: OutboundSettings::default(),
         }
     }
 }

@@ -60,6 +60,15 @@ impl Application {
             max_upload_bytes: config.max_upload_mb.max(1).saturating_mul(1024 * 1024),
             allow_private_targets: config.allow_private_targets,
             file_link_ttl: chrono::Duration::days(i64::from(config.file_link_days.clamp(1, 90))),
+            outbound: pressnet_schema::settings::OutboundSettings {
+                webhook_retry_base: chrono::Duration::seconds(
+                    config.webhook_retry_base_secs.clamp(1, 3600) as i64,
+                ),
+                webhook_disable_after: config.webhook_disable_after.clamp(1, 1000) as i32,
+                escalate_after: crate::config::parse_kinds(&config.escalate_after_minutes)
+                    .context("PRESSNET_ESCALATE_AFTER_MINUTES")?,
+                ..Default::default()
+            },
             ..Settings::default()
         };
         let mut ctx = AppContext::new(conn, settings, opts.clock);

@@ -129,6 +129,63 @@ pub struct Config {
         global = true
     )]
     pub allow_private_targets: bool,
+    /// First retry delay of a failed webhook, in seconds; each next one doubles, for up to
+    /// 72 hours.
+    #[arg(
+        long,
+        env = "PRESSNET_WEBHOOK_RETRY_BASE_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub webhook_retry_base_secs: u64,
+    /// Failed webhook attempts in a row after which the endpoint is disabled and its outlet
+    /// e-mailed.
+    #[arg(
+        long,
+        env = "PRESSNET_WEBHOOK_DISABLE_AFTER",
+        default_value_t = 10,
+        global = true
+    )]
+    pub webhook_disable_after: u32,
+    /// Escalation: "KIND=minutes,…" — an outlet that has not acknowledged a release of that
+    /// kind within the minutes is sent it again on its next channel (push, then the newsroom's
+    /// e-mail). Kinds not listed are not escalated; an empty value turns escalation off.
+    #[arg(
+        long,
+        env = "PRESSNET_ESCALATE_AFTER_MINUTES",
+        default_value = "STATEMENT=30",
+        global = true
+    )]
+    pub escalate_after_minutes: String,
+}
+
+/// Parses "KIND=minutes,KIND=minutes" (release kinds); unknown kinds or numbers are errors.
+pub fn parse_kinds(
+    spec: &str,
+) -> anyhow::Result<std::collections::HashMap<pressnet_schema::enums::ReleaseKind, chrono::Duration>>
+{
+    use pressnet_schema::enums::ReleaseKind;
+    let mut out = std::collections::HashMap::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (kind, minutes) = part
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("expected KIND=minutes, got {part:?}"))?;
+        let kind = match kind.trim().to_ascii_uppercase().as_str() {
+            "PRESS_RELEASE" => ReleaseKind::PressRelease,
+            "PRESS_CONFERENCE" => ReleaseKind::PressConference,
+            "STATEMENT" => ReleaseKind::Statement,
+            "CORRECTION" => ReleaseKind::Correction,
+            other => anyhow::bail!("unknown release kind {other:?}"),
+        };
+        let minutes: u32 = minutes
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{part:?}: minutes must be a whole number"))?;
+        if minutes > 0 {
+            out.insert(kind, chrono::Duration::minutes(i64::from(minutes)));
+        }
+    }
+    Ok(out)
 }
 
 /// Parses "LEVEL=n,LEVEL=n" into a map; unknown levels or numbers are errors.
@@ -177,6 +234,9 @@ impl Config {
             max_upload_mb: 1024,
             file_link_days: 7,
             allow_private_targets: false,
+            webhook_retry_base_secs: 30,
+            webhook_disable_after: 10,
+            escalate_after_minutes: "STATEMENT=30".into(),
         }
     }
 

@@ -5,7 +5,7 @@ use pressnet_schema::mail::render::{render_outbox, Rendered};
 use pressnet_schema::mail::sender::{Mailer, SendError};
 use pressnet_schema::services::outbox::{self, Job, Outcome};
 use pressnet_schema::services::{
-    accounts, attachments, conferences, digest, inquiries, publishing, throttle,
+    accounts, attachments, channels, conferences, digest, inquiries, publishing, throttle,
 };
 use pressnet_schema::AppContext;
 use std::collections::HashMap;
@@ -19,6 +19,11 @@ use uuid::Uuid;
 const SCHEDULER_TICK: Duration = Duration::from_millis(250);
 /// How often reminders and digests are looked for.
 const DAILY_TICK: Duration = Duration::from_secs(5);
+/// How often an idle outbound worker looks for retries that fell due.
+const OUTBOUND_POLL: Duration = Duration::from_millis(500);
+const OUTBOUND_BATCH: u64 = 256;
+/// How often unacknowledged releases are looked at for escalation.
+const ESCALATION_TICK: Duration = Duration::from_secs(1);
 /// How often stored blobs nothing references are looked for.
 const BLOB_SWEEP_TICK: Duration = Duration::from_secs(600);
 /// How often an idle e-mail worker looks at the outbox.
@@ -38,6 +43,10 @@ pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<(
         tokio::spawn(scheduler(ctx.clone(), stop.clone())),
         tokio::spawn(blob_collector(ctx.clone(), stop.clone())),
     ];
+    match pressnet_schema::outbound::client(ctx.settings.allow_private_targets) {
+        Ok(client) => handles.push(tokio::spawn(outbound(ctx.clone(), client, stop.clone()))),
+        Err(e) => tracing::error!(error = %e, "no outbound HTTP client: WEBHOOK and PUSH wait"),
+    }
     if ctx.db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
         handles.push(tokio::spawn(checkpointer(ctx.clone(), stop.clone())));
     }
@@ -60,11 +69,20 @@ pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<(
 #[tracing::instrument(name = "worker.scheduler", skip_all)]
 async fn scheduler(ctx: AppContext, stop: CancellationToken) {
     let mut last_daily = tokio::time::Instant::now() - DAILY_TICK;
+    let mut last_escalation = tokio::time::Instant::now() - ESCALATION_TICK;
     loop {
         match publishing::publish_due(&ctx).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(published = n, "scheduled releases published"),
             Err(e) => tracing::error!(error = %e.detail(), "scheduler pass failed; retrying"),
+        }
+        if last_escalation.elapsed() >= ESCALATION_TICK {
+            last_escalation = tokio::time::Instant::now();
+            match channels::escalation::run(&ctx).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(escalated = n, "unacknowledged deliveries escalated"),
+                Err(e) => tracing::error!(error = %e.detail(), "escalation failed; retrying"),
+            }
         }
         if last_daily.elapsed() >= DAILY_TICK {
             last_daily = tokio::time::Instant::now();
@@ -88,6 +106,33 @@ async fn scheduler(ctx: AppContext, stop: CancellationToken) {
         tokio::select! {
             _ = stop.cancelled() => break,
             _ = tokio::time::sleep(SCHEDULER_TICK) => {}
+        }
+    }
+}
+
+/// The HTTP channels (WEBHOOK, PUSH): sends due messages in batches, woken at once when a
+/// publication queues some, and looks again every `OUTBOUND_POLL` for retries that fell due.
+#[tracing::instrument(name = "worker.outbound", skip_all)]
+async fn outbound(ctx: AppContext, client: reqwest::Client, stop: CancellationToken) {
+    let channels = channels::all();
+    loop {
+        let n = match channels::run_batch(&ctx, &client, &channels, OUTBOUND_BATCH).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(error = %e.detail(), "outbound batch failed; retrying");
+                0
+            }
+        };
+        if n > 0 {
+            if stop.is_cancelled() {
+                break;
+            }
+            continue;
+        }
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = ctx.outbound_ready.notified() => {}
+            _ = tokio::time::sleep(OUTBOUND_POLL) => {}
         }
     }
 }

@@ -21,4 +21,8 @@ export default [
       "prefer-const": "error",
     },
   },
+  {
+    files: ["web/sw.js"],
+    languageOptions: { sourceType: "script", globals: { ...globals.serviceworker } },
+  },
 ];

@@ -225,6 +225,7 @@ pub async fn seed_year(
                 next_attempt_at: Set(None),
                 message_id: Set(None),
                 claimed_until: Set(None),
+                escalated_at: Set(None),
             });
         }
         // Releases go in before their deliveries (foreign keys).

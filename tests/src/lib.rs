@@ -10,6 +10,7 @@ pub mod bench_files;
 pub mod browser;
 pub mod cluster;
 pub mod gql;
+pub mod receiver;
 pub mod s3;
 pub mod smtp;
 pub mod ws;
@@ -202,6 +203,23 @@ impl TestApp {
 
     pub fn gql(&self) -> Gql {
         Gql::new(&self.base, None)
+    }
+
+    /// The first column of the one row `sql` returns, as a count (for what the API does not
+    /// show, such as the outbox).
+    pub async fn db_count(&self, sql: &str) -> i64 {
+        use sea_orm::ConnectionTrait;
+        let row = self
+            .ctx
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.ctx.db.get_database_backend(),
+                sql.to_owned(),
+            ))
+            .await
+            .expect("query")
+            .expect("a row");
+        row.try_get_by_index::<i64>(0).expect("a count")
     }
 
     pub fn gql_as(&self, token: &str) -> Gql {

@@ -33,6 +33,26 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// The press of one outlet, as the outlet is now: whom a newsroom's own channels (signed
+    /// file links, webhooks) stand for when the visibility rule is asked what they may carry.
+    pub fn newsroom_of(o: &crate::entities::outlet::Model) -> Self {
+        Viewer {
+            account: Some(Arc::new(ViewerAccount {
+                id: Uuid::nil(),
+                email: o.email.clone(),
+                role: Role::Journalist,
+                spokesperson_id: None,
+                unit_id: None,
+                spokesperson_until: None,
+                journalist_id: None,
+                outlet_id: Some(o.id),
+                outlet_accreditation: Some(o.accreditation),
+                outlet_accredited_until: o.accredited_until,
+            })),
+            client_addr: None,
+        }
+    }
+
     pub fn anonymous(client_addr: Option<String>) -> Self {
         Self {
             account: None,

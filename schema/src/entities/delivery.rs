@@ -27,6 +27,9 @@ pub struct Model {
     pub message_id: Option<String>,
     /// EMAIL: a worker's lease on the delivery while it sends; an expired one is taken again.
     pub claimed_until: Option<DateTimeUtc>,
+    /// LIVE: when the outlet, not having acknowledged in time, was sent the release again on
+    /// its next channel (escalation, once).
+    pub escalated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -158,6 +158,57 @@ impl RegistryMutation {
         Ok(crate::services::webhooks::remove(app(ctx)?, viewer(ctx), id).await?)
     }
 
+    /// Turns a webhook endpoint on again (its failure count restarts) or off (ADMIN).
+    async fn set_webhook_endpoint_enabled(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        enabled: bool,
+    ) -> Result<WebhookEndpoint> {
+        let e = crate::services::webhooks::set_enabled(app(ctx)?, viewer(ctx), id, enabled).await?;
+        Ok(WebhookEndpoint(e))
+    }
+
+    /// Queues a signed test event to a webhook endpoint (ADMIN); its outcome appears in the
+    /// endpoint's `recentAttempts`.
+    async fn send_webhook_test(&self, ctx: &Context<'_>, id: Uuid) -> Result<WebhookAttempt> {
+        let m = crate::services::webhooks::send_test(app(ctx)?, viewer(ctx), id).await?;
+        Ok(WebhookAttempt(m))
+    }
+
+    /// Sends a webhook endpoint again every release whose delivery to it failed since `since`
+    /// (default: the last 72 hours); returns how many (ADMIN).
+    async fn replay_webhook_deliveries(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<i32> {
+        let n = crate::services::webhooks::replay(app(ctx)?, viewer(ctx), id, since).await?;
+        Ok(n as i32)
+    }
+
+    /// Subscribes the signed-in journalist's browser or phone to Web Push.
+    async fn subscribe_push(
+        &self,
+        ctx: &Context<'_>,
+        input: PushSubscriptionInput,
+    ) -> Result<bool> {
+        Ok(crate::services::push_devices::subscribe(
+            app(ctx)?,
+            viewer(ctx),
+            &input.endpoint,
+            &input.p256dh,
+            &input.auth,
+        )
+        .await?)
+    }
+
+    /// Removes one of the signed-in journalist's push devices.
+    async fn unsubscribe_push(&self, ctx: &Context<'_>, endpoint: String) -> Result<bool> {
+        Ok(crate::services::push_devices::unsubscribe(app(ctx)?, viewer(ctx), &endpoint).await?)
+    }
+
     async fn create_unit(&self, ctx: &Context<'_>, input: CreateUnitInput) -> Result<Unit> {
         let n = registry::NewUnit {
             code: input.code,

@@ -29,6 +29,23 @@ impl RegistryQuery {
         Ok(list.into_iter().map(WebhookEndpoint).collect())
     }
 
+    /// The VAPID public key (RFC 8292) browsers subscribe to Web Push with: base64url of the
+    /// uncompressed P-256 point.
+    async fn vapid_public_key(&self, ctx: &Context<'_>) -> Result<String> {
+        crate::services::channels::push::public_key(app(ctx)?).ok_or_else(|| {
+            AppError::unavailable(
+                "Web Push is not available on this server",
+                "no audit key to derive the VAPID key from",
+            )
+            .into()
+        })
+    }
+
+    /// How many push devices the signed-in account has subscribed.
+    async fn push_device_count(&self, ctx: &Context<'_>) -> Result<i32> {
+        Ok(crate::services::push_devices::count(app(ctx)?, viewer(ctx)).await? as i32)
+    }
+
     /// The signed-in account; null when not signed in.
     async fn me(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
         let Some(a) = viewer(ctx).account.as_deref() else {

@@ -99,7 +99,10 @@ fn fmt_time(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// The spokesperson named as the source: the author if a spokesperson wrote it, else the
 /// unit's primary active spokesperson.
-async fn speaker(ctx: &AppContext, r: &release::Model) -> AppResult<Option<spokesperson::Model>> {
+pub(crate) async fn speaker(
+    ctx: &AppContext,
+    r: &release::Model,
+) -> AppResult<Option<spokesperson::Model>> {
     if let Some(author) = r.created_by {
         if let Some(acct) = crate::entities::account::Entity::find_by_id(author)
             .one(&ctx.db)
@@ -145,7 +148,7 @@ pub async fn render_outbox(ctx: &AppContext, row: &outbox::Model) -> AppResult<R
             render_release(ctx, id, row.kind, &payload, unsubscribe).await
         }
         MailKind::Digest => render_digest(ctx, &payload, unsubscribe).await,
-        MailKind::Invitation | MailKind::Inquiry => {
+        MailKind::Invitation | MailKind::Inquiry | MailKind::Notice => {
             let subject = payload.subject.clone().unwrap_or_else(|| "pressnet".into());
             let c = context! { subject => &subject, text => payload.text.clone().unwrap_or_default(), link => payload.link.clone() };
             Ok(Rendered {

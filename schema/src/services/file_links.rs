@@ -7,10 +7,9 @@
 //! stops working when the release is no longer visible to the outlet (its accreditation
 //! suspended or lapsed) as well as when it expires. The key is derived from the audit signing
 //! key (`PRESSNET_AUDIT_KEY_FILE`), which every instance of one deployment shares.
-use crate::auth::{Viewer, ViewerAccount};
+use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::entities::outlet;
-use crate::enums::Role;
 use crate::error::{AppError, AppResult};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -18,7 +17,6 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sea_orm::EntityTrait;
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
 use uuid::Uuid;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -76,19 +74,5 @@ pub async fn viewer(ctx: &AppContext, file: Uuid, p: &LinkParams) -> AppResult<V
         .one(&ctx.db)
         .await?
         .ok_or_else(refused)?;
-    Ok(Viewer {
-        account: Some(Arc::new(ViewerAccount {
-            id: Uuid::nil(),
-            email: o.email,
-            role: Role::Journalist,
-            spokesperson_id: None,
-            unit_id: None,
-            spokesperson_until: None,
-            journalist_id: None,
-            outlet_id: Some(o.id),
-            outlet_accreditation: Some(o.accreditation),
-            outlet_accredited_until: o.accredited_until,
-        })),
-        client_addr: None,
-    })
+    Ok(Viewer::newsroom_of(&o))
 }

@@ -2,6 +2,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+pub mod channels;
 pub mod checkpoint;
 pub mod compliance;
 pub mod conferences;
@@ -17,6 +18,7 @@ pub mod ledger;
 pub mod operations;
 pub mod outbox;
 pub mod publishing;
+pub mod push_devices;
 pub mod reach;
 pub mod registry;
 pub mod releases;

@@ -170,7 +170,7 @@ pub async fn renew_claims(ctx: &AppContext, jobs: &[(Queue, Uuid)]) -> AppResult
 /// and returns them: on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several workers or
 /// instances share the queue without taking the same row. SQLite serialises writers, and the
 /// IMMEDIATE transaction takes the lock first.
-fn claim_statement(
+pub(crate) fn claim_statement(
     backend: DatabaseBackend,
     table: &str,
     due: &str,

@@ -19,7 +19,7 @@ use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
 use crate::services::registry::accredited_condition;
 use crate::services::releases::{self, audience_of};
-use crate::services::{fanout, outbox, reach, subscriptions};
+use crate::services::{channels, fanout, outbox, reach, subscriptions};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -164,6 +164,11 @@ pub async fn publish_now(
     .await?;
     insert_deliveries(&txn, email_deliveries).await?;
     outbox::enqueue(&txn, mails).await?;
+    // The HTTP channels: a WEBHOOK delivery per enabled endpoint, a PUSH delivery per device.
+    let http = channels::plan::publication(&txn, &published, &outlet_ids, now).await?;
+    let http_messages = http.messages.len();
+    insert_deliveries(&txn, http.deliveries).await?;
+    channels::queue::enqueue(&txn, http.messages).await?;
     let by = if actor.is_none() {
         "scheduler"
     } else {
@@ -177,6 +182,9 @@ pub async fn publish_now(
     crate::relay::announce_feed(&txn, ctx.hub.instance(), &items).await?;
     txn.commit().await?;
     ctx.outbox_ready.notify_one();
+    if http_messages > 0 {
+        ctx.outbound_ready.notify_one();
+    }
     let elapsed = started.elapsed().as_secs_f64();
     ctx.metrics.publish_seconds.observe(elapsed);
     ctx.metrics.publications.inc();
@@ -225,6 +233,7 @@ pub fn new_delivery(
         next_attempt_at: NotSet,
         message_id: NotSet,
         claimed_until: NotSet,
+        escalated_at: NotSet,
     }
 }
 
@@ -411,10 +420,14 @@ pub async fn retract(
         now,
     )
     .await?;
+    let notices = channels::plan::retraction(&txn, &retracted, now).await?;
     // Other instances hear of it when (and only if) it commits.
     crate::relay::announce_feed(&txn, ctx.hub.instance(), &items).await?;
     txn.commit().await?;
     ctx.outbox_ready.notify_one();
+    if notices > 0 {
+        ctx.outbound_ready.notify_one();
+    }
     fanout::emit(
         ctx,
         FeedBatch::new(

@@ -158,7 +158,7 @@ fn count_column(channel: Channel, s: DeliveryStatus) -> Option<release_reach::Co
         (Channel::Email, DeliveryStatus::Delivered) => C::EmailDelivered,
         (Channel::Email, DeliveryStatus::Acknowledged) => C::EmailAcknowledged,
         (Channel::Email, DeliveryStatus::Failed) => C::EmailFailed,
-        (Channel::Feed, _) => return None,
+        (Channel::Feed | Channel::Webhook | Channel::Push, _) => return None,
     })
 }
 

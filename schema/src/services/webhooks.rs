@@ -7,15 +7,18 @@
 use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::db::begin_write;
-use crate::entities::{outlet, webhook_endpoint};
+use crate::entities::{delivery, outbound_message, outlet, webhook_endpoint};
+use crate::enums::{Channel, DeliveryStatus, OutboundEvent};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
+use crate::services::channels::queue::{enqueue, new_message};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -48,6 +51,17 @@ pub async fn add(
         .filter(webhook_endpoint::Column::OutletId.eq(outlet_id))
         .count(&ctx.db)
         .await?;
+    let same = webhook_endpoint::Entity::find()
+        .filter(webhook_endpoint::Column::OutletId.eq(outlet_id))
+        .filter(webhook_endpoint::Column::Url.eq(url.to_string()))
+        .count(&ctx.db)
+        .await?;
+    if same > 0 {
+        return Err(AppError::bad_input(
+            "url",
+            "this outlet already has an endpoint at this URL",
+        ));
+    }
     if existing >= MAX_PER_OUTLET {
         return Err(AppError::bad_input(
             "outletId",
@@ -119,6 +133,149 @@ pub async fn list(
     Ok(webhook_endpoint::Entity::find()
         .filter(webhook_endpoint::Column::OutletId.eq(outlet_id))
         .order_by_asc(webhook_endpoint::Column::CreatedAt)
+        .all(&ctx.db)
+        .await?)
+}
+
+async fn find(ctx: &AppContext, id: Uuid) -> AppResult<webhook_endpoint::Model> {
+    webhook_endpoint::Entity::find_by_id(id)
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("webhook endpoint"))
+}
+
+/// Turns an endpoint on (its failure count starts again) or off (ADMIN).
+#[tracing::instrument(skip_all, fields(id = %id, enabled), err(Debug, level = "debug"))]
+pub async fn set_enabled(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    id: Uuid,
+    enabled: bool,
+) -> AppResult<webhook_endpoint::Model> {
+    viewer.require_admin()?;
+    let e = find(ctx, id).await?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let mut am: webhook_endpoint::ActiveModel = e.into();
+    am.enabled = Set(enabled);
+    am.updated_at = Set(now);
+    if enabled {
+        am.consecutive_failures = Set(0);
+        am.disabled_reason = Set(None);
+    } else {
+        am.disabled_reason = Set(Some("disabled by the authority".into()));
+    }
+    let model = am.update(&txn).await?;
+    let action = if enabled {
+        "webhook.enable"
+    } else {
+        "webhook.disable"
+    };
+    let change = Change::new(viewer.actor(), action, "webhook_endpoint", Some(id))
+        .details(json!({"outlet": model.outlet_id, "url": model.url}));
+    audit::append(&txn, now, change).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Queues a test event for an endpoint (ADMIN): a signed ninjs-shaped document that says it
+/// is a test; its outcome shows among the endpoint's recent attempts.
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
+pub async fn send_test(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<outbound_message::Model> {
+    viewer.require_admin()?;
+    let e = find(ctx, id).await?;
+    if !e.enabled {
+        return Err(AppError::bad_input(
+            "id",
+            "the endpoint is disabled: enable it first",
+        ));
+    }
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let m = new_message(Channel::Webhook, id, OutboundEvent::Test, None, None, now)
+        .insert(&txn)
+        .await?;
+    txn.commit().await?;
+    ctx.outbound_ready.notify_one();
+    Ok(m)
+}
+
+/// Sends an endpoint again every release whose delivery to it failed since `since` (72 hours
+/// by default), e.g. once its system is back; returns how many (ADMIN).
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
+pub async fn replay(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    id: Uuid,
+    since: Option<DateTime<Utc>>,
+) -> AppResult<usize> {
+    viewer.require_admin()?;
+    let e = find(ctx, id).await?;
+    if !e.enabled {
+        return Err(AppError::bad_input(
+            "id",
+            "the endpoint is disabled: enable it first",
+        ));
+    }
+    let now = ctx.clock.now();
+    let since = since.unwrap_or(now - ctx.settings.outbound.webhook_window);
+    let txn = begin_write(&ctx.db).await?;
+    let failed: Vec<(Uuid, Uuid)> = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::Id)
+        .column(delivery::Column::ReleaseId)
+        .filter(delivery::Column::OutletId.eq(e.outlet_id))
+        .filter(delivery::Column::Channel.eq(Channel::Webhook))
+        .filter(delivery::Column::Recipient.eq(e.url.clone()))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Failed))
+        .filter(delivery::Column::CreatedAt.gte(since))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let rows: Vec<_> = failed
+        .iter()
+        .map(|(d, r)| {
+            new_message(
+                Channel::Webhook,
+                id,
+                OutboundEvent::Published,
+                Some(*r),
+                Some(*d),
+                now,
+            )
+        })
+        .collect();
+    let n = rows.len();
+    enqueue(&txn, rows).await?;
+    let change = Change::new(
+        viewer.actor(),
+        "webhook.replay",
+        "webhook_endpoint",
+        Some(id),
+    )
+    .details(json!({"outlet": e.outlet_id, "url": e.url, "since": since, "deliveries": n}));
+    audit::append(&txn, now, change).await?;
+    txn.commit().await?;
+    ctx.outbound_ready.notify_one();
+    Ok(n)
+}
+
+/// An endpoint's most recent messages, newest first.
+#[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
+pub async fn recent(
+    ctx: &AppContext,
+    id: Uuid,
+    first: u64,
+) -> AppResult<Vec<outbound_message::Model>> {
+    Ok(outbound_message::Entity::find()
+        .filter(outbound_message::Column::TargetId.eq(id))
+        .filter(outbound_message::Column::Channel.eq(Channel::Webhook))
+        .order_by_desc(outbound_message::Column::CreatedAt)
+        .limit(first)
         .all(&ctx.db)
         .await?)
 }

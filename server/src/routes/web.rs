@@ -33,7 +33,8 @@ pub(super) fn serve(path: &str) -> Response {
     match Assets::get(path) {
         Some(file) => {
             let mime = file.metadata.mimetype().to_owned();
-            let cache = if path.ends_with("index.html") {
+            // The service worker too: browsers check it for updates, and must get the new one.
+            let cache = if path.ends_with("index.html") || path == "sw.js" {
                 "no-cache"
             } else {
                 "public, max-age=300"

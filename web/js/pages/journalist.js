@@ -172,6 +172,7 @@ export function Settings() {
   const sub = d[0].mySubscription;
   const followed = sub.follows.filter((/** @type {any} */ f) => f.unit).map((/** @type {any} */ f) => f.unit.id);
   return html`<h1>${t("settings")}</h1>
+    <${PushCard} />
     <section class="card"><h2><label for="mode">${t("email_mode")}</label></h2>
       <${EnumSelect} id="mode" enumName="EmailMode" value=${sub.emailMode} onChange=${(/** @type {string} */ m) => run(op.SET_EMAIL_MODE, { mode: m })} />
     </section>
@@ -191,4 +192,59 @@ export function Settings() {
         <button type="submit">${t("follow")}</button>
       </form>
     </section>`;
+}
+
+/** The VAPID key, base64url, as the bytes PushManager.subscribe wants. */
+function keyBytes(/** @type {string} */ b64) {
+  const s = atob(b64.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (b64.length % 4)) % 4));
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** Web Push on this device: asks for permission, subscribes with pressnet's VAPID key, and
+ * gives pressnet the subscription (or takes it back). */
+function PushCard() {
+  const supported = "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+  const [sub, setSub] = useState(/** @type {PushSubscription|null} */ (null));
+  const [count, setCount] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const load = async () => {
+    try {
+      const d = await request(op.VAPID_KEY);
+      setCount(d.pushDeviceCount);
+      if (!supported) return;
+      const reg = await navigator.serviceWorker.getRegistration("/");
+      setSub(reg ? await reg.pushManager.getSubscription() : null);
+    } catch (e) { fail(e); }
+  };
+  useEffect(() => { load(); }, []);
+  const on = async () => {
+    setBusy(true);
+    try {
+      const reg = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+      if ((await Notification.requestPermission()) !== "granted") throw new Error(t("push_denied"));
+      const { vapidPublicKey } = await request(op.VAPID_KEY);
+      const s = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(vapidPublicKey) });
+      const j = s.toJSON();
+      await request(op.SUBSCRIBE_PUSH, { input: { endpoint: s.endpoint, p256dh: j.keys?.p256dh || "", auth: j.keys?.auth || "" } });
+      notify(t("push_enabled"));
+      await load();
+    } catch (e) { fail(e); } finally { setBusy(false); }
+  };
+  const off = async () => {
+    if (!sub) return;
+    setBusy(true);
+    try {
+      await request(op.UNSUBSCRIBE_PUSH, { endpoint: sub.endpoint });
+      await sub.unsubscribe();
+      notify(t("saved"));
+      await load();
+    } catch (e) { fail(e); } finally { setBusy(false); }
+  };
+  return html`<section class="card" id="push" aria-labelledby="push-h"><h2 id="push-h">${t("push_h")}</h2>
+    <p class="muted">${t("push_note")}</p>
+    ${!supported ? html`<p id="push-unsupported">${t("push_unsupported")}</p>`
+      : sub ? html`<p id="push-state">${t("push_enabled")}</p><button type="button" class="secondary" disabled=${busy} onClick=${off}>${t("push_off")}</button>`
+      : html`<button type="button" id="push-on" disabled=${busy} onClick=${on}>${t("push_on")}</button>`}
+    <p class="muted" id="push-count">${t("push_devices").replace("{n}", String(count))}</p>
+  </section>`;
 }

@@ -327,6 +327,11 @@ impl Delivery {
     async fn acknowledged_at(&self) -> Option<DateTime<Utc>> {
         self.0.acknowledged_at
     }
+    /// LIVE: when the outlet, not having acknowledged in time, was sent the release again on
+    /// its next channel (push, else the newsroom's e-mail).
+    async fn escalated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.escalated_at
+    }
     async fn acknowledged_by(&self, ctx: &Context<'_>) -> Result<Option<Journalist>> {
         let Some(j) = self.0.acknowledged_by else {
             return Ok(None);

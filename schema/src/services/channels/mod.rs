@@ -1,0 +1,289 @@
+//! The HTTP channels (issue 19): WEBHOOK (an outlet's newsroom system) and PUSH (a
+//! journalist's browsers and phones).
+//!
+//! The path from publication to every channel reads in [`plan`]: a publication writes, in its
+//! own transaction, the LIVE and EMAIL rows (`publishing`) and, through [`plan::publication`],
+//! a WEBHOOK row per enabled endpoint and a PUSH row per journalist device, each with its
+//! outbound message (the queue item). After the commit the worker ([`run_batch`]) claims due
+//! messages with short leases, asks each message's channel for its request
+//! ([`HttpChannel::prepare`]), sends with bounded concurrency per host, asks the channel what
+//! the answer means ([`HttpChannel::classify`]) and when to try again
+//! ([`HttpChannel::retry_at`]), and records every outcome in one transaction through the
+//! delivery [`Ledger`](crate::services::ledger::Ledger), which owns delivery state.
+pub mod escalation;
+pub mod ninjs;
+pub mod plan;
+pub mod push;
+pub mod queue;
+pub mod webhook;
+
+use crate::context::AppContext;
+use crate::entities::outbound_message;
+use crate::enums::Channel;
+use crate::error::AppResult;
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use sea_orm::DatabaseTransaction;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// Requests in flight at once, over all hosts.
+const CONCURRENCY: usize = 64;
+/// Requests in flight at once to one host (a newsroom system is often one small server).
+const PER_HOST: usize = 16;
+/// The longest excerpt of a receiver's answer that is kept.
+pub const EXCERPT: usize = 200;
+
+/// What an answer (or its absence) means for a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Accepted (2xx).
+    Delivered { status: u16 },
+    /// Worth another attempt (timeouts, 5xx, 429, …), if the channel's window allows.
+    Retry { status: Option<u16>, error: String },
+    /// The target is gone for good (a webhook's 410, a push subscription's 404/410): the
+    /// channel forgets or disables it.
+    Gone { status: u16, error: String },
+    /// Refused for this message only (the outlet may no longer see the release, a payload the
+    /// receiver will never take): no retry.
+    Refused { status: Option<u16>, error: String },
+}
+
+impl Verdict {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Verdict::Delivered { status } | Verdict::Gone { status, .. } => Some(*status),
+            Verdict::Retry { status, .. } | Verdict::Refused { status, .. } => *status,
+        }
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Verdict::Delivered { .. } => None,
+            Verdict::Retry { error, .. }
+            | Verdict::Gone { error, .. }
+            | Verdict::Refused { error, .. } => Some(error),
+        }
+    }
+}
+
+/// A request ready to go, or the reason there is none.
+pub struct Prepared {
+    /// host:port, for the per-host bound.
+    pub host: String,
+    pub request: reqwest::Request,
+}
+
+/// One HTTP channel: what to send, how, what an answer means, when to try again, and what an
+/// outcome changes beyond the message and its delivery.
+#[async_trait::async_trait]
+pub trait HttpChannel: Send + Sync {
+    fn channel(&self) -> Channel;
+
+    /// The requests of a claimed batch of this channel's messages, in order (one query per
+    /// kind of thing they need, not per message).
+    async fn prepare(
+        &self,
+        ctx: &AppContext,
+        client: &reqwest::Client,
+        messages: &[outbound_message::Model],
+    ) -> AppResult<Vec<Result<Prepared, Verdict>>>;
+
+    /// What the receiver's status means.
+    fn classify(&self, status: u16, excerpt: &str) -> Verdict;
+
+    /// When to try a message again after its `attempts`-th failure; `None` gives up.
+    fn retry_at(
+        &self,
+        ctx: &AppContext,
+        message: &outbound_message::Model,
+        attempts: i32,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>>;
+
+    /// What the batch's outcomes change beyond messages and deliveries (an endpoint's failure
+    /// count, a gone subscription), in the recording transaction.
+    async fn settle(
+        &self,
+        ctx: &AppContext,
+        txn: &DatabaseTransaction,
+        outcomes: &[(outbound_message::Model, Verdict)],
+        now: DateTime<Utc>,
+    ) -> AppResult<()>;
+}
+
+/// The channels the worker serves.
+pub fn all() -> Vec<Arc<dyn HttpChannel>> {
+    vec![Arc::new(webhook::Webhook), Arc::new(push::Push)]
+}
+
+/// Sends one claimed batch of due messages and records the outcomes; returns how many.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
+pub async fn run_batch(
+    ctx: &AppContext,
+    client: &reqwest::Client,
+    channels: &[Arc<dyn HttpChannel>],
+    limit: u64,
+) -> AppResult<usize> {
+    let claimed = queue::claim(ctx, limit).await?;
+    if claimed.is_empty() {
+        return Ok(0);
+    }
+    let n = claimed.len();
+    // A heartbeat keeps the short leases alive while the batch is out.
+    let ids: Vec<uuid::Uuid> = claimed.iter().map(|m| m.id).collect();
+    let beat = {
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            let every = (ctx.settings.outbound.claim_ttl / 3)
+                .to_std()
+                .unwrap_or(std::time::Duration::from_secs(5));
+            loop {
+                tokio::time::sleep(every).await;
+                if let Err(e) = queue::renew(&ctx, &ids).await {
+                    tracing::warn!(error = %e.detail(), "renewing outbound claims failed");
+                }
+            }
+        })
+    };
+    let outcomes = send_all(ctx, client, channels, claimed).await;
+    beat.abort();
+    queue::record(ctx, channels, outcomes?).await?;
+    Ok(n)
+}
+
+async fn send_all(
+    ctx: &AppContext,
+    client: &reqwest::Client,
+    channels: &[Arc<dyn HttpChannel>],
+    claimed: Vec<outbound_message::Model>,
+) -> AppResult<Vec<(outbound_message::Model, Verdict)>> {
+    let mut by_channel: HashMap<Channel, Vec<outbound_message::Model>> = HashMap::new();
+    for m in claimed {
+        by_channel.entry(m.channel).or_default().push(m);
+    }
+    let mut jobs = Vec::new();
+    let mut out = Vec::new();
+    for (channel, messages) in by_channel {
+        let Some(ch) = channels.iter().find(|c| c.channel() == channel) else {
+            for m in messages {
+                out.push((
+                    m,
+                    Verdict::Refused {
+                        status: None,
+                        error: format!("no {} channel on this server", channel.as_str()),
+                    },
+                ));
+            }
+            continue;
+        };
+        let prepared = ch.prepare(ctx, client, &messages).await?;
+        for (m, p) in messages.into_iter().zip(prepared) {
+            match p {
+                Ok(p) => jobs.push((ch.clone(), m, p)),
+                Err(v) => out.push((m, v)),
+            }
+        }
+    }
+    let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    // The futures are made first, then run at most CONCURRENCY at a time (a stream mapped by
+    // a closure over trait objects is not `Send` enough for a spawned worker).
+    let mut futures = Vec::with_capacity(jobs.len());
+    for (ch, m, p) in jobs {
+        let gate = hosts
+            .entry(p.host.clone())
+            .or_insert_with(|| Arc::new(Semaphore::new(PER_HOST)))
+            .clone();
+        futures.push(Box::pin(async move {
+            let _turn = gate.acquire_owned().await;
+            let verdict = send_one(client, ch.as_ref(), p.request).await;
+            (m, verdict)
+        }));
+    }
+    let sent: Vec<(outbound_message::Model, Verdict)> = futures::stream::iter(futures)
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    out.extend(sent);
+    Ok(out)
+}
+
+/// Sends one request and classifies the answer; keeps at most [`EXCERPT`] bytes of a body.
+#[tracing::instrument(name = "channel.send", skip_all, fields(channel = ch.channel().as_str(), url = %request.url()))]
+async fn send_one(
+    client: &reqwest::Client,
+    ch: &dyn HttpChannel,
+    request: reqwest::Request,
+) -> Verdict {
+    match client.execute(request).await {
+        Ok(mut res) => {
+            let status = res.status().as_u16();
+            let mut excerpt = Vec::new();
+            // Reading stops at the excerpt's length: a receiver cannot make us hold its body.
+            while excerpt.len() < EXCERPT {
+                match res.chunk().await {
+                    Ok(Some(chunk)) => excerpt.extend_from_slice(&chunk),
+                    _ => break,
+                }
+            }
+            excerpt.truncate(EXCERPT);
+            ch.classify(
+                status,
+                clip(String::from_utf8_lossy(&excerpt).trim()).as_str(),
+            )
+        }
+        Err(e) => Verdict::Retry {
+            status: None,
+            error: describe(&e),
+        },
+    }
+}
+
+/// A transport failure in a sentence (its chain, without the URL's query).
+fn describe(e: &reqwest::Error) -> String {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "request failed"
+    };
+    let mut cause = String::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        cause = s.to_string();
+        source = s.source();
+    }
+    if cause.is_empty() {
+        what.to_owned()
+    } else {
+        clip(&format!("{what}: {cause}"))
+    }
+}
+
+/// At most [`EXCERPT`] bytes of `s`, cut at a character boundary.
+pub fn clip(s: &str) -> String {
+    let mut end = s.len().min(EXCERPT);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_owned()
+}
+
+/// The default meaning of a status: 2xx delivered, 410 gone, anything else worth a retry.
+pub fn classify_common(status: u16, excerpt: &str) -> Verdict {
+    let error = if excerpt.is_empty() {
+        format!("HTTP {status}")
+    } else {
+        clip(&format!("HTTP {status}: {excerpt}"))
+    };
+    match status {
+        200..=299 => Verdict::Delivered { status },
+        410 => Verdict::Gone { status, error },
+        _ => Verdict::Retry {
+            status: Some(status),
+            error,
+        },
+    }
+}

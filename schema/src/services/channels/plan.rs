@@ -1,0 +1,220 @@
+//! What a publication or retraction owes the HTTP channels, written in its own transaction:
+//! a WEBHOOK delivery per enabled endpoint of each addressed outlet and a PUSH delivery per
+//! device of each of their journalists, each with its queue message; a retraction's notice to
+//! every endpoint that had the release.
+use super::queue::new_message;
+use crate::db::any_of;
+use crate::entities::{
+    account, delivery, journalist, outbound_message, push_subscription, release, webhook_endpoint,
+};
+use crate::enums::{Channel, DeliveryStatus, OutboundEvent, Role};
+use crate::error::AppResult;
+use crate::services::publishing::new_delivery;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, JoinType, QueryFilter,
+    QuerySelect, RelationDef, Set,
+};
+use uuid::Uuid;
+
+/// The rows a publication writes for the HTTP channels.
+#[derive(Default)]
+pub struct Planned {
+    pub deliveries: Vec<delivery::ActiveModel>,
+    pub messages: Vec<outbound_message::ActiveModel>,
+}
+
+impl Planned {
+    fn add(&mut self, d: delivery::ActiveModel, m: outbound_message::ActiveModel) {
+        self.deliveries.push(d);
+        self.messages.push(m);
+    }
+}
+
+/// The recipient a push delivery is logged under: the journalist, and which device.
+pub fn push_recipient(email: &str, subscription: Uuid) -> String {
+    let s = subscription.simple().to_string();
+    format!("{email} · {}", &s[s.len() - 8..])
+}
+
+/// A publication's WEBHOOK and PUSH rows for the addressed (accredited) `outlets`.
+#[tracing::instrument(skip_all, fields(release = %r.id, outlets = outlets.len()), err(Debug, level = "debug"))]
+pub async fn publication(
+    txn: &DatabaseTransaction,
+    r: &release::Model,
+    outlets: &[Uuid],
+    now: DateTime<Utc>,
+) -> AppResult<Planned> {
+    let mut planned = Planned::default();
+    let backend = txn.get_database_backend();
+    for cond in any_of(backend, webhook_endpoint::Column::OutletId, outlets) {
+        let endpoints: Vec<(Uuid, Uuid, String)> = webhook_endpoint::Entity::find()
+            .select_only()
+            .column(webhook_endpoint::Column::Id)
+            .column(webhook_endpoint::Column::OutletId)
+            .column(webhook_endpoint::Column::Url)
+            .filter(cond)
+            .filter(webhook_endpoint::Column::Enabled.eq(true))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        for (id, outlet_id, url) in endpoints {
+            let did = Uuid::now_v7();
+            let mut d = new_delivery(r.id, outlet_id, Channel::Webhook, now);
+            d.id = Set(did);
+            d.recipient = Set(url);
+            d.next_attempt_at = Set(Some(now));
+            let m = new_message(
+                Channel::Webhook,
+                id,
+                OutboundEvent::Published,
+                Some(r.id),
+                Some(did),
+                now,
+            );
+            planned.add(d, m);
+        }
+    }
+    for (outlet_id, email, sub) in devices(txn, outlets).await? {
+        let did = Uuid::now_v7();
+        let mut d = new_delivery(r.id, outlet_id, Channel::Push, now);
+        d.id = Set(did);
+        d.recipient = Set(push_recipient(&email, sub));
+        d.next_attempt_at = Set(Some(now));
+        let m = new_message(
+            Channel::Push,
+            sub,
+            OutboundEvent::Published,
+            Some(r.id),
+            Some(did),
+            now,
+        );
+        planned.add(d, m);
+    }
+    Ok(planned)
+}
+
+/// (outlet, journalist's e-mail, subscription) of every push device of these outlets'
+/// journalists.
+pub async fn devices<C: ConnectionTrait>(
+    conn: &C,
+    outlets: &[Uuid],
+) -> AppResult<Vec<(Uuid, String, Uuid)>> {
+    let to_account: RelationDef = push_subscription::Entity::belongs_to(account::Entity)
+        .from(push_subscription::Column::AccountId)
+        .to(account::Column::Id)
+        .into();
+    let to_journalist: RelationDef = account::Entity::belongs_to(journalist::Entity)
+        .from(account::Column::JournalistId)
+        .to(journalist::Column::Id)
+        .into();
+    let mut out = Vec::new();
+    for cond in any_of(
+        conn.get_database_backend(),
+        journalist::Column::OutletId,
+        outlets,
+    ) {
+        let rows: Vec<(Uuid, String, Uuid)> = push_subscription::Entity::find()
+            .select_only()
+            .column(journalist::Column::OutletId)
+            .column(account::Column::Email)
+            .column(push_subscription::Column::Id)
+            .join(JoinType::InnerJoin, to_account.clone())
+            .join(JoinType::InnerJoin, to_journalist.clone())
+            .filter(cond)
+            .filter(account::Column::Role.eq(Role::Journalist))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// A retraction's notice to every endpoint that was sent the release (and still exists).
+#[tracing::instrument(skip_all, fields(release = %r.id), err(Debug, level = "debug"))]
+pub async fn retraction(
+    txn: &DatabaseTransaction,
+    r: &release::Model,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    let sent: Vec<(Uuid, String)> = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::OutletId)
+        .column(delivery::Column::Recipient)
+        .filter(delivery::Column::ReleaseId.eq(r.id))
+        .filter(delivery::Column::Channel.eq(Channel::Webhook))
+        .filter(delivery::Column::Status.ne(DeliveryStatus::Failed))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    if sent.is_empty() {
+        return Ok(0);
+    }
+    let outlets: Vec<Uuid> = sent.iter().map(|(o, _)| *o).collect();
+    let mut rows = Vec::new();
+    for cond in any_of(
+        txn.get_database_backend(),
+        webhook_endpoint::Column::OutletId,
+        &outlets,
+    ) {
+        let endpoints: Vec<(Uuid, Uuid, String)> = webhook_endpoint::Entity::find()
+            .select_only()
+            .column(webhook_endpoint::Column::Id)
+            .column(webhook_endpoint::Column::OutletId)
+            .column(webhook_endpoint::Column::Url)
+            .filter(cond)
+            .into_tuple()
+            .all(txn)
+            .await?;
+        for (id, outlet_id, url) in endpoints {
+            if sent.iter().any(|(o, u)| *o == outlet_id && *u == url) {
+                rows.push(new_message(
+                    Channel::Webhook,
+                    id,
+                    OutboundEvent::Retracted,
+                    Some(r.id),
+                    None,
+                    now,
+                ));
+            }
+        }
+    }
+    let n = rows.len();
+    super::queue::enqueue(txn, rows).await?;
+    Ok(n)
+}
+
+/// Each of these push subscriptions' journalist's outlet.
+pub async fn device_outlets<C: ConnectionTrait>(
+    conn: &C,
+    subscriptions: &[Uuid],
+) -> AppResult<std::collections::HashMap<Uuid, Uuid>> {
+    let to_account: RelationDef = push_subscription::Entity::belongs_to(account::Entity)
+        .from(push_subscription::Column::AccountId)
+        .to(account::Column::Id)
+        .into();
+    let to_journalist: RelationDef = account::Entity::belongs_to(journalist::Entity)
+        .from(account::Column::JournalistId)
+        .to(journalist::Column::Id)
+        .into();
+    let mut out = std::collections::HashMap::new();
+    for cond in any_of(
+        conn.get_database_backend(),
+        push_subscription::Column::Id,
+        subscriptions,
+    ) {
+        let rows: Vec<(Uuid, Uuid)> = push_subscription::Entity::find()
+            .select_only()
+            .column(push_subscription::Column::Id)
+            .column(journalist::Column::OutletId)
+            .join(JoinType::InnerJoin, to_account.clone())
+            .join(JoinType::InnerJoin, to_journalist.clone())
+            .filter(cond)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
