@@ -152,7 +152,10 @@ where
         return Vec::new();
     }
     if backend == DatabaseBackend::Postgres {
-        return vec![Expr::col(col).eq(PgFunc::any(Expr::val(values.to_vec())))];
+        // Qualified with its table, as `is_in` is: a joined query may have the name twice.
+        return vec![
+            Expr::col((col.entity_name(), col)).eq(PgFunc::any(Expr::val(values.to_vec())))
+        ];
     }
     values
         .chunks(IN_CHUNK)

@@ -7,6 +7,7 @@
 //! `.ci/run` always sets it.
 pub mod bench;
 pub mod bench_files;
+pub mod bench_webhooks;
 pub mod browser;
 pub mod cluster;
 pub mod gql;

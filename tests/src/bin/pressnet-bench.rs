@@ -43,7 +43,7 @@ struct Args {
     #[arg(long, default_value_t = 20)]
     releases: usize,
     /// Scenarios to run.
-    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "floor", "read", "email", "report", "files"].map(String::from).to_vec())]
+    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "floor", "read", "email", "report", "files", "webhooks"].map(String::from).to_vec())]
     scenarios: Vec<String>,
     /// Concurrent clients of the read scenario.
     #[arg(long, default_value_t = 64)]
@@ -60,6 +60,9 @@ struct Args {
     /// MiB uploaded, MiB downloaded by each journalist, and journalists, in the files scenario.
     #[arg(long, value_delimiter = ',', default_values_t = vec![1024, 500, 50])]
     files_size: Vec<u64>,
+    /// Outlets (one webhook endpoint each) of the webhooks scenario.
+    #[arg(long, default_value_t = 1000)]
+    webhook_outlets: usize,
     /// sqlite, postgres or both (postgres needs PRESSNET_TEST_POSTGRES).
     #[arg(long, default_value = "both")]
     backend: String,
@@ -641,6 +644,18 @@ async fn files(backend: Backend, upload_mb: u64, download_mb: u64, n: usize) -> 
     Some(v)
 }
 
+/// Newsroom systems: see `pressnet_tests::bench_webhooks`.
+async fn webhooks(backend: Backend, n: usize) -> Option<Value> {
+    let (app, unit, sp) = app_with_unit(backend).await?;
+    let seeded = seed(&app.ctx, n, 0).await.expect("seed");
+    let g = app.gql_as(&sp);
+    let mut v = pressnet_tests::bench_webhooks::run(&app, &g, &unit, &seeded.outlet_ids).await;
+    v["scenario"] = json!("webhooks");
+    v["backend"] = json!(format!("{backend:?}"));
+    v["machine"] = machine();
+    Some(v)
+}
+
 /// The compliance report over a year of a large province.
 async fn report(backend: Backend, units: usize, outlets: usize, releases: usize) -> Option<Value> {
     let app = TestApp::spawn(backend).await?;
@@ -760,6 +775,18 @@ fn table(results: &[Value]) -> String {
                     f(&r["ratio_to_nginx"])
                 ),
             ),
+            Some("webhooks") => (
+                format!("{} outlets x 1 endpoint", r["outlets"]),
+                format!(
+                    "every POST answered {:.2} s after the publication began (p50 of 3); floor (bare client, same POSTs, 16 per host) {:.2} s, ratio {:.2}; publish p50 {:.1} ms with endpoints, {:.1} ms without; lost {}",
+                    f(&r["all_posts_seconds_p50"]),
+                    f(&r["floor_seconds"]),
+                    f(&r["ratio_to_floor"]),
+                    f(&r["publish_ms_with_webhooks_p50"]),
+                    f(&r["publish_ms_without_webhooks_p50"]),
+                    r["lost"]
+                ),
+            ),
             _ => (String::new(), r.to_string()),
         };
         s.push_str(&format!(
@@ -802,6 +829,7 @@ async fn bench() -> anyhow::Result<()> {
         args.emails = 100;
         args.report_size = vec![20, 60, 1000];
         args.files_size = vec![64, 32, 8];
+        args.webhook_outlets = 200;
     }
     let backends: Vec<Backend> = match args.backend.as_str() {
         "sqlite" => vec![Backend::Sqlite],
@@ -856,6 +884,9 @@ async fn bench() -> anyhow::Result<()> {
                 args.files_size.get(2).copied().unwrap_or(50),
             );
             emit(files(b, up, down, n as usize).await, &mut results);
+        }
+        if want("webhooks") {
+            emit(webhooks(b, args.webhook_outlets).await, &mut results);
         }
         if want("report") {
             let (u, o, r) = (

@@ -185,8 +185,12 @@ impl HttpChannel for Push {
             });
             let content = serde_json::to_vec(&payload).unwrap_or_default();
             let info = SubscriptionInfo::new(s.endpoint.clone(), s.p256dh.clone(), s.auth.clone());
+            // The audience is the push resource's origin, with its port if it has one (the
+            // crate leaves a non-default port out).
+            let aud = url.origin().ascii_serialization();
             let mut sig = vapid.clone().add_sub_info(&info);
             sig.add_claim("sub", subject.as_str());
+            sig.add_claim("aud", aud.as_str());
             let Ok(signature) = sig.build() else {
                 out.push(Err(refused("the VAPID signature could not be made")));
                 continue;

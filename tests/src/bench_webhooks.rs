@@ -1,0 +1,105 @@
+//! pressnet-bench's newsroom-systems scenario (issue 19): one publication to `n` outlets with
+//! one webhook endpoint each, all on one local receiver; the time from the publication's
+//! answer to the last signed POST, and the publication's own commit time with and without the
+//! endpoints (the channels work after the commit). The floor is the same number of POSTs of a
+//! same-sized body from a bare reqwest client to the same receiver, with the same per-host
+//! concurrency (16), measured in the same run.
+use crate::receiver::Receiver;
+use crate::{draft, Gql, TestApp, PUBLISH};
+use futures::StreamExt;
+use pressnet_schema::entities::webhook_endpoint;
+use sea_orm::{ActiveValue::Set, EntityTrait};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+async fn publish_ms(g: &Gql, unit: &str, title: &str) -> f64 {
+    let id = draft(g, unit, title, json!({"allAccredited": true})).await;
+    let t = Instant::now();
+    let r = g.run(PUBLISH, json!({"id": id})).await;
+    assert_eq!(r.data()["publishRelease"]["status"], "PUBLISHED");
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+pub async fn run(app: &TestApp, g: &Gql, unit: &str, outlets: &[Uuid]) -> Value {
+    // Commit time without endpoints (three, after a warm-up).
+    publish_ms(g, unit, "Khởi động").await;
+    let mut without = Vec::new();
+    for i in 0..3 {
+        without.push(publish_ms(g, unit, &format!("Không webhook {i}")).await);
+    }
+    let rx = Receiver::start().await;
+    let now = app.clock.now();
+    let rows: Vec<webhook_endpoint::ActiveModel> = outlets
+        .iter()
+        .enumerate()
+        .map(|(i, o)| webhook_endpoint::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            outlet_id: Set(*o),
+            url: Set(format!("{}/toa-soan/{i}", rx.url)),
+            secret: Set("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()),
+            enabled: Set(true),
+            consecutive_failures: Set(0),
+            disabled_reason: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        webhook_endpoint::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&app.ctx.db)
+            .await
+            .expect("endpoints");
+    }
+    let n = outlets.len();
+    let mut with = Vec::new();
+    let mut delivery_secs = Vec::new();
+    let mut body_len = 0;
+    for i in 0..3 {
+        let before = rx.got().len();
+        let ms = publish_ms(g, unit, &format!("Có webhook {i}")).await;
+        let t = Instant::now();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while rx.got().len() < before + n && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // From the publication's start: its commit, then every POST answered.
+        delivery_secs.push(ms / 1000.0 + t.elapsed().as_secs_f64());
+        with.push(ms);
+        body_len = rx.got().last().map(|r| r.body.len()).unwrap_or(0);
+    }
+    let received = rx.got().len();
+    // The floor: the same POSTs from a bare client, 16 at a time to the one host.
+    let client = reqwest::Client::new();
+    let body = vec![b'x'; body_len.max(1)];
+    let t = Instant::now();
+    futures::stream::iter((0..n).map(|i| {
+        let (client, body, url) = (
+            client.clone(),
+            body.clone(),
+            format!("{}/floor/{i}", rx.url),
+        );
+        async move {
+            let _ = client.post(url).body(body).send().await;
+        }
+    }))
+    .buffer_unordered(16)
+    .collect::<Vec<_>>()
+    .await;
+    let floor = t.elapsed().as_secs_f64();
+    let seconds = median(delivery_secs);
+    json!({
+        "outlets": n, "endpoints": n, "received": received, "expected": 3 * n,
+        "lost": (3 * n).saturating_sub(received),
+        "all_posts_seconds_p50": seconds,
+        "publish_ms_without_webhooks_p50": median(without),
+        "publish_ms_with_webhooks_p50": median(with),
+        "body_bytes": body_len,
+        "floor_seconds": floor, "ratio_to_floor": if floor > 0.0 { seconds / floor } else { 0.0 },
+    })
+}
