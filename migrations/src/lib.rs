@@ -16,6 +16,7 @@ mod m20261126_000009_email_delivery_queue;
 mod m20261202_000010_attachments;
 mod m20261202_000011_webhooks;
 mod m20261202_000012_outbound;
+mod m20261202_000013_channel_jobs;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_attachments::Migration),
             Box::new(m20261202_000011_webhooks::Migration),
             Box::new(m20261202_000012_outbound::Migration),
+            Box::new(m20261202_000013_channel_jobs::Migration),
         ]
     }
 }

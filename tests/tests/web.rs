@@ -372,8 +372,10 @@ db_test!(
         until("rated", async || app.gql_as(&w.outlets[0].1).run("{ inquiries { rating } }", json!({})).await.data()["inquiries"][0]["rating"] == "SATISFIED").await;
         check_page(&c, "journalist-questions", "#questions .card").await;
 
-        // Settings: the e-mail mode and a followed unit.
+        // Settings: phone notifications (the card offers them), the e-mail mode and a followed unit.
         goto(&c, &app, "#/settings").await;
+        wait_text(&c, "#push", "Thông báo trên điện thoại").await;
+        wait_text(&c, "#push-count", "0").await;
         select(&c, "#mode", "DAILY_DIGEST").await;
         until("digest", async || app.gql_as(&w.outlets[0].1).run("{ mySubscription { emailMode } }", json!({})).await.data()["mySubscription"]["emailMode"] == "DAILY_DIGEST").await;
         select(&c, "#follow-unit-id", &w.unit_id).await;
@@ -485,14 +487,22 @@ db_test!(
         fill(&c, "#j-card", "TNB-0042").await;
         click(&c, "#new-journalist button[type=submit]").await;
         wait_text(&c, &format!("[data-outlet-id='{oid}']"), "Nguyễn Văn Hùng").await;
-        // Its newsroom system's webhook: the secret shown once, then only the URL.
+        // Its newsroom system's webhook: the secret shown once, then only the URL; a test event
+        // goes out and its outcome shows among the endpoint's recent attempts.
+        let rx = pressnet_tests::receiver::Receiver::start().await;
+        let hook = format!("{}/bbg/pressnet", rx.url);
         select(&c, "#w-outlet", &oid).await;
-        fill(&c, "#w-url", "http://127.0.0.1:9/bbg/pressnet").await;
+        fill(&c, "#w-url", &hook).await;
         click(&c, "#new-webhook button[type=submit]").await;
         wait_text(&c, "#webhook-secret", "whsec_").await;
-        wait_text(&c, "#webhooks", "http://127.0.0.1:9/bbg/pressnet").await;
+        wait_text(&c, "#webhooks", &hook).await;
         let hooks = app.gql_as(&w.admin).run("query($o:UUID!){ webhookEndpoints(outletId:$o){ url enabled } }", json!({"o": oid})).await;
-        assert_eq!(hooks.data()["webhookEndpoints"], json!([{"url": "http://127.0.0.1:9/bbg/pressnet", "enabled": true}]));
+        assert_eq!(hooks.data()["webhookEndpoints"], json!([{"url": hook, "enabled": true}]));
+        click(&c, "#webhooks button.test").await;
+        rx.wait_for(1, 20).await;
+        wait_text(&c, "#webhooks .attempts", "DELIVERED").await;
+        click(&c, "#webhooks button.toggle").await;
+        wait_text(&c, "#webhooks .webhook-state", "Đã ngừng").await;
         check_page(&c, "authority-registry", "#outlets").await;
 
         // The audit log: verified, a signed checkpoint taken and checked against.

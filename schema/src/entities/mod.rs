@@ -3,6 +3,7 @@ pub mod account;
 pub mod attachment;
 pub mod audit_event;
 pub mod auth_token;
+pub mod channel_job;
 pub mod delivery;
 pub mod download;
 pub mod email_suppression;

@@ -164,11 +164,11 @@ pub async fn publish_now(
     .await?;
     insert_deliveries(&txn, email_deliveries).await?;
     outbox::enqueue(&txn, mails).await?;
-    // The HTTP channels: a WEBHOOK delivery per enabled endpoint, a PUSH delivery per device.
-    let http = channels::plan::publication(&txn, &published, &outlet_ids, now).await?;
-    let http_messages = http.messages.len();
-    insert_deliveries(&txn, http.deliveries).await?;
-    channels::queue::enqueue(&txn, http.messages).await?;
+    // The HTTP channels (a WEBHOOK delivery per enabled endpoint, a PUSH delivery per device)
+    // are written by the outbound worker right after the commit, from this job.
+    crate::entities::channel_job::Entity::insert(channels::plan::job(published.id, now))
+        .exec_without_returning(&txn)
+        .await?;
     let by = if actor.is_none() {
         "scheduler"
     } else {
@@ -182,9 +182,7 @@ pub async fn publish_now(
     crate::relay::announce_feed(&txn, ctx.hub.instance(), &items).await?;
     txn.commit().await?;
     ctx.outbox_ready.notify_one();
-    if http_messages > 0 {
-        ctx.outbound_ready.notify_one();
-    }
+    ctx.outbound_ready.notify_one();
     let elapsed = started.elapsed().as_secs_f64();
     ctx.metrics.publish_seconds.observe(elapsed);
     ctx.metrics.publications.inc();

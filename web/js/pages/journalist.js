@@ -245,6 +245,6 @@ function PushCard() {
     ${!supported ? html`<p id="push-unsupported">${t("push_unsupported")}</p>`
       : sub ? html`<p id="push-state">${t("push_enabled")}</p><button type="button" class="secondary" disabled=${busy} onClick=${off}>${t("push_off")}</button>`
       : html`<button type="button" id="push-on" disabled=${busy} onClick=${on}>${t("push_on")}</button>`}
-    <p class="muted" id="push-count">${t("push_devices").replace("{n}", String(count))}</p>
+    <p class="muted" id="push-count">${t("push_devices", { n: count })}</p>
   </section>`;
 }

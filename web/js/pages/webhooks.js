@@ -26,7 +26,7 @@ export function Webhooks({ outlets }) {
     try {
       const d = await request(query, vars);
       const n = d.replayWebhookDeliveries;
-      notify(typeof n === "number" ? t("webhook_replayed").replace("{n}", String(n)) : t(done));
+      notify(typeof n === "number" ? t("webhook_replayed", { n }) : t(done));
       state.reload();
       // The worker answers within a second or two: show the outcome without a manual reload.
       setTimeout(() => state.reload(), 1500);
@@ -50,7 +50,7 @@ export function Webhooks({ outlets }) {
       <thead><tr><th scope="col">${t("webhook_url")}</th><th scope="col">${t("status")}</th><th scope="col">${t("webhook_recent")}</th><th scope="col">${t("created_at")}</th><th scope="col"><span class="sr-only">${t("actions")}</span></th></tr></thead>
       <tbody>${list.length === 0 ? html`<tr><td colspan="5" class="muted">${t("no_webhooks")}</td></tr>` : list.map((/** @type {any} */ w) => html`<tr data-webhook-id=${w.id}>
         <td class="mono">${w.url}</td>
-        <td class="webhook-state">${w.enabled ? t("webhook_enabled") : t("webhook_disabled")}${w.disabledReason && html`<br /><small class="muted">${w.disabledReason}</small>`}${w.consecutiveFailures > 0 && html`<br /><small class="muted">${t("webhook_failures").replace("{n}", String(w.consecutiveFailures))}</small>`}</td>
+        <td class="webhook-state">${w.enabled ? t("webhook_enabled") : t("webhook_disabled")}${w.disabledReason && html`<br /><small class="muted">${w.disabledReason}</small>`}${w.consecutiveFailures > 0 && html`<br /><small class="muted">${t("webhook_failures", { n: w.consecutiveFailures })}</small>`}</td>
         <td><ul class="plain attempts">${w.recentAttempts.map((/** @type {any} */ a) => html`<li data-attempt-id=${a.id}><span class=${`badge s-${a.status.toLowerCase()}`}>${a.status}</span> ${a.event}${a.httpStatus != null && ` · HTTP ${a.httpStatus}`} · ${fmt.dateTime(a.sentAt || a.createdAt)}${a.error && html`<br /><small class="muted">${a.error}</small>`}</li>`)}</ul></td>
         <td>${fmt.dateTime(w.createdAt)}</td>
         <td class="actions">

@@ -1,10 +1,11 @@
 //! The HTTP channels (issue 19): WEBHOOK (an outlet's newsroom system) and PUSH (a
 //! journalist's browsers and phones).
 //!
-//! The path from publication to every channel reads in [`plan`]: a publication writes, in its
-//! own transaction, the LIVE and EMAIL rows (`publishing`) and, through [`plan::publication`],
-//! a WEBHOOK row per enabled endpoint and a PUSH row per journalist device, each with its
-//! outbound message (the queue item). After the commit the worker ([`run_batch`]) claims due
+//! The path from publication to every channel: a publication writes, in its own transaction,
+//! the LIVE and EMAIL rows (`publishing`) and a job for these channels; right after the commit
+//! the worker writes, through [`plan::publication`], a WEBHOOK row per enabled endpoint and a
+//! PUSH row per journalist device, each with its outbound message (the queue item). The worker
+//! ([`run_batch`]) then claims due
 //! messages with short leases, asks each message's channel for its request
 //! ([`HttpChannel::prepare`]), sends with bounded concurrency per host, asks the channel what
 //! the answer means ([`HttpChannel::classify`]) and when to try again
@@ -126,9 +127,10 @@ pub async fn run_batch(
     channels: &[Arc<dyn HttpChannel>],
     limit: u64,
 ) -> AppResult<usize> {
+    let expanded = plan::expand_due(ctx).await?;
     let claimed = queue::claim(ctx, limit).await?;
     if claimed.is_empty() {
-        return Ok(0);
+        return Ok(expanded);
     }
     let n = claimed.len();
     // A heartbeat keeps the short leases alive while the batch is out.

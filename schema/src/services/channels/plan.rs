@@ -1,19 +1,26 @@
-//! What a publication or retraction owes the HTTP channels, written in its own transaction:
-//! a WEBHOOK delivery per enabled endpoint of each addressed outlet and a PUSH delivery per
-//! device of each of their journalists, each with its queue message; a retraction's notice to
-//! every endpoint that had the release.
+//! What a publication or retraction owes the HTTP channels: a WEBHOOK delivery per enabled
+//! endpoint of each addressed outlet and a PUSH delivery per device of each of their
+//! journalists, each with its queue message; a retraction's notice to every endpoint that had
+//! the release.
+//!
+//! A publication writes only a [`job`] in its own transaction; [`expand_due`] (the outbound
+//! worker, milliseconds later) writes the deliveries and messages, so the publication's commit
+//! does not grow with its endpoints and devices (measured in pressnet-bench `webhooks`).
 use super::queue::new_message;
+use crate::context::AppContext;
 use crate::db::any_of;
 use crate::entities::{
-    account, delivery, journalist, outbound_message, push_subscription, release, webhook_endpoint,
+    account, channel_job, delivery, journalist, outbound_message, push_subscription, release,
+    webhook_endpoint,
 };
 use crate::enums::{Channel, DeliveryStatus, OutboundEvent, Role};
 use crate::error::AppResult;
 use crate::services::publishing::new_delivery;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, JoinType, QueryFilter,
-    QuerySelect, RelationDef, Set,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait, JoinType,
+    QueryFilter, QuerySelect, RelationDef, Set,
 };
 use uuid::Uuid;
 
@@ -217,4 +224,81 @@ pub async fn device_outlets<C: ConnectionTrait>(
         out.extend(rows);
     }
     Ok(out)
+}
+
+/// The job a publication writes, in its transaction, for its HTTP-channel deliveries.
+pub fn job(release_id: Uuid, now: DateTime<Utc>) -> channel_job::ActiveModel {
+    channel_job::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        release_id: Set(release_id),
+        created_at: Set(now),
+        claimed_until: Set(None),
+        done_at: Set(None),
+    }
+}
+
+/// Jobs expanded per call, at most.
+const JOBS_PER_CLAIM: i64 = 16;
+
+/// Claims open publication jobs (short leases; `SKIP LOCKED` on PostgreSQL) and writes each
+/// one's WEBHOOK and PUSH deliveries and messages in one transaction with its `done_at`, for
+/// the outlets the publication addressed (its LIVE deliveries); returns the messages queued.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
+pub async fn expand_due(ctx: &AppContext) -> AppResult<usize> {
+    let now = ctx.clock.now();
+    let until = now + ctx.settings.outbound.claim_ttl;
+    let backend = ctx.db.get_database_backend();
+    let skip = if backend == DatabaseBackend::Postgres {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    let stmt = crate::db::raw(
+        backend,
+        &format!(
+            "UPDATE channel_jobs SET claimed_until = ? WHERE id IN (SELECT id FROM channel_jobs \
+             WHERE done_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?) \
+             ORDER BY created_at LIMIT ?{skip}) RETURNING *"
+        ),
+        vec![until.into(), now.into(), JOBS_PER_CLAIM.into()],
+    );
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    let jobs = channel_job::Entity::find()
+        .from_raw_sql(stmt)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    let mut queued = 0;
+    for j in jobs {
+        let txn = crate::db::begin_write(&ctx.db).await?;
+        // Done once: if the lease ran out and another worker finished it, nothing is written.
+        let done = channel_job::Entity::update_many()
+            .col_expr(channel_job::Column::DoneAt, Expr::value(Some(now)))
+            .filter(channel_job::Column::Id.eq(j.id))
+            .filter(channel_job::Column::DoneAt.is_null())
+            .exec(&txn)
+            .await?;
+        let Some(r) = release::Entity::find_by_id(j.release_id).one(&txn).await? else {
+            txn.commit().await?;
+            continue;
+        };
+        if done.rows_affected == 0 {
+            txn.rollback().await?;
+            continue;
+        }
+        let outlets: Vec<Uuid> = delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::OutletId)
+            .filter(delivery::Column::ReleaseId.eq(r.id))
+            .filter(delivery::Column::Channel.eq(Channel::Live))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let planned = publication(&txn, &r, &outlets, now).await?;
+        queued += planned.messages.len();
+        crate::services::publishing::insert_deliveries(&txn, planned.deliveries).await?;
+        super::queue::enqueue(&txn, planned.messages).await?;
+        txn.commit().await?;
+    }
+    Ok(queued)
 }
