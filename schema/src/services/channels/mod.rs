@@ -289,3 +289,49 @@ pub fn classify_common(status: u16, excerpt: &str) -> Verdict {
         },
     }
 }
+
+/// A doubling backoff: `base`, then twice as long after each failure; `None` once the next
+/// attempt would come after `deadline`.
+pub fn doubling(
+    base: chrono::Duration,
+    attempts: i32,
+    now: DateTime<Utc>,
+    deadline: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let factor = 1i32
+        .checked_shl((attempts - 1).clamp(0, 30) as u32)
+        .unwrap_or(i32::MAX);
+    let next = now + base.checked_mul(factor)?;
+    (next <= deadline).then_some(next)
+}
+
+/// `host:port` of a target, for the per-host bound.
+pub fn host_of(url: &reqwest::Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or_default()
+    )
+}
+
+/// Refused by pressnet itself (nothing was sent): no retry.
+pub fn refused(error: impl Into<String>) -> Verdict {
+    Verdict::Refused {
+        status: None,
+        error: error.into(),
+    }
+}
+
+/// The distinct targets of the outcomes `keep` selects.
+pub fn targets(
+    outcomes: &[(outbound_message::Model, Verdict)],
+    keep: impl Fn(&Verdict) -> bool,
+) -> Vec<uuid::Uuid> {
+    outcomes
+        .iter()
+        .filter(|(_, v)| keep(v))
+        .map(|(m, _)| m.target_id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}

@@ -101,20 +101,27 @@ pub async fn publication(
     Ok(planned)
 }
 
+/// Push subscription -> account -> journalist (whose outlet it is).
+fn device_joins() -> (RelationDef, RelationDef) {
+    (
+        push_subscription::Entity::belongs_to(account::Entity)
+            .from(push_subscription::Column::AccountId)
+            .to(account::Column::Id)
+            .into(),
+        account::Entity::belongs_to(journalist::Entity)
+            .from(account::Column::JournalistId)
+            .to(journalist::Column::Id)
+            .into(),
+    )
+}
+
 /// (outlet, journalist's e-mail, subscription) of every push device of these outlets'
 /// journalists.
 pub async fn devices<C: ConnectionTrait>(
     conn: &C,
     outlets: &[Uuid],
 ) -> AppResult<Vec<(Uuid, String, Uuid)>> {
-    let to_account: RelationDef = push_subscription::Entity::belongs_to(account::Entity)
-        .from(push_subscription::Column::AccountId)
-        .to(account::Column::Id)
-        .into();
-    let to_journalist: RelationDef = account::Entity::belongs_to(journalist::Entity)
-        .from(account::Column::JournalistId)
-        .to(journalist::Column::Id)
-        .into();
+    let (to_account, to_journalist) = device_joins();
     let mut out = Vec::new();
     for cond in any_of(
         conn.get_database_backend(),
@@ -197,14 +204,7 @@ pub async fn device_outlets<C: ConnectionTrait>(
     conn: &C,
     subscriptions: &[Uuid],
 ) -> AppResult<std::collections::HashMap<Uuid, Uuid>> {
-    let to_account: RelationDef = push_subscription::Entity::belongs_to(account::Entity)
-        .from(push_subscription::Column::AccountId)
-        .to(account::Column::Id)
-        .into();
-    let to_journalist: RelationDef = account::Entity::belongs_to(journalist::Entity)
-        .from(account::Column::JournalistId)
-        .to(journalist::Column::Id)
-        .into();
+    let (to_account, to_journalist) = device_joins();
     let mut out = std::collections::HashMap::new();
     for cond in any_of(
         conn.get_database_backend(),

@@ -7,7 +7,7 @@
 //! A notification carries the title, the unit and the kind, and the release's page; its TTL
 //! is `push_ttl` and its Urgency high for a STATEMENT or a CORRECTION. A push service's 404 or
 //! 410 means the subscription is gone: it is removed.
-use super::{HttpChannel, Prepared, Verdict};
+use super::{refused, HttpChannel, Prepared, Verdict};
 use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::db::any_of;
@@ -58,13 +58,6 @@ fn kind_name(kind: ReleaseKind) -> &'static str {
         ReleaseKind::PressConference => "Thông báo họp báo",
         ReleaseKind::Statement => "Tuyên bố",
         ReleaseKind::Correction => "Cải chính",
-    }
-}
-
-fn refused(error: impl Into<String>) -> Verdict {
-    Verdict::Refused {
-        status: None,
-        error: error.into(),
     }
 }
 
@@ -233,11 +226,7 @@ impl HttpChannel for Push {
                 }
                 req = req.body(p.content);
             }
-            let host = format!(
-                "{}:{}",
-                url.host_str().unwrap_or_default(),
-                url.port_or_known_default().unwrap_or_default()
-            );
+            let host = super::host_of(&url);
             match req.build() {
                 Ok(request) => out.push(Ok(Prepared { host, request })),
                 Err(_) => out.push(Err(refused("the request could not be built"))),
@@ -273,8 +262,12 @@ impl HttpChannel for Push {
             return None;
         }
         let o = &ctx.settings.outbound;
-        let next = now + o.webhook_retry_base * (1i32 << (attempts - 1).clamp(0, 8));
-        (next <= m.created_at + o.push_ttl).then_some(next)
+        super::doubling(
+            o.webhook_retry_base,
+            attempts,
+            now,
+            m.created_at + o.push_ttl,
+        )
     }
 
     /// A gone subscription is removed: its device unsubscribed or expired.
@@ -285,13 +278,7 @@ impl HttpChannel for Push {
         outcomes: &[(outbound_message::Model, Verdict)],
         _now: DateTime<Utc>,
     ) -> AppResult<()> {
-        let gone: Vec<Uuid> = outcomes
-            .iter()
-            .filter(|(_, v)| matches!(v, Verdict::Gone { .. }))
-            .map(|(m, _)| m.target_id)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let gone = super::targets(outcomes, |v| matches!(v, Verdict::Gone { .. }));
         for cond in any_of(
             txn.get_database_backend(),
             push_subscription::Column::Id,

@@ -12,7 +12,7 @@
 //! endpoint at once; `webhook_disable_after` failed attempts in a row disable it too, and the
 //! outlet's newsroom is e-mailed. The outlet is asked the visibility rule before every send.
 use super::ninjs;
-use super::{classify_common, HttpChannel, Prepared, Verdict};
+use super::{classify_common, refused, HttpChannel, Prepared, Verdict};
 use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::db::any_of;
@@ -51,13 +51,6 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Option<Strin
         "v1,{}",
         STANDARD.encode(mac.finalize().into_bytes())
     ))
-}
-
-fn refused(error: impl Into<String>) -> Verdict {
-    Verdict::Refused {
-        status: None,
-        error: error.into(),
-    }
 }
 
 /// Rows of `E` whose `col` is one of `ids`, in chunks on SQLite.
@@ -233,11 +226,7 @@ impl HttpChannel for Webhook {
                 (_, Some(r)) if r.supersedes_id.is_some() => "release.corrected",
                 _ => "release.published",
             };
-            let host = format!(
-                "{}:{}",
-                url.host_str().unwrap_or_default(),
-                url.port_or_known_default().unwrap_or_default()
-            );
+            let host = super::host_of(&url);
             match client
                 .post(url)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -267,11 +256,12 @@ impl HttpChannel for Webhook {
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
         let o = &ctx.settings.outbound;
-        let factor = 1i32
-            .checked_shl((attempts - 1).clamp(0, 30) as u32)
-            .unwrap_or(i32::MAX);
-        let next = now + o.webhook_retry_base * factor;
-        (next <= m.created_at + o.webhook_window).then_some(next)
+        super::doubling(
+            o.webhook_retry_base,
+            attempts,
+            now,
+            m.created_at + o.webhook_window,
+        )
     }
 
     /// Failure counts: a 2xx resets an endpoint's, a failure the endpoint caused (no answer,
@@ -283,12 +273,7 @@ impl HttpChannel for Webhook {
         outcomes: &[(outbound_message::Model, Verdict)],
         now: DateTime<Utc>,
     ) -> AppResult<()> {
-        let ids: Vec<Uuid> = outcomes
-            .iter()
-            .map(|(m, _)| m.target_id)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let ids = super::targets(outcomes, |_| true);
         let mut endpoints: HashMap<Uuid, webhook_endpoint::Model> = HashMap::new();
         for cond in any_of(
             txn.get_database_backend(),
