@@ -114,7 +114,7 @@ async fn scheduler(ctx: AppContext, stop: CancellationToken) {
 /// publication queues some, and looks again every `OUTBOUND_POLL` for retries that fell due.
 #[tracing::instrument(name = "worker.outbound", skip_all)]
 async fn outbound(ctx: AppContext, client: reqwest::Client, stop: CancellationToken) {
-    let channels = channels::all();
+    let channels = channels::http();
     loop {
         let n = match channels::run_batch(&ctx, &client, &channels, OUTBOUND_BATCH).await {
             Ok(n) => n,

@@ -18,6 +18,7 @@ use crate::enums::{Channel, DeliveryStatus, MailKind};
 use crate::error::AppResult;
 use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
+use crate::services::channels::channel::{Channel as _, Email};
 use crate::services::ledger::{Before, Ledger};
 use crate::services::reach;
 use chrono::{DateTime, Utc};
@@ -372,7 +373,7 @@ struct Attempt {
 }
 
 fn attempt(
-    m: &crate::settings::MailSettings,
+    settings: &crate::settings::Settings,
     row: &outbox::Model,
     outcome: &Outcome,
     now: DateTime<Utc>,
@@ -393,26 +394,17 @@ fn attempt(
             None,
             None,
         ),
-        Outcome::Transient(e) if attempts >= m.max_attempts => (
-            DeliveryStatus::Failed,
-            Some(format!("gave up after {attempts} attempts: {e}")),
-            row.next_attempt_at,
-            None,
-            None,
-        ),
-        Outcome::Transient(e) => {
-            let factor = 1i32
-                .checked_shl((attempts - 1).clamp(0, 30) as u32)
-                .unwrap_or(i32::MAX);
-            let delay = std::cmp::min(m.retry_base * factor, m.retry_cap);
-            (
-                DeliveryStatus::Pending,
-                Some(e.clone()),
-                now + delay,
+        // When to try again is the EMAIL channel's rule (`channels::channel::Email`).
+        Outcome::Transient(e) => match Email.retry_at(settings, row.created_at, attempts, now) {
+            Some(next) => (DeliveryStatus::Pending, Some(e.clone()), next, None, None),
+            None => (
+                DeliveryStatus::Failed,
+                Some(format!("gave up after {attempts} attempts: {e}")),
+                row.next_attempt_at,
                 None,
                 None,
-            )
-        }
+            ),
+        },
     };
     Attempt {
         status,
@@ -436,7 +428,7 @@ pub async fn record_many(ctx: &AppContext, outcomes: Vec<(Job, Outcome)>) -> App
     let now = ctx.clock.now();
     let attempts: Vec<Attempt> = outcomes
         .iter()
-        .map(|(job, o)| attempt(&ctx.settings.mail, &job.mail, o, now))
+        .map(|(job, o)| attempt(&ctx.settings, &job.mail, o, now))
         .collect();
     let releases: BTreeSet<Uuid> = outcomes
         .iter()

@@ -17,6 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::hub::FeedBatch;
 use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
+use crate::services::channels::channel::{self, Planned, Publication};
 use crate::services::registry::accredited_condition;
 use crate::services::releases::{self, audience_of};
 use crate::services::{channels, fanout, outbox, reach, subscriptions};
@@ -125,50 +126,62 @@ pub async fn publish_now(
     am.updated_at = Set(now);
     let published = am.update(&txn).await?;
 
-    let deliveries: Vec<delivery::ActiveModel> = outlet_ids
-        .iter()
-        .map(|o| new_delivery(published.id, *o, Channel::Live, now))
-        .collect();
-    let delivery_ids: Vec<(Uuid, Uuid)> = deliveries
-        .iter()
-        .filter_map(|d| match (&d.id, &d.outlet_id) {
-            (sea_orm::ActiveValue::Set(id), sea_orm::ActiveValue::Set(o)) => Some((*o, *id)),
-            _ => None,
-        })
-        .collect();
-    insert_deliveries(&txn, deliveries).await?;
-    let items =
-        insert_feed_items(&txn, published.id, FeedEvent::Published, &delivery_ids, now).await?;
-    let (email_deliveries, mails) = plan_email(ctx, &txn, &published, &outlets, now).await?;
-    // Outlets with any delivery row: the addressed ones, and those only some journalist's
-    // follow reaches by e-mail.
-    let mut targeted: HashSet<Uuid> = outlet_ids.iter().copied().collect();
-    targeted.extend(email_deliveries.iter().filter_map(|d| match &d.outlet_id {
-        sea_orm::ActiveValue::Set(o) => Some(*o),
-        _ => None,
-    }));
-    let email_failed = email_deliveries
-        .iter()
-        .filter(|d| matches!(d.status, sea_orm::ActiveValue::Set(DeliveryStatus::Failed)))
-        .count() as i64;
+    // Every channel that is planned in this transaction (LIVE, EMAIL, FEED); WEBHOOK and PUSH
+    // are planned by the outbound worker right after the commit, from this job.
+    let p = Publication {
+        ctx,
+        txn: &txn,
+        release: &published,
+        outlets: &outlets,
+        now,
+    };
+    let mut planned = Planned::default();
+    for ch in channel::all().iter().filter(|c| !c.after_commit()) {
+        planned.extend(ch.plan(&p).await?);
+    }
+    crate::entities::channel_job::Entity::insert(channels::plan::job(published.id, now))
+        .exec_without_returning(&txn)
+        .await?;
+    // The summary's start, and the (outlet, LIVE delivery) pairs the feed items point at.
+    let mut delivery_ids: Vec<(Uuid, Uuid)> = Vec::new();
+    let mut targeted: HashSet<Uuid> = HashSet::new();
+    let (mut email_pending, mut email_failed) = (0i64, 0i64);
+    for d in &planned.deliveries {
+        let (Set(id), Set(o), Set(ch), Set(status)) = (&d.id, &d.outlet_id, &d.channel, &d.status)
+        else {
+            continue;
+        };
+        // Outlets with any delivery row: the addressed ones, and those only some
+        // journalist's follow reaches by e-mail.
+        targeted.insert(*o);
+        match (ch, status) {
+            (Channel::Live, _) => delivery_ids.push((*o, *id)),
+            (Channel::Email, DeliveryStatus::Failed) => email_failed += 1,
+            (Channel::Email, _) => email_pending += 1,
+            _ => {}
+        }
+    }
     reach::start(
         &txn,
         published.id,
         reach::Start {
             targeted: targeted.len() as i64,
-            live: outlet_ids.len() as i64,
-            email_pending: email_deliveries.len() as i64 - email_failed,
+            live: delivery_ids.len() as i64,
+            email_pending,
             email_failed,
         },
     )
     .await?;
-    insert_deliveries(&txn, email_deliveries).await?;
-    outbox::enqueue(&txn, mails).await?;
-    // The HTTP channels (a WEBHOOK delivery per enabled endpoint, a PUSH delivery per device)
-    // are written by the outbound worker right after the commit, from this job.
-    crate::entities::channel_job::Entity::insert(channels::plan::job(published.id, now))
-        .exec_without_returning(&txn)
-        .await?;
+    // One multi-row INSERT per channel (the rows of one channel set the same columns).
+    let (live_rows, other_rows): (Vec<_>, Vec<_>) = planned
+        .deliveries
+        .into_iter()
+        .partition(|d| matches!(d.channel, Set(Channel::Live)));
+    insert_deliveries(&txn, live_rows).await?;
+    let items =
+        insert_feed_items(&txn, published.id, FeedEvent::Published, &delivery_ids, now).await?;
+    insert_deliveries(&txn, other_rows).await?;
+    outbox::enqueue(&txn, planned.mails).await?;
     let by = if actor.is_none() {
         "scheduler"
     } else {
@@ -280,16 +293,13 @@ async fn insert_feed_items(
 /// Addresses that bounced permanently before get a FAILED delivery saying so instead of
 /// another attempt. A correction also goes, as outbox rows, to everyone who received the
 /// release it corrects.
-async fn plan_email(
-    ctx: &AppContext,
-    txn: &DatabaseTransaction,
-    r: &release::Model,
-    outlets: &[(Uuid, String)],
-    now: DateTime<Utc>,
+pub(crate) async fn plan_email(
+    p: &Publication<'_>,
 ) -> AppResult<(
     Vec<delivery::ActiveModel>,
     Vec<crate::entities::outbox::ActiveModel>,
 )> {
+    let (ctx, txn, r, outlets, now) = (p.ctx, p.txn, p.release, p.outlets, p.now);
     let addressed: HashSet<Uuid> = outlets.iter().map(|(id, _)| *id).collect();
     // (outlet, address): the newsrooms, then the journalists
     let mut targets: Vec<(Uuid, String)> = outlets

@@ -1,5 +1,8 @@
-//! The HTTP channels (issue 19): WEBHOOK (an outlet's newsroom system) and PUSH (a
-//! journalist's browsers and phones).
+//! The delivery channels (issue 19). Every channel (LIVE, EMAIL, FEED, WEBHOOK, PUSH) is one
+//! implementation of [`channel::Channel`]: what a publication owes it and when to retry; the
+//! list [`channel::all`] is the path from `publishRelease` to every channel. The two that send
+//! over HTTP, WEBHOOK (an outlet's newsroom system) and PUSH (a journalist's browsers and
+//! phones), also implement [`HttpChannel`], and share the queue and worker below.
 //!
 //! The path from publication to every channel: a publication writes, in its own transaction,
 //! the LIVE and EMAIL rows (`publishing`) and a job for these channels; right after the commit
@@ -11,6 +14,7 @@
 //! the answer means ([`HttpChannel::classify`]) and when to try again
 //! ([`HttpChannel::retry_at`]), and records every outcome in one transaction through the
 //! delivery [`Ledger`](crate::services::ledger::Ledger), which owns delivery state.
+pub mod channel;
 pub mod escalation;
 pub mod ninjs;
 pub mod plan;
@@ -76,12 +80,11 @@ pub struct Prepared {
     pub request: reqwest::Request,
 }
 
-/// One HTTP channel: what to send, how, what an answer means, when to try again, and what an
-/// outcome changes beyond the message and its delivery.
+/// A channel that sends over HTTP: how to send, what an answer means, and what an outcome
+/// changes beyond the message and its delivery (what to send and when to retry are its
+/// [`channel::Channel`] side).
 #[async_trait::async_trait]
-pub trait HttpChannel: Send + Sync {
-    fn channel(&self) -> Channel;
-
+pub trait HttpChannel: channel::Channel {
     /// The requests of a claimed batch of this channel's messages, in order (one query per
     /// kind of thing they need, not per message).
     async fn prepare(
@@ -94,15 +97,6 @@ pub trait HttpChannel: Send + Sync {
     /// What the receiver's status means.
     fn classify(&self, status: u16, excerpt: &str) -> Verdict;
 
-    /// When to try a message again after its `attempts`-th failure; `None` gives up.
-    fn retry_at(
-        &self,
-        ctx: &AppContext,
-        message: &outbound_message::Model,
-        attempts: i32,
-        now: DateTime<Utc>,
-    ) -> Option<DateTime<Utc>>;
-
     /// What the batch's outcomes change beyond messages and deliveries (an endpoint's failure
     /// count, a gone subscription), in the recording transaction.
     async fn settle(
@@ -114,8 +108,8 @@ pub trait HttpChannel: Send + Sync {
     ) -> AppResult<()>;
 }
 
-/// The channels the worker serves.
-pub fn all() -> Vec<Arc<dyn HttpChannel>> {
+/// The channels the outbound worker serves.
+pub fn http() -> Vec<Arc<dyn HttpChannel>> {
     vec![Arc::new(webhook::Webhook), Arc::new(push::Push)]
 }
 

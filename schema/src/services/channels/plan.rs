@@ -24,19 +24,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// The rows a publication writes for the HTTP channels.
-#[derive(Default)]
-pub struct Planned {
-    pub deliveries: Vec<delivery::ActiveModel>,
-    pub messages: Vec<outbound_message::ActiveModel>,
-}
-
-impl Planned {
-    fn add(&mut self, d: delivery::ActiveModel, m: outbound_message::ActiveModel) {
-        self.deliveries.push(d);
-        self.messages.push(m);
-    }
-}
+use super::channel::Planned;
 
 /// The recipient a push delivery is logged under: the journalist, and which device.
 pub fn push_recipient(email: &str, subscription: Uuid) -> String {
@@ -44,17 +32,25 @@ pub fn push_recipient(email: &str, subscription: Uuid) -> String {
     format!("{email} · {}", &s[s.len() - 8..])
 }
 
-/// A publication's WEBHOOK and PUSH rows for the addressed (accredited) `outlets`.
+fn add(planned: &mut Planned, d: delivery::ActiveModel, m: outbound_message::ActiveModel) {
+    planned.deliveries.push(d);
+    planned.messages.push(m);
+}
+
+/// WEBHOOK: a delivery and a message per enabled endpoint of the addressed `outlets`.
 #[tracing::instrument(skip_all, fields(release = %r.id, outlets = outlets.len()), err(Debug, level = "debug"))]
-pub async fn publication(
+pub async fn webhook_rows(
     txn: &DatabaseTransaction,
     r: &release::Model,
     outlets: &[Uuid],
     now: DateTime<Utc>,
 ) -> AppResult<Planned> {
     let mut planned = Planned::default();
-    let backend = txn.get_database_backend();
-    for cond in any_of(backend, webhook_endpoint::Column::OutletId, outlets) {
+    for cond in any_of(
+        txn.get_database_backend(),
+        webhook_endpoint::Column::OutletId,
+        outlets,
+    ) {
         let endpoints: Vec<(Uuid, Uuid, String)> = webhook_endpoint::Entity::find()
             .select_only()
             .column(webhook_endpoint::Column::Id)
@@ -79,9 +75,21 @@ pub async fn publication(
                 Some(did),
                 now,
             );
-            planned.add(d, m);
+            add(&mut planned, d, m);
         }
     }
+    Ok(planned)
+}
+
+/// PUSH: a delivery and a message per device of the addressed `outlets`' journalists.
+#[tracing::instrument(skip_all, fields(release = %r.id, outlets = outlets.len()), err(Debug, level = "debug"))]
+pub async fn push_rows(
+    txn: &DatabaseTransaction,
+    r: &release::Model,
+    outlets: &[Uuid],
+    now: DateTime<Utc>,
+) -> AppResult<Planned> {
+    let mut planned = Planned::default();
     for (outlet_id, email, sub) in devices(txn, outlets).await? {
         let did = Uuid::now_v7();
         let mut d = new_delivery(r.id, outlet_id, Channel::Push, now);
@@ -96,7 +104,7 @@ pub async fn publication(
             Some(did),
             now,
         );
-        planned.add(d, m);
+        add(&mut planned, d, m);
     }
     Ok(planned)
 }
@@ -286,15 +294,28 @@ pub async fn expand_due(ctx: &AppContext) -> AppResult<usize> {
             txn.rollback().await?;
             continue;
         }
-        let outlets: Vec<Uuid> = delivery::Entity::find()
+        let outlets: Vec<(Uuid, String)> = delivery::Entity::find()
             .select_only()
             .column(delivery::Column::OutletId)
             .filter(delivery::Column::ReleaseId.eq(r.id))
             .filter(delivery::Column::Channel.eq(Channel::Live))
-            .into_tuple()
+            .into_tuple::<Uuid>()
             .all(&txn)
-            .await?;
-        let planned = publication(&txn, &r, &outlets, now).await?;
+            .await?
+            .into_iter()
+            .map(|o| (o, String::new()))
+            .collect();
+        let p = super::channel::Publication {
+            ctx,
+            txn: &txn,
+            release: &r,
+            outlets: &outlets,
+            now,
+        };
+        let mut planned = Planned::default();
+        for ch in super::channel::all().iter().filter(|c| c.after_commit()) {
+            planned.extend(ch.plan(&p).await?);
+        }
         queued += planned.messages.len();
         crate::services::publishing::insert_deliveries(&txn, planned.deliveries).await?;
         super::queue::enqueue(&txn, planned.messages).await?;

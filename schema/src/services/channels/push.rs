@@ -29,6 +29,39 @@ use web_push::{
 
 pub struct Push;
 
+#[async_trait::async_trait]
+impl super::channel::Channel for Push {
+    fn channel(&self) -> Channel {
+        Channel::Push
+    }
+
+    fn after_commit(&self) -> bool {
+        true
+    }
+
+    async fn plan(
+        &self,
+        p: &super::channel::Publication<'_>,
+    ) -> AppResult<super::channel::Planned> {
+        let outlets: Vec<Uuid> = p.outlets.iter().map(|(o, _)| *o).collect();
+        super::plan::push_rows(p.txn, p.release, &outlets, p.now).await
+    }
+
+    fn retry_at(
+        &self,
+        settings: &crate::settings::Settings,
+        first: DateTime<Utc>,
+        attempts: i32,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        if attempts >= MAX_ATTEMPTS {
+            return None;
+        }
+        let o = &settings.outbound;
+        super::doubling(o.webhook_retry_base, attempts, now, first + o.push_ttl)
+    }
+}
+
 /// Attempts before a push message is given up (a push service that keeps failing is down;
 /// the release also went by the other channels).
 const MAX_ATTEMPTS: i32 = 5;
@@ -63,10 +96,6 @@ fn kind_name(kind: ReleaseKind) -> &'static str {
 
 #[async_trait::async_trait]
 impl HttpChannel for Push {
-    fn channel(&self) -> Channel {
-        Channel::Push
-    }
-
     #[tracing::instrument(name = "push.prepare", skip_all, fields(n = messages.len()), err(Debug, level = "debug"))]
     async fn prepare(
         &self,
@@ -249,25 +278,6 @@ impl HttpChannel for Push {
                 error,
             },
         }
-    }
-
-    fn retry_at(
-        &self,
-        ctx: &AppContext,
-        m: &outbound_message::Model,
-        attempts: i32,
-        now: DateTime<Utc>,
-    ) -> Option<DateTime<Utc>> {
-        if attempts >= MAX_ATTEMPTS {
-            return None;
-        }
-        let o = &ctx.settings.outbound;
-        super::doubling(
-            o.webhook_retry_base,
-            attempts,
-            now,
-            m.created_at + o.push_ttl,
-        )
     }
 
     /// A gone subscription is removed: its device unsubscribed or expired.

@@ -127,24 +127,26 @@ fn written(
             error: None,
             sent_at: Some(now),
         },
-        Verdict::Retry { error, .. } => match ch.retry_at(ctx, m, attempts, now) {
-            Some(next) => Written {
-                status: DeliveryStatus::Pending,
-                attempts,
-                next,
-                error: Some(error.clone()),
-                sent_at: None,
-            },
-            None => Written {
-                status: DeliveryStatus::Failed,
-                attempts,
-                next: m.next_attempt_at,
-                error: Some(super::clip(&format!(
-                    "gave up after {attempts} attempts: {error}"
-                ))),
-                sent_at: None,
-            },
-        },
+        Verdict::Retry { error, .. } => {
+            match ch.retry_at(&ctx.settings, m.created_at, attempts, now) {
+                Some(next) => Written {
+                    status: DeliveryStatus::Pending,
+                    attempts,
+                    next,
+                    error: Some(error.clone()),
+                    sent_at: None,
+                },
+                None => Written {
+                    status: DeliveryStatus::Failed,
+                    attempts,
+                    next: m.next_attempt_at,
+                    error: Some(super::clip(&format!(
+                        "gave up after {attempts} attempts: {error}"
+                    ))),
+                    sent_at: None,
+                },
+            }
+        }
         Verdict::Gone { error, .. } | Verdict::Refused { error, .. } => Written {
             status: DeliveryStatus::Failed,
             attempts,

@@ -35,6 +35,41 @@ use uuid::Uuid;
 
 pub struct Webhook;
 
+#[async_trait::async_trait]
+impl super::channel::Channel for Webhook {
+    fn channel(&self) -> Channel {
+        Channel::Webhook
+    }
+
+    fn after_commit(&self) -> bool {
+        true
+    }
+
+    async fn plan(
+        &self,
+        p: &super::channel::Publication<'_>,
+    ) -> AppResult<super::channel::Planned> {
+        let outlets: Vec<Uuid> = p.outlets.iter().map(|(o, _)| *o).collect();
+        super::plan::webhook_rows(p.txn, p.release, &outlets, p.now).await
+    }
+
+    fn retry_at(
+        &self,
+        settings: &crate::settings::Settings,
+        first: DateTime<Utc>,
+        attempts: i32,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let o = &settings.outbound;
+        super::doubling(
+            o.webhook_retry_base,
+            attempts,
+            now,
+            first + o.webhook_window,
+        )
+    }
+}
+
 /// The Standard Webhooks signature of one attempt: `v1,base64(HMAC-SHA256(key, id.ts.body))`.
 /// `None` when the stored secret is not a `whsec_` base64 key.
 pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Option<String> {
@@ -69,10 +104,6 @@ where
 
 #[async_trait::async_trait]
 impl HttpChannel for Webhook {
-    fn channel(&self) -> Channel {
-        Channel::Webhook
-    }
-
     #[tracing::instrument(name = "webhook.prepare", skip_all, fields(n = messages.len()), err(Debug, level = "debug"))]
     async fn prepare(
         &self,
@@ -246,22 +277,6 @@ impl HttpChannel for Webhook {
 
     fn classify(&self, status: u16, excerpt: &str) -> Verdict {
         classify_common(status, excerpt)
-    }
-
-    fn retry_at(
-        &self,
-        ctx: &AppContext,
-        m: &outbound_message::Model,
-        attempts: i32,
-        now: DateTime<Utc>,
-    ) -> Option<DateTime<Utc>> {
-        let o = &ctx.settings.outbound;
-        super::doubling(
-            o.webhook_retry_base,
-            attempts,
-            now,
-            m.created_at + o.webhook_window,
-        )
     }
 
     /// Failure counts: a 2xx resets an endpoint's, a failure the endpoint caused (no answer,
