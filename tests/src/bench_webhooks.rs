@@ -21,6 +21,39 @@ async fn publish_ms(g: &Gql, unit: &str, title: &str) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
+/// The server's own publication timing (`publish_duration_seconds`: from taking the lock to
+/// the commit), as (sum, count) from `/metrics`.
+async fn commit_totals(base: &str) -> (f64, f64) {
+    let text = match reqwest::get(format!("{base}/metrics")).await {
+        Ok(r) => r.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    let (mut sum, mut count) = (0.0, 0.0);
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let mut parts = line.split_whitespace();
+        let (Some(name), Some(value)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let v: f64 = value.parse().unwrap_or(0.0);
+        if name.ends_with("publish_duration_seconds_sum") {
+            sum = v;
+        } else if name.ends_with("publish_duration_seconds_count") {
+            count = v;
+        }
+    }
+    (sum, count)
+}
+
+/// Mean milliseconds per publication between two `commit_totals`.
+fn mean_ms(before: (f64, f64), after: (f64, f64)) -> f64 {
+    let n = after.1 - before.1;
+    if n > 0.0 {
+        (after.0 - before.0) / n * 1000.0
+    } else {
+        0.0
+    }
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(0.0)
@@ -30,9 +63,11 @@ pub async fn run(app: &TestApp, g: &Gql, unit: &str, outlets: &[Uuid]) -> Value 
     // Commit time without endpoints (three, after a warm-up).
     publish_ms(g, unit, "Khởi động").await;
     let mut without = Vec::new();
+    let t0 = commit_totals(&app.base).await;
     for i in 0..3 {
         without.push(publish_ms(g, unit, &format!("Không webhook {i}")).await);
     }
+    let t1 = commit_totals(&app.base).await;
     // Their channel jobs expanded before any endpoint exists (else the last of them could
     // reach the first endpoints inserted, and count twice below).
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -63,6 +98,7 @@ pub async fn run(app: &TestApp, g: &Gql, unit: &str, outlets: &[Uuid]) -> Value 
     let mut with = Vec::new();
     let mut delivery_secs = Vec::new();
     let mut body_len = 0;
+    let t2 = commit_totals(&app.base).await;
     for i in 0..3 {
         let before = rx.got().len();
         let ms = publish_ms(g, unit, &format!("Có webhook {i}")).await;
@@ -87,6 +123,7 @@ pub async fn run(app: &TestApp, g: &Gql, unit: &str, outlets: &[Uuid]) -> Value 
         tokio::time::sleep(Duration::from_millis(200)).await;
         body_len = rx.got().last().map(|r| r.body.len()).unwrap_or(0);
     }
+    let t3 = commit_totals(&app.base).await;
     let received = rx.got().len();
     // The floor: the same POSTs from a bare client, 16 at a time to the one host.
     let client = reqwest::Client::new();
@@ -113,6 +150,8 @@ pub async fn run(app: &TestApp, g: &Gql, unit: &str, outlets: &[Uuid]) -> Value 
         "all_posts_seconds_p50": seconds,
         "publish_ms_without_webhooks_p50": median(without),
         "publish_ms_with_webhooks_p50": median(with),
+        "commit_ms_without_webhooks_mean": mean_ms(t0, t1),
+        "commit_ms_with_webhooks_mean": mean_ms(t2, t3),
         "body_bytes": body_len,
         "floor_seconds": floor, "ratio_to_floor": if floor > 0.0 { seconds / floor } else { 0.0 },
     })

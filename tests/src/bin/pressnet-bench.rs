@@ -778,12 +778,14 @@ fn table(results: &[Value]) -> String {
             Some("webhooks") => (
                 format!("{} outlets x 1 endpoint", r["outlets"]),
                 format!(
-                    "every POST answered {:.2} s after the publication began (p50 of 3); floor (bare client, same POSTs, 16 per host) {:.2} s, ratio {:.2}; publish p50 {:.1} ms with endpoints, {:.1} ms without; lost {}",
+                    "every POST answered {:.2} s after the publication began (p50 of 3); floor (bare client, same POSTs, 16 per host) {:.2} s, ratio {:.2}; publish p50 {:.1} ms with endpoints, {:.1} ms without (server-side commit {:.1} / {:.1} ms); lost {}",
                     f(&r["all_posts_seconds_p50"]),
                     f(&r["floor_seconds"]),
                     f(&r["ratio_to_floor"]),
                     f(&r["publish_ms_with_webhooks_p50"]),
                     f(&r["publish_ms_without_webhooks_p50"]),
+                    f(&r["commit_ms_with_webhooks_mean"]),
+                    f(&r["commit_ms_without_webhooks_mean"]),
                     r["lost"]
                 ),
             ),
