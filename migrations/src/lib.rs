@@ -17,6 +17,7 @@ mod m20261202_000010_attachments;
 mod m20261202_000011_webhooks;
 mod m20261202_000012_outbound;
 mod m20261202_000013_channel_jobs;
+mod m20261203_000014_escalation_step;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_webhooks::Migration),
             Box::new(m20261202_000012_outbound::Migration),
             Box::new(m20261202_000013_channel_jobs::Migration),
+            Box::new(m20261203_000014_escalation_step::Migration),
         ]
     }
 }

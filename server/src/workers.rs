@@ -2,8 +2,10 @@
 use futures::StreamExt;
 use pressnet_schema::enums::MailKind;
 use pressnet_schema::mail::render::{render_outbox, Rendered};
-use pressnet_schema::mail::sender::{Mailer, SendError};
-use pressnet_schema::services::outbox::{self, Job, Outcome};
+use pressnet_schema::mail::sender::Mailer;
+use pressnet_schema::services::channels::email::Email;
+use pressnet_schema::services::channels::Verdict;
+use pressnet_schema::services::outbox::{self, Job};
 use pressnet_schema::services::{
     accounts, attachments, channels, conferences, digest, inquiries, publishing, throttle,
 };
@@ -242,10 +244,9 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
                 let tx = tx.clone();
                 let mailer = &mailer;
                 async move {
-                    let outcome = match rendered.get(&render_key(&job)) {
-                        Some(r) => send_one(mailer, &job, r).await,
-                        None => Outcome::Transient("the message was not rendered".into()),
-                    };
+                    let outcome = Email
+                        .send(mailer, &job, rendered.get(&render_key(&job)))
+                        .await;
                     // The recorder outlives this loop (it ends when every sender is gone).
                     let _ = tx.send((job, outcome)).await;
                 }
@@ -261,7 +262,7 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
 
 /// Commits outcomes as they come, up to `RECORD_BATCH` per transaction.
 #[tracing::instrument(name = "worker.email.record", skip_all)]
-async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(Job, Outcome)>) {
+async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(Job, Verdict)>) {
     let mut buf = Vec::with_capacity(RECORD_BATCH);
     while rx.recv_many(&mut buf, RECORD_BATCH).await > 0 {
         let batch = std::mem::take(&mut buf);
@@ -287,23 +288,3 @@ fn render_key(job: &Job) -> RenderKey {
     (job.mail.kind, job.mail.release_id, job.mail.payload.clone())
 }
 
-#[tracing::instrument(skip_all, fields(id = %job.mail.id, queue = ?job.queue))]
-async fn send_one(mailer: &Mailer, job: &Job, rendered: &Result<Rendered, String>) -> Outcome {
-    let row = &job.mail;
-    let message_id = format!("<{}@pressnet>", row.id);
-    match rendered {
-        Err(e) => Outcome::Transient(format!("cannot render the message: {e}")),
-        Ok(rendered) => match mailer.build(&row.recipient, rendered, &message_id) {
-            Err(SendError::Permanent(e) | SendError::Transient(e) | SendError::Relay(e)) => {
-                Outcome::Permanent(e)
-            }
-            Ok(msg) => match mailer.send(msg).await {
-                Ok(_) => Outcome::Sent { message_id },
-                // The relay's own refusal (its credentials, its policy, our sender address) says
-                // nothing of the recipient: retried, never suppressed.
-                Err(SendError::Transient(e) | SendError::Relay(e)) => Outcome::Transient(e),
-                Err(SendError::Permanent(e)) => Outcome::Permanent(e),
-            },
-        },
-    }
-}

@@ -226,6 +226,7 @@ pub async fn seed_year(
                 message_id: Set(None),
                 claimed_until: Set(None),
                 escalated_at: Set(None),
+                escalation_step: Set(0),
             });
         }
         // Releases go in before their deliveries (foreign keys).

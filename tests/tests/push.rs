@@ -236,11 +236,24 @@ db_test!(
         }
         assert_eq!(app.db_count("SELECT COUNT(*) FROM audit_events WHERE action = 'delivery.escalate'").await, 2);
         assert_eq!(app.db_count("SELECT COUNT(*) FROM outbox WHERE kind = 'RELEASE' AND recipient = 'toasoan-gp-1@bao.vn'").await, 1);
-        // Once only, and never for a kind that is not escalated.
+        assert_eq!(app.db_count("SELECT COUNT(*) FROM outbox WHERE kind = 'RELEASE' AND recipient = 'toasoan-gp-0@bao.vn'").await, 0, "outlet 0 was pushed first");
+        // Still unacknowledged 30 minutes after the push: outlet 0's newsroom gets the e-mail,
+        // the next step; outlet 1 has had its last.
+        app.clock.advance(chrono::Duration::minutes(31));
+        for _ in 0..60 {
+            if app.db_count("SELECT COUNT(*) FROM audit_events WHERE action = 'delivery.escalate'").await == 3 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(app.db_count("SELECT COUNT(*) FROM audit_events WHERE action = 'delivery.escalate'").await, 3);
+        assert_eq!(app.db_count("SELECT COUNT(*) FROM outbox WHERE kind = 'RELEASE' AND recipient = 'toasoan-gp-0@bao.vn'").await, 1);
+        assert_eq!(app.db_count("SELECT COUNT(*) FROM outbox WHERE kind = 'RELEASE' AND recipient = 'toasoan-gp-1@bao.vn'").await, 1);
+        // Each step once only, and never for a kind that is not escalated.
         app.clock.advance(chrono::Duration::minutes(60));
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
         assert_eq!(rx.got().len(), 3);
-        assert_eq!(app.db_count("SELECT COUNT(*) FROM audit_events WHERE action = 'delivery.escalate'").await, 2);
+        assert_eq!(app.db_count("SELECT COUNT(*) FROM audit_events WHERE action = 'delivery.escalate'").await, 3);
         let _ = release;
     }
 );

@@ -27,9 +27,12 @@ pub struct Model {
     pub message_id: Option<String>,
     /// EMAIL: a worker's lease on the delivery while it sends; an expired one is taken again.
     pub claimed_until: Option<DateTimeUtc>,
-    /// LIVE: when the outlet, not having acknowledged in time, was sent the release again on
-    /// its next channel (escalation, once).
+    /// LIVE: when the outlet, not having acknowledged in time, was last sent the release again
+    /// on its next channel (escalation).
     pub escalated_at: Option<DateTimeUtc>,
+    /// LIVE: how far escalation went: 0 not yet, 1 its journalists' devices, 2 the newsroom's
+    /// e-mail (the last step).
+    pub escalation_step: i16,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

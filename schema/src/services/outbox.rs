@@ -18,7 +18,9 @@ use crate::enums::{Channel, DeliveryStatus, MailKind};
 use crate::error::AppResult;
 use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
-use crate::services::channels::channel::{Channel as _, Email};
+use crate::services::channels::channel::Channel as _;
+use crate::services::channels::email::Email;
+use crate::services::channels::Verdict;
 use crate::services::ledger::{Before, Ledger};
 use crate::services::reach;
 use chrono::{DateTime, Utc};
@@ -354,12 +356,10 @@ async fn unsubscribe_tokens(
     Ok(out)
 }
 
-/// The outcome of one attempt.
-#[derive(Debug, Clone)]
-pub enum Outcome {
-    Sent { message_id: String },
-    Transient(String),
-    Permanent(String),
+/// The Message-ID of a queued message: derived from its row, so a receiver can recognise the
+/// rare re-send after a crash between sending and recording.
+pub fn message_id(id: Uuid) -> String {
+    format!("<{id}@pressnet>")
 }
 
 /// What one attempt changes on its rows.
@@ -375,36 +375,45 @@ struct Attempt {
 fn attempt(
     settings: &crate::settings::Settings,
     row: &outbox::Model,
-    outcome: &Outcome,
+    verdict: &Verdict,
     now: DateTime<Utc>,
 ) -> Attempt {
     let attempts = row.attempts + 1;
-    let (status, error, next, message_id, sent_at) = match outcome {
-        Outcome::Sent { message_id } => (
+    let (status, error, next, message_id, sent_at) = match verdict {
+        // The relay took it: SENT (the EMAIL channel never learns more).
+        Verdict::Delivered { .. } => (
             DeliveryStatus::Sent,
             None,
             row.next_attempt_at,
-            Some(message_id.clone()),
+            Some(self::message_id(row.id)),
             Some(now),
         ),
-        Outcome::Permanent(e) => (
+        Verdict::Gone { error, .. } | Verdict::Refused { error, .. } => (
             DeliveryStatus::Failed,
-            Some(e.clone()),
+            Some(error.clone()),
             row.next_attempt_at,
             None,
             None,
         ),
-        // When to try again is the EMAIL channel's rule (`channels::channel::Email`).
-        Outcome::Transient(e) => match Email.retry_at(settings, row.created_at, attempts, now) {
-            Some(next) => (DeliveryStatus::Pending, Some(e.clone()), next, None, None),
-            None => (
-                DeliveryStatus::Failed,
-                Some(format!("gave up after {attempts} attempts: {e}")),
-                row.next_attempt_at,
-                None,
-                None,
-            ),
-        },
+        // When to try again is the EMAIL channel's rule.
+        Verdict::Retry { error, .. } => {
+            match Email.retry_at(settings, row.created_at, attempts, now) {
+                Some(next) => (
+                    DeliveryStatus::Pending,
+                    Some(error.clone()),
+                    next,
+                    None,
+                    None,
+                ),
+                None => (
+                    DeliveryStatus::Failed,
+                    Some(format!("gave up after {attempts} attempts: {error}")),
+                    row.next_attempt_at,
+                    None,
+                    None,
+                ),
+            }
+        }
     };
     Attempt {
         status,
@@ -421,7 +430,7 @@ fn attempt(
 /// message, and the suppression of addresses that bounced permanently. One commit per batch,
 /// not per message, is what lets the worker keep up with the SMTP server.
 #[tracing::instrument(skip_all, err(Debug, level = "debug"))]
-pub async fn record_many(ctx: &AppContext, outcomes: Vec<(Job, Outcome)>) -> AppResult<()> {
+pub async fn record_many(ctx: &AppContext, outcomes: Vec<(Job, Verdict)>) -> AppResult<()> {
     if outcomes.is_empty() {
         return Ok(());
     }
@@ -515,7 +524,8 @@ pub async fn record_many(ctx: &AppContext, outcomes: Vec<(Job, Outcome)>) -> App
                 ),
             );
         }
-        if let Outcome::Permanent(e) = outcome {
+        // Gone: the relay refused the recipient for good.
+        if let Verdict::Gone { error: e, .. } = outcome {
             suppress.push(email_suppression::ActiveModel {
                 address: Set(row.recipient.to_lowercase()),
                 reason: Set(e.clone()),

@@ -245,6 +245,7 @@ pub fn new_delivery(
         message_id: NotSet,
         claimed_until: NotSet,
         escalated_at: NotSet,
+        escalation_step: Set(0),
     }
 }
 

@@ -1,17 +1,21 @@
 //! The one trait every delivery channel implements (LIVE, EMAIL, FEED, WEBHOOK, PUSH): what a
-//! publication owes the channel ([`Channel::plan`]: its delivery rows and queue items) and
-//! when a failed delivery is tried again ([`Channel::retry_at`]). The channels that send over
-//! HTTP also implement [`super::HttpChannel`] (how to send, what an answer means); LIVE is
-//! sent by the fan-out and marked by the transports, EMAIL by the e-mail worker. Every state
-//! change after publication goes through the delivery ledger, whoever makes it.
+//! publication owes the channel ([`Channel::plan`]: its delivery rows and queue items), what
+//! an attempt's end means ([`Channel::classify`]: a [`Verdict`]) and when a failed delivery is
+//! tried again ([`Channel::retry_at`]). How each sends is beside its implementation: WEBHOOK
+//! and PUSH through [`super::HttpChannel`] and the outbound worker, EMAIL through
+//! [`super::email::Email::send`] and the e-mail worker, LIVE through the fan-out (the
+//! transports mark what they wrote). Whatever the channel, a verdict becomes a state change
+//! through the delivery ledger, which owns delivery state.
 //!
 //! The path from `publishRelease` to every channel is [`all`]: the publication plans, in its
 //! own transaction, each channel that is not [`Channel::after_commit`]; the outbound worker
 //! plans the others right after the commit, from the job the publication wrote.
+use super::Verdict;
 use crate::context::AppContext;
 use crate::entities::{delivery, outbound_message, outbox, release};
 use crate::enums;
 use crate::error::AppResult;
+use crate::mail::sender::SendError;
 use crate::services::publishing::new_delivery;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseTransaction;
@@ -61,6 +65,11 @@ pub trait Channel: Send + Sync {
     /// The delivery rows (and queue items) `p` owes this channel.
     async fn plan(&self, p: &Publication<'_>) -> AppResult<Planned>;
 
+    /// What the end of one attempt means for its delivery.
+    fn classify(&self, attempt: Attempt<'_>) -> Verdict {
+        classify_default(attempt)
+    }
+
     /// When to try a delivery first queued at `first` again after its `attempts`-th failure;
     /// `None` gives up.
     fn retry_at(
@@ -70,6 +79,49 @@ pub trait Channel: Send + Sync {
         attempts: i32,
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>>;
+}
+
+/// How one attempt ended on a channel's transport, before the channel reads it.
+#[derive(Debug, Clone, Copy)]
+pub enum Attempt<'a> {
+    /// The receiver answered: an HTTP status (or an SMTP relay's acceptance, 250) and the
+    /// start of its answer.
+    Answered { status: u16, excerpt: &'a str },
+    /// No answer: a timeout, a refused connection, a name that does not resolve.
+    Unreachable(&'a str),
+    /// An SMTP relay did not take the message (its reply, read by `mail::sender`).
+    Smtp(&'a SendError),
+    /// pressnet could not make the message (it cannot render it, the recipient's address is
+    /// not one): nothing was sent.
+    Unsendable { error: &'a str, retry: bool },
+}
+
+/// The meaning most channels give an attempt: 2xx delivered, 410 gone, a relay's refusal of
+/// the recipient gone, any other answer or none worth a retry.
+pub fn classify_default(attempt: Attempt<'_>) -> Verdict {
+    match attempt {
+        Attempt::Answered { status, excerpt } => super::classify_common(status, excerpt),
+        Attempt::Unreachable(e) => Verdict::Retry {
+            status: None,
+            error: e.to_owned(),
+        },
+        Attempt::Smtp(SendError::Permanent(e)) => Verdict::Gone {
+            status: None,
+            error: e.clone(),
+        },
+        Attempt::Smtp(SendError::Transient(e) | SendError::Relay(e)) => Verdict::Retry {
+            status: None,
+            error: e.clone(),
+        },
+        Attempt::Unsendable { error, retry: true } => Verdict::Retry {
+            status: None,
+            error: error.to_owned(),
+        },
+        Attempt::Unsendable {
+            error,
+            retry: false,
+        } => super::refused(error),
+    }
 }
 
 /// LIVE: a row per addressed outlet, delivered by the fan-out to the outlet's open sessions.
@@ -93,6 +145,17 @@ impl Channel for Live {
         })
     }
 
+    /// A session the fan-out could not write to is not written to again: the journalist
+    /// catches up from the outlet's feed when they reconnect.
+    fn classify(&self, attempt: Attempt<'_>) -> Verdict {
+        match classify_default(attempt) {
+            Verdict::Retry { status, error } | Verdict::Gone { status, error } => {
+                Verdict::Refused { status, error }
+            }
+            v => v,
+        }
+    }
+
     fn retry_at(
         &self,
         _settings: &crate::settings::Settings,
@@ -101,45 +164,6 @@ impl Channel for Live {
         _now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
         None
-    }
-}
-
-/// EMAIL: a row per address (the newsroom's, and journalists' who chose each release), the
-/// e-mail worker's queue item; retried after `retry_base`, doubling up to `retry_cap`, for
-/// `max_attempts`.
-pub struct Email;
-
-#[async_trait::async_trait]
-impl Channel for Email {
-    fn channel(&self) -> enums::Channel {
-        enums::Channel::Email
-    }
-
-    async fn plan(&self, p: &Publication<'_>) -> AppResult<Planned> {
-        let (deliveries, mails) = crate::services::publishing::plan_email(p).await?;
-        Ok(Planned {
-            deliveries,
-            mails,
-            ..Default::default()
-        })
-    }
-
-    fn retry_at(
-        &self,
-        settings: &crate::settings::Settings,
-        _first: DateTime<Utc>,
-        attempts: i32,
-        now: DateTime<Utc>,
-    ) -> Option<DateTime<Utc>> {
-        let m = &settings.mail;
-        if attempts >= m.max_attempts {
-            return None;
-        }
-        let factor = 1i32
-            .checked_shl((attempts - 1).clamp(0, 30) as u32)
-            .unwrap_or(i32::MAX);
-        let delay = m.retry_base.checked_mul(factor).unwrap_or(m.retry_cap);
-        Some(now + std::cmp::min(delay, m.retry_cap))
     }
 }
 
@@ -172,7 +196,7 @@ impl Channel for Feed {
 pub fn all() -> Vec<Arc<dyn Channel>> {
     vec![
         Arc::new(Live),
-        Arc::new(Email),
+        Arc::new(super::email::Email),
         Arc::new(Feed),
         Arc::new(super::webhook::Webhook),
         Arc::new(super::push::Push),

@@ -11,10 +11,11 @@
 //! ([`run_batch`]) then claims due
 //! messages with short leases, asks each message's channel for its request
 //! ([`HttpChannel::prepare`]), sends with bounded concurrency per host, asks the channel what
-//! the answer means ([`HttpChannel::classify`]) and when to try again
-//! ([`HttpChannel::retry_at`]), and records every outcome in one transaction through the
+//! the answer means ([`channel::Channel::classify`]) and when to try again
+//! ([`channel::Channel::retry_at`]), and records every outcome in one transaction through the
 //! delivery [`Ledger`](crate::services::ledger::Ledger), which owns delivery state.
 pub mod channel;
+pub mod email;
 pub mod escalation;
 pub mod ninjs;
 pub mod plan;
@@ -26,6 +27,7 @@ use crate::context::AppContext;
 use crate::entities::outbound_message;
 use crate::enums::Channel;
 use crate::error::AppResult;
+use channel::Attempt;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use sea_orm::DatabaseTransaction;
@@ -49,7 +51,7 @@ pub enum Verdict {
     Retry { status: Option<u16>, error: String },
     /// The target is gone for good (a webhook's 410, a push subscription's 404/410): the
     /// channel forgets or disables it.
-    Gone { status: u16, error: String },
+    Gone { status: Option<u16>, error: String },
     /// Refused for this message only (the outlet may no longer see the release, a payload the
     /// receiver will never take): no retry.
     Refused { status: Option<u16>, error: String },
@@ -58,8 +60,10 @@ pub enum Verdict {
 impl Verdict {
     pub fn status(&self) -> Option<u16> {
         match self {
-            Verdict::Delivered { status } | Verdict::Gone { status, .. } => Some(*status),
-            Verdict::Retry { status, .. } | Verdict::Refused { status, .. } => *status,
+            Verdict::Delivered { status } => Some(*status),
+            Verdict::Retry { status, .. }
+            | Verdict::Gone { status, .. }
+            | Verdict::Refused { status, .. } => *status,
         }
     }
 
@@ -80,8 +84,8 @@ pub struct Prepared {
     pub request: reqwest::Request,
 }
 
-/// A channel that sends over HTTP: how to send, what an answer means, and what an outcome
-/// changes beyond the message and its delivery (what to send and when to retry are its
+/// A channel that sends over HTTP: how to send and what an outcome changes beyond the message
+/// and its delivery (what to send, what an answer means and when to retry are its
 /// [`channel::Channel`] side).
 #[async_trait::async_trait]
 pub trait HttpChannel: channel::Channel {
@@ -93,9 +97,6 @@ pub trait HttpChannel: channel::Channel {
         client: &reqwest::Client,
         messages: &[outbound_message::Model],
     ) -> AppResult<Vec<Result<Prepared, Verdict>>>;
-
-    /// What the receiver's status means.
-    fn classify(&self, status: u16, excerpt: &str) -> Verdict;
 
     /// What the batch's outcomes change beyond messages and deliveries (an endpoint's failure
     /// count, a gone subscription), in the recording transaction.
@@ -224,15 +225,12 @@ async fn send_one(
                 }
             }
             excerpt.truncate(EXCERPT);
-            ch.classify(
+            ch.classify(Attempt::Answered {
                 status,
-                clip(String::from_utf8_lossy(&excerpt).trim()).as_str(),
-            )
+                excerpt: clip(String::from_utf8_lossy(&excerpt).trim()).as_str(),
+            })
         }
-        Err(e) => Verdict::Retry {
-            status: None,
-            error: describe(&e),
-        },
+        Err(e) => ch.classify(Attempt::Unreachable(&describe(&e))),
     }
 }
 
@@ -276,7 +274,10 @@ pub fn classify_common(status: u16, excerpt: &str) -> Verdict {
     };
     match status {
         200..=299 => Verdict::Delivered { status },
-        410 => Verdict::Gone { status, error },
+        410 => Verdict::Gone {
+            status: Some(status),
+            error,
+        },
         _ => Verdict::Retry {
             status: Some(status),
             error,

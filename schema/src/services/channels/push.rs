@@ -47,6 +47,31 @@ impl super::channel::Channel for Push {
         super::plan::push_rows(p.txn, p.release, &outlets, p.now).await
     }
 
+    /// A push service's answers (RFC 8030): 404/410 mean the subscription expired or was
+    /// withdrawn; 400, 401, 403 and 413 refuse this message (its VAPID header or size) for
+    /// good; the rest (429, 5xx, no answer) are worth another attempt.
+    fn classify(&self, attempt: super::channel::Attempt<'_>) -> Verdict {
+        let super::channel::Attempt::Answered { status, excerpt } = attempt else {
+            return super::channel::classify_default(attempt);
+        };
+        let error = super::clip(&format!("HTTP {status}: {excerpt}"));
+        match status {
+            200..=299 => Verdict::Delivered { status },
+            404 | 410 => Verdict::Gone {
+                status: Some(status),
+                error,
+            },
+            400 | 401 | 403 | 413 => Verdict::Refused {
+                status: Some(status),
+                error,
+            },
+            _ => Verdict::Retry {
+                status: Some(status),
+                error,
+            },
+        }
+    }
+
     fn retry_at(
         &self,
         settings: &crate::settings::Settings,
@@ -262,22 +287,6 @@ impl HttpChannel for Push {
             }
         }
         Ok(out)
-    }
-
-    fn classify(&self, status: u16, excerpt: &str) -> Verdict {
-        let error = super::clip(&format!("HTTP {status}: {excerpt}"));
-        match status {
-            200..=299 => Verdict::Delivered { status },
-            404 | 410 => Verdict::Gone { status, error },
-            400 | 401 | 403 | 413 => Verdict::Refused {
-                status: Some(status),
-                error,
-            },
-            _ => Verdict::Retry {
-                status: Some(status),
-                error,
-            },
-        }
     }
 
     /// A gone subscription is removed: its device unsubscribed or expired.

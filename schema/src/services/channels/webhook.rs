@@ -12,7 +12,7 @@
 //! endpoint at once; `webhook_disable_after` failed attempts in a row disable it too, and the
 //! outlet's newsroom is e-mailed. The outlet is asked the visibility rule before every send.
 use super::ninjs;
-use super::{classify_common, refused, HttpChannel, Prepared, Verdict};
+use super::{refused, HttpChannel, Prepared, Verdict};
 use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::db::any_of;
@@ -273,10 +273,6 @@ impl HttpChannel for Webhook {
             }
         }
         Ok(out)
-    }
-
-    fn classify(&self, status: u16, excerpt: &str) -> Verdict {
-        classify_common(status, excerpt)
     }
 
     /// Failure counts: a 2xx resets an endpoint's, a failure the endpoint caused (no answer,
