@@ -18,6 +18,7 @@ mod m20261202_000011_webhooks;
 mod m20261202_000012_outbound;
 mod m20261202_000013_channel_jobs;
 mod m20261203_000014_escalation_step;
+mod m20261203_000015_outlet_feeds;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_outbound::Migration),
             Box::new(m20261202_000013_channel_jobs::Migration),
             Box::new(m20261203_000014_escalation_step::Migration),
+            Box::new(m20261203_000015_outlet_feeds::Migration),
         ]
     }
 }

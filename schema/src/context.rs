@@ -28,6 +28,8 @@ pub struct AppContext {
     pub outbox_ready: Arc<tokio::sync::Notify>,
     /// Wakes the HTTP channels' worker when messages were queued (see `services::channels`).
     pub outbound_ready: Arc<tokio::sync::Notify>,
+    /// Woken when feeds are set, so a new feed is polled at once rather than on the next tick.
+    pub feeds_ready: Arc<tokio::sync::Notify>,
     /// Live feed catch-ups reading the database at once (see `services::feed`).
     pub feed_catch_ups: Arc<tokio::sync::Semaphore>,
     /// Signs audit checkpoints (`PRESSNET_AUDIT_KEY_FILE`); set by the server at start.
@@ -50,6 +52,7 @@ impl AppContext {
             metrics: Arc::new(crate::metrics::Metrics::new()),
             outbox_ready: Arc::new(tokio::sync::Notify::new()),
             outbound_ready: Arc::new(tokio::sync::Notify::new()),
+            feeds_ready: Arc::new(tokio::sync::Notify::new()),
             feed_catch_ups: Arc::new(tokio::sync::Semaphore::new(FEED_CATCH_UPS)),
             audit_key: None,
             storage: None,

@@ -31,6 +31,36 @@ pub struct Settings {
     pub file_link_ttl: Duration,
     /// The HTTP channels (WEBHOOK, PUSH) and escalation.
     pub outbound: OutboundSettings,
+    /// Watching outlets' feeds, and press reports.
+    pub monitoring: MonitoringSettings,
+}
+
+/// How outlets' feeds are polled, and how long a unit has to respond to a press report.
+#[derive(Debug, Clone)]
+pub struct MonitoringSettings {
+    /// How often each feed is polled (`PRESSNET_FEED_POLL_SECS`); after failures, this
+    /// doubled per failure, up to a day.
+    pub feed_poll: Duration,
+    /// How long one feed's fetch may take, redirects and body included.
+    pub feed_timeout: std::time::Duration,
+    /// The largest feed read; a larger one is a failed poll.
+    pub feed_max_bytes: u64,
+    /// Feeds fetched at once from one host (politeness: an outlet's server is not a CDN).
+    pub feed_per_host: usize,
+    /// Time a unit has to respond to a press report (`PRESSNET_PRESS_REPORT_DUE_DAYS`).
+    pub press_report_due: Duration,
+}
+
+impl Default for MonitoringSettings {
+    fn default() -> Self {
+        Self {
+            feed_poll: Duration::seconds(300),
+            feed_timeout: std::time::Duration::from_secs(10),
+            feed_max_bytes: 5 * 1024 * 1024,
+            feed_per_host: 2,
+            press_report_due: Duration::days(10),
+        }
+    }
 }
 
 /// The HTTP channels' retry policy and the escalation of unacknowledged releases.
@@ -136,6 +166,7 @@ impl Default for Settings {
             file_link_ttl: Duration::days(7),
             allow_private_targets: false,
             outbound: OutboundSettings::default(),
+            monitoring: MonitoringSettings::default(),
         }
     }
 }

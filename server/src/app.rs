@@ -69,6 +69,14 @@ impl Application {
                     .context("PRESSNET_ESCALATE_AFTER_MINUTES")?,
                 ..Default::default()
             },
+            monitoring: pressnet_schema::settings::MonitoringSettings {
+                feed_poll: chrono::Duration::seconds(config.feed_poll_secs.clamp(1, 86_400) as i64),
+                feed_timeout: std::time::Duration::from_secs(config.feed_timeout_secs.clamp(1, 60)),
+                press_report_due: chrono::Duration::days(i64::from(
+                    config.press_report_due_days.clamp(1, 365),
+                )),
+                ..Default::default()
+            },
             ..Settings::default()
         };
         let mut ctx = AppContext::new(conn, settings, opts.clock);

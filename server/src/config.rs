@@ -157,6 +157,30 @@ pub struct Config {
         global = true
     )]
     pub escalate_after_minutes: String,
+    /// How often each outlet's feeds are polled, in seconds.
+    #[arg(
+        long,
+        env = "PRESSNET_FEED_POLL_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub feed_poll_secs: u64,
+    /// How long one feed's fetch may take, in seconds (redirects and body included).
+    #[arg(
+        long,
+        env = "PRESSNET_FEED_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub feed_timeout_secs: u64,
+    /// Time a unit has to respond to a press report, in days.
+    #[arg(
+        long,
+        env = "PRESSNET_PRESS_REPORT_DUE_DAYS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub press_report_due_days: u32,
 }
 
 /// Parses "KIND=minutes,KIND=minutes" (release kinds); unknown kinds or numbers are errors.
@@ -237,6 +261,9 @@ impl Config {
             webhook_retry_base_secs: 30,
             webhook_disable_after: 10,
             escalate_after_minutes: "STATEMENT=30".into(),
+            feed_poll_secs: 300,
+            feed_timeout_secs: 10,
+            press_report_due_days: 10,
         }
     }
 

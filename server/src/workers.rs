@@ -26,6 +26,8 @@ const OUTBOUND_POLL: Duration = Duration::from_millis(500);
 const OUTBOUND_BATCH: u64 = 256;
 /// How often unacknowledged releases are looked at for escalation.
 const ESCALATION_TICK: Duration = Duration::from_secs(1);
+/// How often due outlet feeds are looked for (each is polled once a `feed_poll` period).
+const FEED_TICK: Duration = Duration::from_secs(1);
 /// How often stored blobs nothing references are looked for.
 const BLOB_SWEEP_TICK: Duration = Duration::from_secs(600);
 /// How often an idle e-mail worker looks at the outbox.
@@ -44,6 +46,7 @@ pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<(
     let mut handles = vec![
         tokio::spawn(scheduler(ctx.clone(), stop.clone())),
         tokio::spawn(blob_collector(ctx.clone(), stop.clone())),
+        tokio::spawn(feed_poller(ctx.clone(), stop.clone())),
     ];
     match pressnet_schema::outbound::client(ctx.settings.allow_private_targets) {
         Ok(client) => handles.push(tokio::spawn(outbound(ctx.clone(), client, stop.clone()))),
@@ -288,3 +291,27 @@ fn render_key(job: &Job) -> RenderKey {
     (job.mail.kind, job.mail.release_id, job.mail.payload.clone())
 }
 
+/// Polls outlets' feeds as they fall due (`services::monitoring::poll`); several instances
+/// share the feeds through claims.
+#[tracing::instrument(name = "worker.feed_poller", skip_all)]
+async fn feed_poller(ctx: AppContext, stop: CancellationToken) {
+    let poller = match pressnet_schema::services::monitoring::poll::Poller::new(&ctx) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e.detail(), "no feed client: outlets' feeds are not polled");
+            return;
+        }
+    };
+    loop {
+        match poller.run_due(&ctx).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(articles = n, "new articles in outlets' feeds"),
+            Err(e) => tracing::error!(error = %e.detail(), "feed poll failed; retrying"),
+        }
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(FEED_TICK) => {}
+            _ = ctx.feeds_ready.notified() => {}
+        }
+    }
+}

@@ -7,10 +7,13 @@
 //! `.ci/run` always sets it.
 pub mod bench;
 pub mod bench_files;
+pub mod bench_monitoring;
 pub mod bench_webhooks;
 pub mod browser;
 pub mod cluster;
+pub mod feed_server;
 pub mod gql;
+pub mod labelled;
 pub mod receiver;
 pub mod s3;
 pub mod smtp;

@@ -1,5 +1,6 @@
 //! sea-orm entities, one file per table.
 pub mod account;
+pub mod article;
 pub mod attachment;
 pub mod audit_event;
 pub mod auth_token;
@@ -16,6 +17,8 @@ pub mod login_throttle;
 pub mod outbound_message;
 pub mod outbox;
 pub mod outlet;
+pub mod outlet_feed;
+pub mod pickup;
 pub mod press_conference;
 pub mod push_subscription;
 pub mod release;

@@ -1,6 +1,8 @@
 //! DataLoaders for nested fields, so a list of N items costs one query per field, not N.
 //! They batch but do not cache: one set serves every request without serving stale rows.
-use crate::entities::{journalist, outlet, press_conference, release, spokesperson, unit};
+use crate::entities::{
+    article, journalist, outlet, outlet_feed, press_conference, release, spokesperson, unit,
+};
 use crate::error::{AppError, Failure as AppFailure};
 use crate::services::deliveries::{download_counts, stats_for, Stats};
 use crate::services::registry::active_spokesperson_condition;
@@ -58,6 +60,7 @@ by_id_loader!(OutletById, outlet);
 by_id_loader!(JournalistById, journalist);
 by_id_loader!(SpokespersonById, spokesperson);
 by_id_loader!(ReleaseById, release);
+by_id_loader!(ArticleById, article);
 
 pub struct PressConferenceByRelease(pub DatabaseConnection);
 
@@ -179,6 +182,28 @@ impl Loader<Uuid> for AttachmentsByRelease {
     }
 }
 
+/// An outlet's feed URLs, in the order they were set.
+pub struct FeedUrlsByOutlet(pub DatabaseConnection);
+
+impl Loader<Uuid> for FeedUrlsByOutlet {
+    type Value = Vec<String>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = outlet_feed::Entity::find()
+            .filter(outlet_feed::Column::OutletId.is_in(keys.iter().copied()))
+            .order_by_asc(outlet_feed::Column::CreatedAt)
+            .order_by_asc(outlet_feed::Column::Url)
+            .all(&self.0)
+            .await?;
+        let mut map: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for r in rows {
+            map.entry(r.outlet_id).or_default().push(r.url);
+        }
+        Ok(map)
+    }
+}
+
 pub struct Loaders {
     pub unit: DataLoader<UnitById>,
     pub outlet: DataLoader<OutletById>,
@@ -191,6 +216,8 @@ pub struct Loaders {
     pub stats: DataLoader<StatsByRelease>,
     pub downloads: DataLoader<DownloadsByRelease>,
     pub attachments: DataLoader<AttachmentsByRelease>,
+    pub article: DataLoader<ArticleById>,
+    pub feed_urls: DataLoader<FeedUrlsByOutlet>,
 }
 
 impl Loaders {
@@ -211,6 +238,8 @@ impl Loaders {
             stats: DataLoader::new(StatsByRelease(d()), tokio::spawn),
             downloads: DataLoader::new(DownloadsByRelease(d()), tokio::spawn),
             attachments: DataLoader::new(AttachmentsByRelease(d()), tokio::spawn),
+            article: DataLoader::new(ArticleById(d()), tokio::spawn),
+            feed_urls: DataLoader::new(FeedUrlsByOutlet(d()), tokio::spawn),
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod cost;
 pub mod errors;
 pub mod live;
 pub mod loaders;
+pub mod monitoring;
 pub mod mutation;
 pub mod query;
 pub mod subscription;

@@ -18,6 +18,7 @@ pub struct Mutation(
     EmailMutation,
     InquiryMutation,
     AttachmentMutation,
+    super::monitoring::MonitoringMutation,
 );
 
 #[derive(Default)]

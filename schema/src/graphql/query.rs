@@ -12,7 +12,13 @@ use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 #[derive(MergedObject, Default)]
-pub struct Query(RegistryQuery, ReleaseQuery, EmailQuery, AuthorityQuery);
+pub struct Query(
+    RegistryQuery,
+    ReleaseQuery,
+    EmailQuery,
+    AuthorityQuery,
+    super::monitoring::MonitoringQuery,
+);
 
 #[derive(Default)]
 pub struct RegistryQuery;

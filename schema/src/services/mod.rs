@@ -15,6 +15,7 @@ pub mod feeds;
 pub mod file_links;
 pub mod inquiries;
 pub mod ledger;
+pub mod monitoring;
 pub mod operations;
 pub mod outbox;
 pub mod publishing;

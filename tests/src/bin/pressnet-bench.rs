@@ -43,7 +43,7 @@ struct Args {
     #[arg(long, default_value_t = 20)]
     releases: usize,
     /// Scenarios to run.
-    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "floor", "read", "email", "report", "files", "webhooks"].map(String::from).to_vec())]
+    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "floor", "read", "email", "report", "files", "webhooks", "monitoring"].map(String::from).to_vec())]
     scenarios: Vec<String>,
     /// Concurrent clients of the read scenario.
     #[arg(long, default_value_t = 64)]
@@ -63,6 +63,9 @@ struct Args {
     /// Outlets (one webhook endpoint each) of the webhooks scenario.
     #[arg(long, default_value_t = 1000)]
     webhook_outlets: usize,
+    /// Outlet feeds polled, and articles searched, in the monitoring scenario.
+    #[arg(long, value_delimiter = ',', default_values_t = vec![500, 1_000_000])]
+    monitoring_size: Vec<usize>,
     /// sqlite, postgres or both (postgres needs PRESSNET_TEST_POSTGRES).
     #[arg(long, default_value = "both")]
     backend: String,
@@ -656,6 +659,18 @@ async fn webhooks(backend: Backend, n: usize) -> Option<Value> {
     Some(v)
 }
 
+/// Watching outlets' feeds: see `pressnet_tests::bench_monitoring`.
+async fn monitoring(backend: Backend, feeds: usize, articles: usize) -> Option<Value> {
+    let app = TestApp::spawn(backend).await?;
+    let seeded = seed(&app.ctx, feeds.max(1), 0).await.expect("seed");
+    let mut v =
+        pressnet_tests::bench_monitoring::run(&app, &seeded.outlet_ids, feeds, articles).await;
+    v["scenario"] = json!("monitoring");
+    v["backend"] = json!(format!("{backend:?}"));
+    v["machine"] = machine();
+    Some(v)
+}
+
 /// The compliance report over a year of a large province.
 async fn report(backend: Backend, units: usize, outlets: usize, releases: usize) -> Option<Value> {
     let app = TestApp::spawn(backend).await?;
@@ -789,6 +804,23 @@ fn table(results: &[Value]) -> String {
                     r["lost"]
                 ),
             ),
+            Some("monitoring") => (
+                format!("{} feeds x 20 items; 2,000 releases x 10,000 articles; {} articles searched", r["polling"]["feeds"], r["search"]["articles"]),
+                format!(
+                    "poll {:.2} s ({} stored; floor, bare client with the same politeness, {:.2} s, ratio {:.2}); matching {:.0} ms (+{:.0} ms index); search p50 {:.1} ms, max {:.1} ms; text threshold {}: precision {:.2}, recall {:.2}",
+                    f(&r["polling"]["poll_seconds"]),
+                    r["polling"]["articles_stored"],
+                    f(&r["polling"]["floor_seconds"]),
+                    f(&r["polling"]["ratio_to_floor"]),
+                    f(&r["matching"]["match_ms"]),
+                    f(&r["matching"]["index_ms"]),
+                    f(&r["search"]["search_ms_p50"]),
+                    f(&r["search"]["search_ms_max"]),
+                    r["labelled"]["chosen"],
+                    r["labelled"]["rows"].as_array().and_then(|rows| rows.iter().find(|x| x["threshold"] == r["labelled"]["chosen"])).map(|x| f(&x["precision"])).unwrap_or(0.0),
+                    r["labelled"]["rows"].as_array().and_then(|rows| rows.iter().find(|x| x["threshold"] == r["labelled"]["chosen"])).map(|x| f(&x["recall"])).unwrap_or(0.0),
+                ),
+            ),
             _ => (String::new(), r.to_string()),
         };
         s.push_str(&format!(
@@ -832,6 +864,7 @@ async fn bench() -> anyhow::Result<()> {
         args.report_size = vec![20, 60, 1000];
         args.files_size = vec![64, 32, 8];
         args.webhook_outlets = 200;
+        args.monitoring_size = vec![100, 20_000];
     }
     let backends: Vec<Backend> = match args.backend.as_str() {
         "sqlite" => vec![Backend::Sqlite],
@@ -889,6 +922,11 @@ async fn bench() -> anyhow::Result<()> {
         }
         if want("webhooks") {
             emit(webhooks(b, args.webhook_outlets).await, &mut results);
+        }
+        if want("monitoring") {
+            let feeds = args.monitoring_size[0];
+            let articles = args.monitoring_size.get(1).copied().unwrap_or(1_000_000);
+            emit(monitoring(b, feeds, articles).await, &mut results);
         }
         if want("report") {
             let (u, o, r) = (

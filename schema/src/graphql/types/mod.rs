@@ -2,6 +2,7 @@
 pub mod attachment;
 pub mod authority;
 pub mod email;
+pub mod monitoring;
 pub mod registry;
 pub mod release;
 pub mod webhook;
@@ -9,6 +10,7 @@ pub mod webhook;
 pub use attachment::*;
 pub use authority::*;
 pub use email::*;
+pub use monitoring::*;
 pub use registry::*;
 pub use release::*;
 pub use webhook::*;

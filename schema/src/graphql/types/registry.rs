@@ -155,6 +155,15 @@ impl Outlet {
             .unwrap_or_default();
         Ok(list.into_iter().map(Journalist).collect())
     }
+    /// The outlet's own public feeds pressnet watches for its articles.
+    async fn feed_urls(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(loaders(ctx)?
+            .feed_urls
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?
+            .unwrap_or_default())
+    }
 }
 
 pub struct Journalist(pub journalist::Model);

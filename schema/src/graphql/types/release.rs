@@ -124,6 +124,16 @@ impl Release {
             .sees_unit(self.0.unit_id, now)
             .then(|| AudienceView(audience_of(&self.0)))
     }
+    /// How far the release spread: outlets addressed, outlets whose articles carried it, and
+    /// each pickup (the unit, ADMIN, AUDITOR).
+    async fn spread(&self, ctx: &Context<'_>) -> Result<super::ReleaseSpread> {
+        let spread =
+            crate::services::monitoring::pickups::spread(app(ctx)?, viewer(ctx), &self.0).await?;
+        Ok(super::ReleaseSpread {
+            spread,
+            release: self.0.clone(),
+        })
+    }
     /// LIVE deliveries by status. The unit and the authority see every outlet; a journalist
     /// sees their own outlet's part.
     async fn delivery_stats(&self, ctx: &Context<'_>) -> Result<DeliveryStats> {

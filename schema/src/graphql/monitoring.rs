@@ -1,0 +1,74 @@
+//! The monitoring area's queries and mutations (issue 20): outlets' feeds, their articles,
+//! pickups.
+use super::context::{app, viewer};
+use super::types::{Article, Outlet, Pickup};
+use crate::services::monitoring::{articles, feeds, pickups, poll};
+use async_graphql::{Context, Object, Result};
+use uuid::Uuid;
+
+#[derive(Default)]
+pub struct MonitoringQuery;
+
+#[Object]
+impl MonitoringQuery {
+    /// Outlets' articles, newest first (ADMIN, AUDITOR, SPOKESPERSON): `search` is
+    /// accent-insensitive; `unitId` keeps those that name the unit or carried its releases.
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        search: Option<String>,
+        outlet_id: Option<Uuid>,
+        unit_id: Option<Uuid>,
+        #[graphql(default = 20)] first: Option<i32>,
+    ) -> Result<Vec<Article>> {
+        let list = articles::list(
+            app(ctx)?,
+            viewer(ctx),
+            search.as_deref(),
+            outlet_id,
+            unit_id,
+            first.unwrap_or(20),
+        )
+        .await?;
+        Ok(list.into_iter().map(Article).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct MonitoringMutation;
+
+#[Object]
+impl MonitoringMutation {
+    /// Sets the outlet's own feeds pressnet watches (ADMIN).
+    async fn set_outlet_feeds(
+        &self,
+        ctx: &Context<'_>,
+        outlet_id: Uuid,
+        urls: Vec<String>,
+    ) -> Result<Outlet> {
+        Ok(Outlet(
+            feeds::set(app(ctx)?, viewer(ctx), outlet_id, &urls).await?,
+        ))
+    }
+
+    /// Polls every feed now (ADMIN); the number of new articles.
+    async fn poll_outlet_feeds(&self, ctx: &Context<'_>) -> Result<i32> {
+        let n = poll::poll_now(app(ctx)?, viewer(ctx)).await?;
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
+    }
+
+    /// Says the journalist's outlet published the release at `url` (JOURNALIST of an outlet
+    /// the release reached).
+    async fn declare_pickup(
+        &self,
+        ctx: &Context<'_>,
+        release_id: Uuid,
+        url: String,
+    ) -> Result<Pickup> {
+        let app = app(ctx)?;
+        let v = viewer(ctx);
+        let (model, _) = pickups::declare(app, v, release_id, &url).await?;
+        let release = crate::services::releases::get_visible(app, v, release_id).await?;
+        Ok(Pickup { model, release })
+    }
+}

@@ -1,0 +1,11 @@
+//! Monitoring what the press made of releases (issue 20): outlets' own feeds are polled
+//! ([`poll`], [`fetch`], [`parse`]), their articles stored and searched ([`articles`]), and
+//! matched to the releases they carried ([`pickups`], by link or by [`similarity`]), which
+//! is a release's spread.
+pub mod articles;
+pub mod feeds;
+pub mod fetch;
+pub mod parse;
+pub mod pickups;
+pub mod poll;
+pub mod similarity;

@@ -1,0 +1,295 @@
+//! Polling outlets' feeds. Due feeds are claimed with short leases (the same statement as the
+//! e-mail and HTTP queues: `FOR UPDATE SKIP LOCKED` on PostgreSQL), so several instances share
+//! the polling and each feed is fetched once a period; each fetch is conditional and bounded
+//! ([`super::fetch`]), at most [`MonitoringSettings::feed_per_host`] at once per host; each
+//! outcome (new articles, their pickups, the feed's validators and schedule) commits in one
+//! transaction. A failing feed is retried later and later: the period doubled per failure in
+//! a row, up to a day.
+use super::fetch::{self, Fetched, Limits};
+use super::parse::{self, Draft};
+use super::pickups::{self, Window};
+use crate::auth::Viewer;
+use crate::context::AppContext;
+use crate::entities::outlet_feed;
+use crate::error::{AppError, AppResult};
+use crate::services::channels::host_of;
+use crate::services::outbox::claim_statement;
+use crate::settings::MonitoringSettings;
+use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
+use url::Url;
+
+/// Feeds claimed at once.
+const BATCH: u64 = 64;
+/// Feeds fetched at once, over all hosts.
+const CONCURRENCY: usize = 32;
+/// The longest a failing feed waits for its next poll.
+const MAX_BACKOFF: Duration = Duration::days(1);
+
+/// What became of one feed's poll.
+enum Outcome {
+    NotModified,
+    Fresh {
+        drafts: Vec<Draft>,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
+    Failed(String),
+}
+
+/// Polls feeds: one HTTP client, and the per-host gates that keep it polite.
+pub struct Poller {
+    client: reqwest::Client,
+    limits: Limits,
+    settings: MonitoringSettings,
+    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+impl Poller {
+    pub fn new(ctx: &AppContext) -> AppResult<Self> {
+        let m = ctx.settings.monitoring.clone();
+        let client = crate::outbound::client(ctx.settings.allow_private_targets)
+            .map_err(|e| AppError::caused("the feed client", e))?;
+        Ok(Self {
+            client,
+            limits: Limits {
+                timeout: m.feed_timeout,
+                max_bytes: m.feed_max_bytes,
+                allow_private: ctx.settings.allow_private_targets,
+            },
+            settings: m,
+            hosts: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn gate(&self, host: String) -> Arc<Semaphore> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        hosts
+            .entry(host)
+            .or_insert_with(|| Arc::new(Semaphore::new(self.settings.feed_per_host.max(1))))
+            .clone()
+    }
+
+    /// Polls every due feed (claiming them in batches until none is left); returns how many
+    /// new articles were stored.
+    #[tracing::instrument(name = "worker.feeds", skip_all, err(Debug, level = "debug"))]
+    pub async fn run_due(&self, ctx: &AppContext) -> AppResult<usize> {
+        let mut window: Option<Window> = None;
+        let mut fresh = 0;
+        loop {
+            let feeds = claim(ctx, self.claim_ttl()).await?;
+            if feeds.is_empty() {
+                break;
+            }
+            fresh += self.process(ctx, feeds, &mut window).await?;
+        }
+        Ok(fresh)
+    }
+
+    /// Polls every feed no instance holds now, whatever its schedule: all are claimed in one
+    /// statement (so a worker cannot take one in between), then polled in batches.
+    pub async fn run_all(&self, ctx: &AppContext) -> AppResult<usize> {
+        let now = ctx.clock.now();
+        let stmt = crate::db::raw(
+            ctx.db.get_database_backend(),
+            "UPDATE outlet_feeds SET claimed_until = ? \
+             WHERE claimed_until IS NULL OR claimed_until < ? RETURNING *",
+            vec![(now + self.claim_ttl()).into(), now.into()],
+        );
+        let txn = crate::db::begin_write(&ctx.db).await?;
+        let mut feeds = outlet_feed::Entity::find()
+            .from_raw_sql(stmt)
+            .all(&txn)
+            .await?;
+        txn.commit().await?;
+        let mut window = None;
+        let mut fresh = 0;
+        while !feeds.is_empty() {
+            let rest = feeds.split_off(feeds.len().min(BATCH as usize));
+            fresh += self.process(ctx, feeds, &mut window).await?;
+            feeds = rest;
+        }
+        Ok(fresh)
+    }
+
+    /// Fetches claimed feeds and records each outcome; the releases they are matched to are
+    /// read once per pass.
+    async fn process(
+        &self,
+        ctx: &AppContext,
+        feeds: Vec<outlet_feed::Model>,
+        window: &mut Option<Window>,
+    ) -> AppResult<usize> {
+        let outcomes: Vec<(outlet_feed::Model, Outcome)> = futures::stream::iter(feeds)
+            .map(|f| async move {
+                let o = self.poll_one(&f).await;
+                (f, o)
+            })
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        if window.is_none() {
+            *window = Some(Window::load(&ctx.db, &ctx.settings.public_url, ctx.clock.now()).await?);
+        }
+        let Some(w) = window.as_ref() else {
+            return Ok(0);
+        };
+        let mut fresh = 0;
+        for (f, o) in outcomes {
+            fresh += self.record(ctx, w, &f, o).await?;
+        }
+        Ok(fresh)
+    }
+
+    /// Long enough for a fetch at its slowest, and its recording.
+    fn claim_ttl(&self) -> Duration {
+        Duration::from_std(self.limits.timeout * 3).unwrap_or(Duration::seconds(30))
+            + Duration::seconds(30)
+    }
+
+    async fn poll_one(&self, f: &outlet_feed::Model) -> Outcome {
+        let Ok(url) = Url::parse(&f.url) else {
+            return Outcome::Failed("not a valid URL".into());
+        };
+        let gate = self.gate(host_of(&url));
+        let Ok(_permit) = gate.acquire_owned().await else {
+            return Outcome::Failed("shutting down".into());
+        };
+        match fetch::fetch(
+            &self.client,
+            &url,
+            f.etag.as_deref(),
+            f.last_modified.as_deref(),
+            &self.limits,
+        )
+        .await
+        {
+            Ok(Fetched::NotModified) => Outcome::NotModified,
+            Ok(Fetched::Body {
+                bytes,
+                etag,
+                last_modified,
+            }) => {
+                // Parsing a feed of megabytes is CPU work: off the async threads.
+                let parsed = tokio::task::spawn_blocking(move || parse::parse(&bytes, &url)).await;
+                match parsed {
+                    Ok(Ok(drafts)) => Outcome::Fresh {
+                        drafts,
+                        etag,
+                        last_modified,
+                    },
+                    Ok(Err(e)) => Outcome::Failed(e.to_string()),
+                    Err(_) => Outcome::Failed("the parser stopped".into()),
+                }
+            }
+            Err(e) => Outcome::Failed(e.to_string()),
+        }
+    }
+
+    async fn record(
+        &self,
+        ctx: &AppContext,
+        window: &Window,
+        f: &outlet_feed::Model,
+        outcome: Outcome,
+    ) -> AppResult<usize> {
+        let now = ctx.clock.now();
+        let txn = crate::db::begin_write(&ctx.db).await?;
+        let mut update = outlet_feed::Entity::update_many()
+            .col_expr(
+                outlet_feed::Column::ClaimedUntil,
+                Expr::value(None::<DateTime<Utc>>),
+            )
+            .col_expr(outlet_feed::Column::LastPolledAt, Expr::value(now))
+            .filter(outlet_feed::Column::Id.eq(f.id));
+        let mut fresh = 0;
+        match outcome {
+            Outcome::NotModified => {
+                update = ok(update, now + self.settings.feed_poll);
+            }
+            Outcome::Fresh {
+                drafts,
+                etag,
+                last_modified,
+            } => {
+                let stored =
+                    super::articles::store(&txn, f.outlet_id, Some(f.id), drafts, now).await?;
+                fresh = stored.len();
+                if !stored.is_empty() {
+                    pickups::record(&txn, window, &stored, now).await?;
+                }
+                update = ok(update, now + self.settings.feed_poll)
+                    .col_expr(outlet_feed::Column::Etag, Expr::value(etag))
+                    .col_expr(
+                        outlet_feed::Column::LastModified,
+                        Expr::value(last_modified),
+                    );
+            }
+            Outcome::Failed(error) => {
+                let failures = f.failures.saturating_add(1);
+                tracing::info!(feed = %f.id, failures, error = %error, "feed poll failed");
+                update = update
+                    .col_expr(outlet_feed::Column::Failures, Expr::value(failures))
+                    .col_expr(outlet_feed::Column::LastError, Expr::value(error))
+                    .col_expr(
+                        outlet_feed::Column::NextAttemptAt,
+                        Expr::value(now + backoff(self.settings.feed_poll, failures)),
+                    );
+            }
+        }
+        update.exec(&txn).await?;
+        txn.commit().await?;
+        Ok(fresh)
+    }
+}
+
+fn ok(
+    update: sea_orm::UpdateMany<outlet_feed::Entity>,
+    next: DateTime<Utc>,
+) -> sea_orm::UpdateMany<outlet_feed::Entity> {
+    update
+        .col_expr(outlet_feed::Column::Failures, Expr::value(0))
+        .col_expr(outlet_feed::Column::LastError, Expr::value(None::<String>))
+        .col_expr(outlet_feed::Column::NextAttemptAt, Expr::value(next))
+}
+
+/// The wait after `failures` failed polls in a row: the period, doubled per failure.
+pub fn backoff(period: Duration, failures: i32) -> Duration {
+    let factor = 1i32 << failures.clamp(0, 16);
+    period
+        .checked_mul(factor)
+        .unwrap_or(MAX_BACKOFF)
+        .min(MAX_BACKOFF)
+}
+
+async fn claim(ctx: &AppContext, ttl: Duration) -> AppResult<Vec<outlet_feed::Model>> {
+    let now = ctx.clock.now();
+    let stmt = claim_statement(
+        ctx.db.get_database_backend(),
+        "outlet_feeds",
+        "1 = 1",
+        now + ttl,
+        now,
+        BATCH,
+    );
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    let rows = outlet_feed::Entity::find()
+        .from_raw_sql(stmt)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+/// Polls every feed now, whatever its schedule (ADMIN); returns how many new articles were
+/// stored. A feed another instance holds at that moment is left to it.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
+pub async fn poll_now(ctx: &AppContext, viewer: &Viewer) -> AppResult<usize> {
+    viewer.require_admin()?;
+    Poller::new(ctx)?.run_all(ctx).await
+}
