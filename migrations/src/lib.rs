@@ -19,6 +19,7 @@ mod m20261202_000012_outbound;
 mod m20261202_000013_channel_jobs;
 mod m20261203_000014_escalation_step;
 mod m20261203_000015_outlet_feeds;
+mod m20261203_000016_press_reports;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_channel_jobs::Migration),
             Box::new(m20261203_000014_escalation_step::Migration),
             Box::new(m20261203_000015_outlet_feeds::Migration),
+            Box::new(m20261203_000016_press_reports::Migration),
         ]
     }
 }

@@ -69,4 +69,5 @@ text_enum!(
     }
 );
 text_enum!(InquiryStatus { Open = "OPEN", Answered = "ANSWERED", Declined = "DECLINED" });
+text_enum!(PressReportStatus { Open = "OPEN", Answered = "ANSWERED" });
 text_enum!(AnswerRating { Satisfied = "SATISFIED", Acceptable = "ACCEPTABLE", Unsatisfied = "UNSATISFIED" });

@@ -100,6 +100,11 @@ async fn scheduler(ctx: AppContext, stop: CancellationToken) {
             if let Err(e) = inquiries::remind_overdue(&ctx).await {
                 tracing::error!(error = %e.detail(), "overdue reminders failed; retrying");
             }
+            if let Err(e) =
+                pressnet_schema::services::monitoring::press_reports::remind_overdue(&ctx).await
+            {
+                tracing::error!(error = %e.detail(), "press report reminders failed; retrying");
+            }
             if let Err(e) = accounts::prune_expired_tokens(&ctx).await {
                 tracing::warn!(error = %e.detail(), "pruning expired tokens failed; retrying");
             }

@@ -285,3 +285,108 @@ fn the_text_threshold_holds_on_the_labelled_headlines() {
     assert!(set.articles.len() >= 60 && set.releases.len() >= 20);
     assert!(s.precision >= 0.95 && s.recall >= 0.85, "{s:?}");
 }
+
+const RAISE: &str = "mutation($a:UUID!,$u:UUID!,$n:String){ raisePressReport(articleId:$a, unitId:$u, note:$n){ id status note raisedAt dueAt overdue unit { id } article { title } } }";
+const RESPOND: &str = "mutation($id:UUID!,$t:String!,$r:UUID){ respondToPressReport(id:$id, response:$t, releaseId:$r){ id status response respondedAt overdue responseRelease { id } } }";
+const REPORTS: &str = "query($u:UUID,$s:PressReportStatus,$o:Boolean){ pressReports(unitId:$u, status:$s, overdueOnly:$o){ id status overdue unit { id } } }";
+const COMPLIANCE: &str = "query($f:DateTime!,$t:DateTime!){ complianceReport(from:$f, to:$t){ unit { id } releasesPickedUp pressReportsReceived pressReportsAnsweredOnTime pressReportsOverdue needsAttention } }";
+
+db_test!(
+    async fn press_reports_are_raised_answered_on_time_or_overdue_and_counted(app) {
+        let feeds = FeedServer::start().await;
+        let now = Utc::now();
+        feeds.serve("/rss", Route::feed("application/rss+xml", rss(&[
+            ("Người dân phản ánh bệnh viện quá tải", "https://bao.example/benh-vien-qua-tai", "Bệnh nhân nằm ghép", now),
+        ])));
+        let w = World::build(&app, 1).await;
+        let a = app.gql_as(&w.admin);
+        a.run(SET_FEEDS, json!({"o": w.outlets[0].0, "u": [format!("{}/rss", feeds.url)]})).await.data();
+        eventually("the article", || async { app.db_count("SELECT COUNT(*) FROM articles").await == 1 }).await;
+        let article = a.run(ARTICLES, json!({})).await.data()["articles"][0]["id"].clone();
+        let notices = app.db_count("SELECT COUNT(*) FROM outbox WHERE kind = 'NOTICE'").await;
+        let r = a.run(RAISE, json!({"a": article, "u": w.unit_id, "n": "Đề nghị Sở Y tế làm rõ"})).await;
+        let report = r.data()["raisePressReport"].clone();
+        assert_eq!(report["status"], "OPEN");
+        assert_eq!(report["overdue"], false);
+        assert_eq!(report["article"]["title"], "Người dân phản ánh bệnh viện quá tải");
+        let raised = chrono::DateTime::parse_from_rfc3339(report["raisedAt"].as_str().expect("raisedAt")).expect("time");
+        let due = chrono::DateTime::parse_from_rfc3339(report["dueAt"].as_str().expect("dueAt")).expect("time");
+        assert_eq!(due - raised, Duration::days(10), "PRESSNET_PRESS_REPORT_DUE_DAYS defaults to 10");
+        // The unit's spokesperson is told.
+        assert_eq!(app.db_count("SELECT COUNT(*) FROM outbox WHERE kind = 'NOTICE' AND recipient = 'duc@syt.vn'").await, 1);
+        assert!(app.db_count("SELECT COUNT(*) FROM outbox WHERE kind = 'NOTICE'").await > notices);
+        let id = report["id"].clone();
+        // The same article for the other unit too; the same pair twice is a conflict.
+        let other = a.run(RAISE, json!({"a": article, "u": w.other_unit_id})).await.data()["raisePressReport"]["id"].clone();
+        assert_eq!(a.run(RAISE, json!({"a": article, "u": w.unit_id})).await.code(), "CONFLICT");
+        for who in [&w.spokesperson, &w.auditor, &w.outlets[0].1] {
+            assert_eq!(app.gql_as(who).run(RAISE, json!({"a": article, "u": w.unit_id})).await.code(), "FORBIDDEN");
+        }
+        // Who reads them: the authority all, a spokesperson their unit's, not the press.
+        let sp = app.gql_as(&w.spokesperson);
+        assert_eq!(a.run(REPORTS, json!({})).await.data()["pressReports"].as_array().map(Vec::len), Some(2));
+        assert_eq!(sp.run(REPORTS, json!({})).await.data()["pressReports"], json!([{"id": id, "status": "OPEN", "overdue": false, "unit": {"id": w.unit_id}}]));
+        assert_eq!(sp.run(REPORTS, json!({"u": w.other_unit_id})).await.code(), "FORBIDDEN");
+        assert_eq!(app.gql_as(&w.outlets[0].1).run(REPORTS, json!({})).await.code(), "FORBIDDEN");
+        // Responding: only the unit's spokesperson, linking only its published STATEMENT or CORRECTION.
+        assert_eq!(app.gql_as(&w.other_spokesperson).run(RESPOND, json!({"id": id, "t": "x"})).await.code(), "NOT_FOUND");
+        let press_release = publish_now(&sp, &w.unit_id, "Thông cáo thường", json!({"allAccredited": true})).await;
+        let bad = sp.run(RESPOND, json!({"id": id, "t": "Đã có thông cáo", "r": press_release})).await;
+        assert_eq!(bad.code(), "BAD_USER_INPUT");
+        assert_eq!(bad.body["errors"][0]["extensions"]["field"], "releaseId");
+        assert_eq!(sp.run(RESPOND, json!({"id": id, "t": "   "})).await.code(), "BAD_USER_INPUT");
+        let st = sp.run(CREATE_RELEASE, json!({"i": {"unitId": w.unit_id, "kind": "STATEMENT", "title": "Sở Y tế thông tin về tình trạng quá tải", "summary": "Tóm tắt", "body": "Nội dung", "audience": {"allAccredited": true}}})).await;
+        let statement = st.data()["createRelease"]["id"].clone();
+        sp.run(PUBLISH, json!({"id": statement})).await.data();
+        let ok = sp.run(RESPOND, json!({"id": id, "t": "Sở đã bổ sung 50 giường bệnh", "r": statement})).await;
+        let answered = ok.data()["respondToPressReport"].clone();
+        assert_eq!(answered["status"], "ANSWERED");
+        assert_eq!(answered["responseRelease"]["id"], statement);
+        assert_eq!(sp.run(RESPOND, json!({"id": id, "t": "lần nữa"})).await.code(), "CONFLICT");
+        assert_eq!(a.run(REPORTS, json!({"s": "ANSWERED"})).await.data()["pressReports"].as_array().map(Vec::len), Some(1));
+
+        // Eleven days on, the other unit's report is overdue and its unit reminded once.
+        app.clock.advance(Duration::days(11));
+        // (Sessions last 12 hours: sign in again.)
+        let a = app.gql_as(&app.admin().await);
+        let overdue = a.run(REPORTS, json!({"o": true})).await;
+        assert_eq!(overdue.data()["pressReports"], json!([{"id": other, "status": "OPEN", "overdue": true, "unit": {"id": w.other_unit_id}}]));
+        eventually("the overdue reminder", || async {
+            app.db_count("SELECT COUNT(*) FROM press_reports WHERE overdue_reminded_at IS NOT NULL").await == 1
+        }).await;
+        assert_eq!(app.db_count("SELECT COUNT(*) FROM outbox WHERE kind = 'NOTICE' AND recipient = 'anh@stc.vn'").await, 2);
+
+        // The compliance report counts them.
+        let from = (Utc::now() - Duration::days(30)).to_rfc3339();
+        let to = (app.clock.now() + Duration::days(1)).to_rfc3339();
+        let rows = a.run(COMPLIANCE, json!({"f": from, "t": to})).await.data()["complianceReport"].as_array().expect("rows").clone();
+        let row = |unit: &str| rows.iter().find(|r| r["unit"]["id"] == unit).cloned().expect("a row");
+        let mine = row(&w.unit_id);
+        assert_eq!((mine["pressReportsReceived"].clone(), mine["pressReportsAnsweredOnTime"].clone(), mine["pressReportsOverdue"].clone()), (json!(1), json!(1), json!(0)));
+        let theirs = row(&w.other_unit_id);
+        assert_eq!((theirs["pressReportsReceived"].clone(), theirs["pressReportsAnsweredOnTime"].clone(), theirs["pressReportsOverdue"].clone()), (json!(1), json!(0), json!(1)));
+        assert_eq!(theirs["needsAttention"], true);
+        assert_eq!(mine["releasesPickedUp"], 0);
+    }
+);
+
+db_test!(
+    async fn the_compliance_report_counts_releases_picked_up(app) {
+        let feeds = FeedServer::start().await;
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Tiêm vắc xin sởi cho trẻ từ 1 đến 5 tuổi", json!({"allAccredited": true})).await;
+        publish_now(&sp, &w.unit_id, "Thông cáo không ai đăng", json!({"allAccredited": true})).await;
+        let page = format!("{}/releases/{id}", app.base);
+        feeds.serve("/rss", Route::feed("application/rss+xml", rss(&[("Tin y tế", &page, "Đọc thông cáo", Utc::now() + Duration::minutes(1))])));
+        let a = app.gql_as(&w.admin);
+        a.run(SET_FEEDS, json!({"o": w.outlets[0].0, "u": [format!("{}/rss", feeds.url)]})).await.data();
+        eventually("the pickup", || async { app.db_count("SELECT COUNT(*) FROM pickups").await == 1 }).await;
+        let from = (Utc::now() - Duration::days(1)).to_rfc3339();
+        let to = (Utc::now() + Duration::days(1)).to_rfc3339();
+        let rows = a.run(COMPLIANCE, json!({"f": from, "t": to})).await.data()["complianceReport"].as_array().expect("rows").clone();
+        let mine = rows.iter().find(|r| r["unit"]["id"] == w.unit_id.as_str()).expect("a row");
+        assert_eq!(mine["releasesPickedUp"], 1);
+        assert_eq!(mine["pressReportsReceived"], 0);
+    }
+);

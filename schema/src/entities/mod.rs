@@ -20,6 +20,7 @@ pub mod outlet;
 pub mod outlet_feed;
 pub mod pickup;
 pub mod press_conference;
+pub mod press_report;
 pub mod push_subscription;
 pub mod release;
 pub mod release_reach;

@@ -1,8 +1,9 @@
 //! The monitoring area's queries and mutations (issue 20): outlets' feeds, their articles,
 //! pickups.
 use super::context::{app, viewer};
-use super::types::{Article, Outlet, Pickup};
-use crate::services::monitoring::{articles, feeds, pickups, poll};
+use super::types::{Article, Outlet, Pickup, PressReport};
+use crate::enums::PressReportStatus;
+use crate::services::monitoring::{articles, feeds, pickups, poll, press_reports};
 use async_graphql::{Context, Object, Result};
 use uuid::Uuid;
 
@@ -31,6 +32,25 @@ impl MonitoringQuery {
         )
         .await?;
         Ok(list.into_iter().map(Article).collect())
+    }
+
+    /// Press reports, newest first: ADMIN and AUDITOR any unit's, a spokesperson their own.
+    async fn press_reports(
+        &self,
+        ctx: &Context<'_>,
+        unit_id: Option<Uuid>,
+        status: Option<PressReportStatus>,
+        overdue_only: Option<bool>,
+    ) -> Result<Vec<PressReport>> {
+        let list = press_reports::list(
+            app(ctx)?,
+            viewer(ctx),
+            unit_id,
+            status,
+            overdue_only.unwrap_or(false),
+        )
+        .await?;
+        Ok(list.into_iter().map(PressReport).collect())
     }
 }
 
@@ -70,5 +90,33 @@ impl MonitoringMutation {
         let (model, _) = pickups::declare(app, v, release_id, &url).await?;
         let release = crate::services::releases::get_visible(app, v, release_id).await?;
         Ok(Pickup { model, release })
+    }
+
+    /// Marks an article as a press report the unit must respond to (ADMIN).
+    async fn raise_press_report(
+        &self,
+        ctx: &Context<'_>,
+        article_id: Uuid,
+        unit_id: Uuid,
+        note: Option<String>,
+    ) -> Result<PressReport> {
+        Ok(PressReport(
+            press_reports::raise(app(ctx)?, viewer(ctx), article_id, unit_id, note.as_deref())
+                .await?,
+        ))
+    }
+
+    /// The unit's response (its active SPOKESPERSON), optionally linked to a STATEMENT or
+    /// CORRECTION it published.
+    async fn respond_to_press_report(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        response: String,
+        release_id: Option<Uuid>,
+    ) -> Result<PressReport> {
+        Ok(PressReport(
+            press_reports::respond(app(ctx)?, viewer(ctx), id, &response, release_id).await?,
+        ))
     }
 }

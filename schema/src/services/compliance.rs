@@ -25,6 +25,13 @@ pub struct UnitCompliance {
     pub targeted_pairs: i64,
     /// Largest first-to-last live delivery spread of the unit's releases (equal access).
     pub max_delivery_spread_ms: Option<i64>,
+    /// Releases of the period that at least one outlet's article carried.
+    pub releases_picked_up: i64,
+    /// Press reports raised for the unit in the period, answered by their deadline, and
+    /// overdue (open past the deadline, or answered after it).
+    pub press_reports_received: i64,
+    pub press_reports_answered_on_time: i64,
+    pub press_reports_overdue: i64,
 }
 
 impl UnitCompliance {
@@ -33,6 +40,7 @@ impl UnitCompliance {
         !self.has_active_spokesperson
             || self.press_conferences_held < self.press_conferences_required
             || self.inquiries_overdue > 0
+            || self.press_reports_overdue > 0
             || self.delivery_coverage < 0.95
     }
 }
@@ -143,6 +151,19 @@ pub async fn compute(
             *e = (*e).max(ms);
         }
     }
+    let mut picked: HashMap<Uuid, i64> = HashMap::new();
+    for r in db.query_all_raw(stmt(b, "SELECT r.unit_id, COUNT(*) FROM releases r WHERE r.status IN ('PUBLISHED', 'RETRACTED') \
+        AND r.published_at >= ? AND r.published_at < ? AND EXISTS (SELECT 1 FROM pickups p WHERE p.release_id = r.id) \
+        GROUP BY r.unit_id", vec![f.clone(), t.clone()])).await? {
+        picked.insert(get(&r, 0)?, get(&r, 1)?);
+    }
+    let mut reports: HashMap<Uuid, (i64, i64, i64)> = HashMap::new();
+    for r in db.query_all_raw(stmt(b, "SELECT unit_id, COUNT(*), \
+        COALESCE(SUM(CASE WHEN responded_at IS NOT NULL AND responded_at <= due_at THEN 1 ELSE 0 END), 0), \
+        COALESCE(SUM(CASE WHEN (responded_at IS NULL AND due_at < ?) OR (responded_at IS NOT NULL AND responded_at > due_at) THEN 1 ELSE 0 END), 0) \
+        FROM press_reports WHERE raised_at >= ? AND raised_at < ? GROUP BY unit_id", vec![n.clone(), f.clone(), t.clone()])).await? {
+        reports.insert(get(&r, 0)?, (get(&r, 1)?, get(&r, 2)?, get(&r, 3)?));
+    }
     let q = quarters(from, to);
     Ok(units
         .into_iter()
@@ -173,6 +194,10 @@ pub async fn compute(
                 },
                 targeted_pairs: pairs,
                 max_delivery_spread_ms: spread.get(&u.id).copied(),
+                releases_picked_up: picked.get(&u.id).copied().unwrap_or(0),
+                press_reports_received: reports.get(&u.id).map_or(0, |r| r.0),
+                press_reports_answered_on_time: reports.get(&u.id).map_or(0, |r| r.1),
+                press_reports_overdue: reports.get(&u.id).map_or(0, |r| r.2),
                 unit: u,
             }
         })

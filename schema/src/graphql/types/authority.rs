@@ -113,6 +113,20 @@ impl UnitCompliance {
     async fn inquiries_overdue(&self) -> i32 {
         self.0.inquiries_overdue as i32
     }
+    /// Releases of the period some outlet's article carried (a pickup).
+    async fn releases_picked_up(&self) -> i32 {
+        self.0.releases_picked_up as i32
+    }
+    async fn press_reports_received(&self) -> i32 {
+        self.0.press_reports_received as i32
+    }
+    async fn press_reports_answered_on_time(&self) -> i32 {
+        self.0.press_reports_answered_on_time as i32
+    }
+    /// Open past the deadline, or answered after it.
+    async fn press_reports_overdue(&self) -> i32 {
+        self.0.press_reports_overdue as i32
+    }
     async fn answers_unsatisfied(&self) -> i32 {
         self.0.answers_unsatisfied as i32
     }

@@ -1,9 +1,11 @@
 //! Article, Pickup and ReleaseSpread: what the press made of releases (issue 20).
 use super::registry::Outlet;
+use super::registry::Unit;
 use super::release::Release;
-use crate::entities::{article, pickup, release};
+use crate::entities::{article, pickup, press_report, release};
+use crate::enums::PressReportStatus;
 use crate::error::AppError;
-use crate::graphql::context::loaders;
+use crate::graphql::context::{app, loaders, viewer};
 use crate::services::monitoring::pickups::Spread;
 use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};
@@ -104,5 +106,60 @@ impl ReleaseSpread {
                 release: self.release.clone(),
             })
             .collect()
+    }
+}
+
+pub struct PressReport(pub press_report::Model);
+
+#[Object]
+impl PressReport {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn article(&self, ctx: &Context<'_>) -> Result<Article> {
+        Article::by_id(ctx, self.0.article_id).await
+    }
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
+        let u = loaders(ctx)?
+            .unit
+            .load_one(self.0.unit_id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Unit(u.ok_or_else(|| {
+            AppError::internal("press report without unit")
+        })?))
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    async fn status(&self) -> PressReportStatus {
+        self.0.status
+    }
+    async fn raised_at(&self) -> DateTime<Utc> {
+        self.0.raised_at
+    }
+    async fn due_at(&self) -> DateTime<Utc> {
+        self.0.due_at
+    }
+    /// Open past its deadline.
+    async fn overdue(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(crate::services::monitoring::press_reports::overdue(
+            &self.0,
+            app(ctx)?.clock.now(),
+        ))
+    }
+    async fn response(&self) -> Option<&str> {
+        self.0.response.as_deref()
+    }
+    async fn responded_at(&self) -> Option<DateTime<Utc>> {
+        self.0.responded_at
+    }
+    /// The STATEMENT or CORRECTION the unit linked, when the viewer may see it.
+    async fn response_release(&self, ctx: &Context<'_>) -> Result<Option<Release>> {
+        let Some(id) = self.0.response_release_id else {
+            return Ok(None);
+        };
+        let r = crate::services::releases::get(app(ctx)?, viewer(ctx), id).await?;
+        Ok(r.map(Release))
     }
 }

@@ -8,4 +8,5 @@ pub mod fetch;
 pub mod parse;
 pub mod pickups;
 pub mod poll;
+pub mod press_reports;
 pub mod similarity;
