@@ -671,3 +671,71 @@ db_test!(
         c.close().await.ok();
     }
 );
+
+db_test!(
+    async fn monitoring_spread_press_reports_and_i_published_this(app) {
+        use pressnet_tests::feed_server::{FeedServer, Route};
+        let Some(browser) = Browser::start().await else { return };
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Sở Y tế khuyến cáo phòng sốt xuất huyết", json!({"allAccredited": true})).await;
+        let feeds = FeedServer::start().await;
+        let at = (chrono::Utc::now() + chrono::Duration::minutes(3)).to_rfc2822();
+        feeds.serve("/rss", Route::feed("application/rss+xml", format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Báo</title><link>https://bao.example/</link><description>x</description>\
+             <item><title>Phòng sốt xuất huyết mùa mưa</title><link>https://bao.example/sxh</link><description>Theo {}/releases/{id}</description><pubDate>{at}</pubDate></item>\
+             <item><title>Người dân phản ánh trạm y tế đóng cửa</title><link>https://bao.example/tram</link><description>Phản ánh</description><pubDate>{at}</pubDate></item>\
+             </channel></rss>", app.base)));
+        let a = app.gql_as(&w.admin);
+        a.run("mutation($o:UUID!,$u:[String!]!){ setOutletFeeds(outletId:$o, urls:$u){ id } }", json!({"o": w.outlets[0].0, "u": [format!("{}/rss", feeds.url)]})).await.data();
+        until("the articles", async || app.db_count("SELECT COUNT(*) FROM pickups").await == 1).await;
+
+        // The journalist: "I published this".
+        let c = browser.client().await;
+        sign_in(&c, &app.base, "pv0@bao0.vn", PASSWORD).await;
+        wait_for(&c, "#feed").await;
+        goto(&c, &app, &format!("#/releases/{id}")).await;
+        fill(&c, "#pickup-url", "https://bao.example/ban-in/sxh").await;
+        click(&c, "#declare-pickup button[type=submit]").await;
+        wait_for(&c, "#declared").await;
+        assert_eq!(page_errors(&c).await, Vec::<String>::new());
+        c.close().await.ok();
+        assert_eq!(app.db_count("SELECT COUNT(*) FROM pickups WHERE matched_by = 'declared'").await, 1);
+
+        // The authority: the monitoring page; a press report raised from it.
+        let c = browser.client().await;
+        sign_in(&c, &app.base, ADMIN_EMAIL, PASSWORD).await;
+        wait_text(&c, "#report-table", "Sở Y tế").await;
+        goto(&c, &app, "#/monitoring").await;
+        wait_text(&c, "#articles", "Người dân phản ánh trạm y tế đóng cửa").await;
+        check_page(&c, "authority-monitoring", "#articles .card").await;
+        let articles = a.run("{ articles(search: \"tram y te\"){ id } }", json!({})).await;
+        let article = articles.data()["articles"][0]["id"].as_str().expect("article").to_owned();
+        let form = format!("#articles [data-article-id='{article}']");
+        select(&c, &format!("#raise-unit-{article}"), &w.unit_id).await;
+        fill(&c, &format!("#raise-note-{article}"), "Đề nghị làm rõ").await;
+        click(&c, &format!("{form} form.raise button[type=submit]")).await;
+        until("raised", async || app.db_count("SELECT COUNT(*) FROM press_reports").await == 1).await;
+        wait_text(&c, "#open-reports", "Người dân phản ánh trạm y tế đóng cửa").await;
+        assert_eq!(page_errors(&c).await, Vec::<String>::new());
+        c.close().await.ok();
+
+        // The unit: the spread on its release page, and the press-report inbox.
+        let c = browser.client().await;
+        sign_in(&c, &app.base, "duc@syt.vn", PASSWORD).await;
+        wait_for(&c, "#my-releases").await;
+        goto(&c, &app, &format!("#/releases/{id}")).await;
+        wait_text(&c, "#spread-summary", "1 trên 1").await;
+        wait_for(&c, "#pickups li[data-matched-by='link']").await;
+        wait_for(&c, "#pickups li[data-matched-by='declared']").await;
+        check_page(&c, "release-spread", "#spread-chart").await;
+        goto(&c, &app, "#/press-reports").await;
+        wait_text(&c, "#press-reports", "Người dân phản ánh trạm y tế đóng cửa").await;
+        check_page(&c, "spokesperson-press-reports", "#press-reports .card").await;
+        fill(&c, "#press-reports textarea", "Trạm y tế đã mở cửa trở lại từ sáng nay.").await;
+        click(&c, "#press-reports form.respond button[type=submit]").await;
+        until("responded", async || app.db_count("SELECT COUNT(*) FROM press_reports WHERE status = 'ANSWERED'").await == 1).await;
+        assert_eq!(page_errors(&c).await, Vec::<String>::new());
+        c.close().await.ok();
+    }
+);

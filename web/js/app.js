@@ -10,6 +10,7 @@ import { ReleasePage } from "./pages/release.js";
 import { Feed, Archive, Conferences, MyQuestions, Settings } from "./pages/journalist.js";
 import { Console, Editor, Inbox } from "./pages/spokesperson.js";
 import { Dashboard, Registry, Audit, Suppressions } from "./pages/authority.js";
+import { Monitoring, PressReports } from "./pages/monitoring.js";
 
 // Errors are collected so browser tests can assert there were none.
 /** @type {any} */ (window).__errors = [];
@@ -52,6 +53,8 @@ const ROUTES = {
   new: { page: Editor, roles: ["SPOKESPERSON"] },
   edit: { page: Editor, roles: ["SPOKESPERSON"] },
   inbox: { page: Inbox, roles: ["SPOKESPERSON"] },
+  "press-reports": { page: PressReports, roles: ["SPOKESPERSON"] },
+  monitoring: { page: Monitoring, roles: ["ADMIN", "AUDITOR"] },
   dashboard: { page: Dashboard, roles: ["ADMIN", "AUDITOR"] },
   registry: { page: Registry, roles: ["ADMIN", "AUDITOR"] },
   audit: { page: Audit, roles: ["ADMIN", "AUDITOR"] },
@@ -62,9 +65,9 @@ const ROUTES = {
 
 const NAV = {
   JOURNALIST: [["#/feed", "feed"], ["#/archive", "archive"], ["#/conferences", "conferences"], ["#/questions", "my_questions"], ["#/settings", "settings"]],
-  SPOKESPERSON: [["#/console", "console"], ["#/new", "new_release"], ["#/inbox", "inbox"]],
-  ADMIN: [["#/dashboard", "dashboard"], ["#/registry", "registry"], ["#/audit", "audit"], ["#/suppressions", "suppressions"]],
-  AUDITOR: [["#/dashboard", "dashboard"], ["#/registry", "registry"], ["#/audit", "audit"], ["#/suppressions", "suppressions"]],
+  SPOKESPERSON: [["#/console", "console"], ["#/new", "new_release"], ["#/inbox", "inbox"], ["#/press-reports", "press_reports"]],
+  ADMIN: [["#/dashboard", "dashboard"], ["#/monitoring", "monitoring"], ["#/registry", "registry"], ["#/audit", "audit"], ["#/suppressions", "suppressions"]],
+  AUDITOR: [["#/dashboard", "dashboard"], ["#/monitoring", "monitoring"], ["#/registry", "registry"], ["#/audit", "audit"], ["#/suppressions", "suppressions"]],
 };
 
 function currentRoute() {

@@ -79,6 +79,14 @@ const vi = {
   err_UNAUTHENTICATED: "Vui lòng đăng nhập.", err_FORBIDDEN: "Bạn không có quyền thực hiện thao tác này.",
   err_NOT_FOUND: "Không tìm thấy.", err_BAD_USER_INPUT: "Dữ liệu chưa hợp lệ", err_CONFLICT: "Xung đột dữ liệu",
   err_RATE_LIMITED: "Quá nhiều yêu cầu, vui lòng thử lại sau.", err_INTERNAL: "Lỗi hệ thống, vui lòng thử lại.",
+  monitoring: "Theo dõi báo chí", press_reports: "Phản ánh của báo chí", press_reports_open: "Phản ánh chờ phản hồi",
+  articles: "Bài báo", poll_now: "Cập nhật nguồn tin ngay", polled: "{n} bài mới.", raise_for: "Phản ánh cho",
+  note: "Ghi chú", raise: "Chuyển phản ánh", raised_ok: "Đã chuyển phản ánh tới đơn vị.", outlet_feeds: "Nguồn tin của cơ quan báo chí",
+  raised: "Chuyển lúc", response: "Phản hồi", response_release: "Kèm phát ngôn hoặc đính chính", respond: "Gửi phản hồi",
+  responded_ok: "Đã gửi phản hồi.", spread: "Mức độ lan tỏa", spread_summary: "{carried} trên {addressed} cơ quan báo chí được gửi đã đăng.",
+  first_pickup: "bài đầu tiên sau {m} phút", spread_chart: "Số bài đăng theo thời gian", minutes_after: "Phút sau khi đăng",
+  pickups: "Bài đã đăng", matched_link: "dẫn liên kết", matched_text: "trùng nội dung", matched_declared: "nhà báo xác nhận",
+  lag: "sau {m} phút", i_published: "Tôi đã đăng tin này tại", declare: "Xác nhận", declared_ok: "Đã ghi nhận bài đăng.",
 };
 
 const en = {
@@ -149,6 +157,14 @@ const en = {
   err_UNAUTHENTICATED: "Please sign in.", err_FORBIDDEN: "You may not do this.",
   err_NOT_FOUND: "Not found.", err_BAD_USER_INPUT: "Invalid input", err_CONFLICT: "Conflict",
   err_RATE_LIMITED: "Too many requests; try again later.", err_INTERNAL: "Server error, please retry.",
+  monitoring: "Press monitoring", press_reports: "Press reports", press_reports_open: "Press reports awaiting a response",
+  articles: "Articles", poll_now: "Poll feeds now", polled: "{n} new articles.", raise_for: "Report to",
+  note: "Note", raise: "Raise press report", raised_ok: "Press report sent to the unit.", outlet_feeds: "Outlets' feeds",
+  raised: "Raised", response: "Response", response_release: "With a statement or correction", respond: "Send response",
+  responded_ok: "Response sent.", spread: "Spread", spread_summary: "{carried} of {addressed} outlets addressed carried it.",
+  first_pickup: "first after {m} minutes", spread_chart: "Articles over time", minutes_after: "Minutes after publication",
+  pickups: "Articles", matched_link: "links it", matched_text: "same story", matched_declared: "declared by the outlet",
+  lag: "after {m} minutes", i_published: "I published this at", declare: "Declare", declared_ok: "Your article is recorded.",
 };
 
 export const MESSAGES = { vi, en };

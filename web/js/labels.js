@@ -13,6 +13,7 @@ export const ENUMS = {
   DeliveryStatus: { PENDING: ["Đang chờ", "Pending"], SENT: ["Đã gửi", "Sent"], DELIVERED: ["Đã đến", "Delivered"], ACKNOWLEDGED: ["Đã xác nhận", "Acknowledged"], FAILED: ["Thất bại", "Failed"] },
   EmailMode: { EACH_RELEASE: ["Từng thông tin", "Each release"], DAILY_DIGEST: ["Bản tin hằng ngày", "Daily digest"], NONE: ["Không nhận", "None"] },
   InquiryStatus: { OPEN: ["Chờ trả lời", "Open"], ANSWERED: ["Đã trả lời", "Answered"], DECLINED: ["Từ chối", "Declined"] },
+  PressReportStatus: { OPEN: ["Chờ phản hồi", "Open"], ANSWERED: ["Đã phản hồi", "Answered"] },
   AnswerRating: { SATISFIED: ["Hài lòng", "Satisfied"], ACCEPTABLE: ["Chấp nhận được", "Acceptable"], UNSATISFIED: ["Chưa hài lòng", "Unsatisfied"] },
   Visibility: { PUBLIC: ["Công khai", "Public"], PRESS_ONLY: ["Chỉ báo chí được gửi", "Press only"] },
 };

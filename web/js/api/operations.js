@@ -114,3 +114,22 @@ export const VERIFY_AGAINST = `query VerifyAgainst($checkpoint: AuditCheckpointI
   verifyAuditLogAgainst(checkpoint: $checkpoint) { ok eventsChecked firstBadSeq } }`;
 export const SUPPRESSIONS = `query Suppressions { emailSuppressions { address reason createdAt } }`;
 export const UNSUPPRESS = `mutation Unsuppress($address: String!) { unsuppressEmail(address: $address) }`;
+
+// Monitoring (issue 20): outlets' feeds, their articles, pickups and press reports.
+const ARTICLE = `id url title summary publishedAt fetchedAt outlet { id name }`;
+export const ARTICLES = `query Articles($search: String, $outletId: UUID, $unitId: UUID, $first: Int) {
+  articles(search: $search, outletId: $outletId, unitId: $unitId, first: $first) { ${ARTICLE} } }`;
+export const OUTLET_FEEDS = `query OutletFeeds { outlets { id name feedUrls } }`;
+export const SET_OUTLET_FEEDS = `mutation SetOutletFeeds($outletId: UUID!, $urls: [String!]!) { setOutletFeeds(outletId: $outletId, urls: $urls) { id feedUrls } }`;
+export const POLL_FEEDS = `mutation PollFeeds { pollOutletFeeds }`;
+export const SPREAD = `query Spread($id: UUID!) { release(id: $id) { id publishedAt spread { addressed carriedBy firstPickupMinutes
+  pickups { matchedBy lagMinutes article { ${ARTICLE} } } } } }`;
+export const DECLARE_PICKUP = `mutation DeclarePickup($releaseId: UUID!, $url: String!) { declarePickup(releaseId: $releaseId, url: $url) { matchedBy article { url } } }`;
+const PRESS_REPORT = `id note status raisedAt dueAt overdue response respondedAt unit { id name } article { ${ARTICLE} } responseRelease { id title }`;
+export const PRESS_REPORTS = `query PressReports($unitId: UUID, $status: PressReportStatus, $overdueOnly: Boolean) {
+  pressReports(unitId: $unitId, status: $status, overdueOnly: $overdueOnly) { ${PRESS_REPORT} } }`;
+export const RAISE_PRESS_REPORT = `mutation RaisePressReport($articleId: UUID!, $unitId: UUID!, $note: String) {
+  raisePressReport(articleId: $articleId, unitId: $unitId, note: $note) { ${PRESS_REPORT} } }`;
+export const RESPOND_PRESS_REPORT = `mutation RespondPressReport($id: UUID!, $response: String!, $releaseId: UUID) {
+  respondToPressReport(id: $id, response: $response, releaseId: $releaseId) { ${PRESS_REPORT} } }`;
+export const UNIT_STATEMENTS = `query UnitStatements($unitId: UUID) { releases(unitId: $unitId, first: 50) { edges { node { id title kind status } } } }`;

@@ -10,6 +10,7 @@ import * as op from "../api/operations.js";
 import { useAsync, Pending, Badge, EnumSelect, SpreadChart, notify, fail } from "../ui.js";
 import { downloadIcs } from "../calendar.js";
 import { Gallery, Downloads } from "../files.js";
+import { Spread, DeclarePickup } from "./monitoring.js";
 
 export function ReleasePage({ arg, me }) {
   const state = useAsync(() => request(op.RELEASE, { id: arg }).then((d) => d.release), [arg]);
@@ -33,8 +34,10 @@ export function ReleasePage({ arg, me }) {
     ${seesDeliveries ? html`<${Downloads} releaseId=${r.id} files=${r.attachments} />` : html`<${Gallery} files=${r.attachments} />`}
     ${r.pressConference && html`<${Conference} r=${r} me=${me} ownUnit=${seesDeliveries} />`}
     ${role === "JOURNALIST" && r.status === "PUBLISHED" && html`<${Acknowledge} r=${r} />`}
+    ${role === "JOURNALIST" && r.status === "PUBLISHED" && html`<${DeclarePickup} r=${r} />`}
     ${ownUnit && html`<${Actions} r=${r} reload=${state.reload} />`}
     ${seesDeliveries && r.status !== "DRAFT" && r.status !== "SCHEDULED" && html`<${Deliveries} r=${r} />`}
+    ${seesDeliveries && r.publishedAt && html`<${Spread} r=${r} />`}
   </article>`;
 }
 
