@@ -198,6 +198,19 @@ pub(crate) fn claim_statement(
     )
 }
 
+/// Runs a claim statement (`claim_statement`, or one like it) in a write transaction of its
+/// own and returns the rows it claimed.
+pub(crate) async fn claimed<E>(ctx: &AppContext, stmt: Statement) -> AppResult<Vec<E::Model>>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: sea_orm::FromQueryResult,
+{
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    let rows = E::find().from_raw_sql(stmt).all(&txn).await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
 async fn claim_outbox(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
     let now = ctx.clock.now();
     let until = now + ctx.settings.mail.claim_ttl;
@@ -209,9 +222,7 @@ async fn claim_outbox(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
         now,
         limit,
     );
-    let txn = crate::db::begin_write(&ctx.db).await?;
-    let rows = outbox::Entity::find().from_raw_sql(stmt).all(&txn).await?;
-    txn.commit().await?;
+    let rows = claimed::<outbox::Entity>(ctx, stmt).await?;
     Ok(rows
         .into_iter()
         .map(|mail| Job {

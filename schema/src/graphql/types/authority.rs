@@ -19,14 +19,7 @@ impl Inquiry {
         self.0.id
     }
     async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
-        let u = loaders(ctx)?
-            .unit
-            .load_one(self.0.unit_id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(Unit(u.ok_or_else(|| {
-            AppError::internal("inquiry without unit")
-        })?))
+        Unit::required(ctx, self.0.unit_id, "inquiry without unit").await
     }
     async fn outlet(&self, ctx: &Context<'_>) -> Result<Outlet> {
         Outlet::required(ctx, self.0.outlet_id, "inquiry without outlet").await

@@ -120,14 +120,7 @@ impl PressReport {
         Article::by_id(ctx, self.0.article_id).await
     }
     async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
-        let u = loaders(ctx)?
-            .unit
-            .load_one(self.0.unit_id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(Unit(u.ok_or_else(|| {
-            AppError::internal("press report without unit")
-        })?))
+        Unit::required(ctx, self.0.unit_id, "press report without unit").await
     }
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()

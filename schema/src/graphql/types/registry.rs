@@ -10,6 +10,19 @@ use uuid::Uuid;
 
 pub struct Unit(pub unit::Model);
 
+impl Unit {
+    /// The unit a row points at, through the request's loader; its absence is a broken
+    /// invariant (`missing` says whose).
+    pub async fn required(ctx: &Context<'_>, id: Uuid, missing: &'static str) -> Result<Unit> {
+        let u = loaders(ctx)?
+            .unit
+            .load_one(id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Unit(u.ok_or_else(|| AppError::internal(missing))?))
+    }
+}
+
 #[Object]
 impl Unit {
     async fn id(&self) -> Uuid {
@@ -55,14 +68,7 @@ impl Spokesperson {
         self.0.id
     }
     async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
-        let u = loaders(ctx)?
-            .unit
-            .load_one(self.0.unit_id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(Unit(u.ok_or_else(|| {
-            AppError::internal("spokesperson without unit")
-        })?))
+        Unit::required(ctx, self.0.unit_id, "spokesperson without unit").await
     }
     async fn full_name(&self) -> &str {
         &self.0.full_name

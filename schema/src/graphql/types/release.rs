@@ -22,14 +22,7 @@ impl Release {
         self.0.id
     }
     async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
-        let u = loaders(ctx)?
-            .unit
-            .load_one(self.0.unit_id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(Unit(u.ok_or_else(|| {
-            AppError::internal("release without unit")
-        })?))
+        Unit::required(ctx, self.0.unit_id, "release without unit").await
     }
     async fn kind(&self) -> ReleaseKind {
         self.0.kind

@@ -73,13 +73,7 @@ pub async fn claim(ctx: &AppContext, limit: u64) -> AppResult<Vec<outbound_messa
         now,
         limit,
     );
-    let txn = crate::db::begin_write(&ctx.db).await?;
-    let rows = outbound_message::Entity::find()
-        .from_raw_sql(stmt)
-        .all(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(rows)
+    crate::services::outbox::claimed::<outbound_message::Entity>(ctx, stmt).await
 }
 
 /// The heartbeat: extends the claims on messages still out.

@@ -101,12 +101,7 @@ impl Poller {
              WHERE claimed_until IS NULL OR claimed_until < ? RETURNING *",
             vec![(now + self.claim_ttl()).into(), now.into()],
         );
-        let txn = crate::db::begin_write(&ctx.db).await?;
-        let mut feeds = outlet_feed::Entity::find()
-            .from_raw_sql(stmt)
-            .all(&txn)
-            .await?;
-        txn.commit().await?;
+        let mut feeds = crate::services::outbox::claimed::<outlet_feed::Entity>(ctx, stmt).await?;
         let mut window = None;
         let mut fresh = 0;
         while !feeds.is_empty() {
@@ -277,13 +272,7 @@ async fn claim(ctx: &AppContext, ttl: Duration) -> AppResult<Vec<outlet_feed::Mo
         now,
         BATCH,
     );
-    let txn = crate::db::begin_write(&ctx.db).await?;
-    let rows = outlet_feed::Entity::find()
-        .from_raw_sql(stmt)
-        .all(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(rows)
+    crate::services::outbox::claimed::<outlet_feed::Entity>(ctx, stmt).await
 }
 
 /// Polls every feed now, whatever its schedule (ADMIN); returns how many new articles were
