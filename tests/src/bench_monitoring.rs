@@ -409,7 +409,9 @@ pub fn sweep() -> Value {
 pub async fn run(app: &TestApp, outlet_ids: &[Uuid], feeds: usize, articles: usize) -> Value {
     let admin = app.admin().await;
     let poll = polling(app, &admin, outlet_ids, feeds).await;
-    let matched = matching(2_000, 10_000);
+    // The sizes at full scale; a quick (CI smoke) run, fewer feeds, scales them down.
+    let scale = |full: usize, per_feed: usize| full.min(feeds.max(1) * per_feed);
+    let matched = matching(scale(2_000, 4), scale(10_000, 20));
     let searched = search(app, &admin, outlet_ids, articles).await;
     json!({"polling": poll, "matching": matched, "search": searched, "labelled": sweep()})
 }
