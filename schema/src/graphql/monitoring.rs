@@ -85,10 +85,8 @@ impl MonitoringMutation {
         release_id: Uuid,
         url: String,
     ) -> Result<Pickup> {
-        let app = app(ctx)?;
-        let v = viewer(ctx);
-        let (model, _) = pickups::declare(app, v, release_id, &url).await?;
-        let release = crate::services::releases::get_visible(app, v, release_id).await?;
+        let (model, _, release) =
+            pickups::declare(app(ctx)?, viewer(ctx), release_id, &url).await?;
         Ok(Pickup { model, release })
     }
 

@@ -5,14 +5,14 @@
 use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::db::begin_write;
-use crate::entities::{inquiry, journalist, outlet, spokesperson, unit};
+use crate::entities::{inquiry, journalist, outlet, unit};
 use crate::enums::{AnswerRating, InquiryStatus, MailKind, Role};
 use crate::error::{AppError, AppResult};
 use crate::hub::InquiryChange;
 use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
 use crate::services::outbox;
-use crate::services::registry::{active_spokesperson_condition, is_accredited};
+use crate::services::registry::is_accredited;
 use crate::validate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -31,23 +31,13 @@ async fn mail_spokespersons(
     q: &inquiry::Model,
     subject: &str,
 ) -> AppResult<()> {
-    let now = ctx.clock.now();
-    let people = spokesperson::Entity::find()
-        .filter(spokesperson::Column::UnitId.eq(q.unit_id))
-        .filter(active_spokesperson_condition(now))
-        .all(txn)
-        .await?;
     let payload = Payload {
         subject: Some(subject.to_owned()),
         text: Some(q.question.clone()),
         link: Some(link(ctx, q.id)),
         ..Default::default()
     };
-    let rows = people
-        .iter()
-        .map(|s| outbox::new_row(MailKind::Inquiry, &s.email, None, None, &payload, now))
-        .collect();
-    outbox::enqueue(txn, rows).await
+    outbox::enqueue_for_unit(txn, q.unit_id, MailKind::Inquiry, &payload, ctx.clock.now()).await
 }
 
 #[tracing::instrument(skip_all, fields(unit_id = %unit_id), err(Debug, level = "debug"))]

@@ -71,6 +71,30 @@ pub async fn enqueue<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Queues one message to each active spokesperson of a unit (a new press question, a press
+/// report, their overdue reminders).
+pub async fn enqueue_for_unit(
+    txn: &sea_orm::DatabaseTransaction,
+    unit_id: Uuid,
+    kind: MailKind,
+    payload: &Payload,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    use crate::entities::spokesperson;
+    let people = spokesperson::Entity::find()
+        .filter(spokesperson::Column::UnitId.eq(unit_id))
+        .filter(crate::services::registry::active_spokesperson_condition(
+            now,
+        ))
+        .all(txn)
+        .await?;
+    let rows = people
+        .iter()
+        .map(|s| new_row(kind, &s.email, None, None, payload, now))
+        .collect();
+    enqueue(txn, rows).await
+}
+
 /// The addresses among `addresses` that bounced permanently before.
 ///
 /// A publication asks this for every addressed newsroom (1,000 addresses for 1,000 outlets).

@@ -258,11 +258,7 @@ fn describe(e: &reqwest::Error) -> String {
 
 /// At most [`EXCERPT`] bytes of `s`, cut at a character boundary.
 pub fn clip(s: &str) -> String {
-    let mut end = s.len().min(EXCERPT);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s[..end].to_owned()
+    crate::services::text::clip(s, EXCERPT).to_owned()
 }
 
 /// The default meaning of a status: 2xx delivered, 410 gone, anything else worth a retry.

@@ -8,7 +8,7 @@ use crate::db::any_of;
 use crate::entities::{article, pickup, release, unit};
 use crate::enums::Role;
 use crate::error::{AppError, AppResult};
-use crate::services::text::fold;
+use crate::services::text::folded_words;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
@@ -94,15 +94,12 @@ fn active(a: &article::Model) -> article::ActiveModel {
     }
 }
 
-/// The folded words of a search, each only letters and digits (so nothing in them is text
-/// search syntax).
+/// The folded words of a search (letters and digits only, so nothing in them is text search
+/// syntax), at most `MAX_WORDS`.
 fn words(search: &str) -> Vec<String> {
-    fold(search)
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(MAX_WORDS)
-        .map(str::to_owned)
-        .collect()
+    let mut w = folded_words(search);
+    w.truncate(MAX_WORDS);
+    w
 }
 
 /// The articles whose folded text holds every word (`phrase`: the words in order), through

@@ -140,13 +140,8 @@ pub fn plain(html: &str, max: usize) -> String {
 }
 
 fn clip(mut s: String, max: usize) -> String {
-    if s.len() > max {
-        let mut end = max;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        s.truncate(end);
-    }
+    let end = crate::services::text::clip(&s, max).len();
+    s.truncate(end);
     s
 }
 

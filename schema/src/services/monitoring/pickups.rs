@@ -197,7 +197,7 @@ pub async fn declare(
     viewer: &Viewer,
     release_id: Uuid,
     url: &str,
-) -> AppResult<(pickup::Model, article::Model)> {
+) -> AppResult<(pickup::Model, article::Model, release::Model)> {
     let now = ctx.clock.now();
     let account = viewer.require_role(crate::enums::Role::Journalist)?;
     let outlet_id = viewer.press_outlet(now).ok_or_else(|| {
@@ -282,7 +282,7 @@ pub async fn declare(
     )
     .await?;
     txn.commit().await?;
-    Ok((p, a))
+    Ok((p, a, r))
 }
 
 /// A release's spread: the outlets it addressed, those that carried it, and each pickup.

@@ -6,12 +6,11 @@
 use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::db::begin_write;
-use crate::entities::{article, press_report, release, spokesperson, unit};
+use crate::entities::{article, press_report, release, unit};
 use crate::enums::{MailKind, PressReportStatus, ReleaseKind, Role};
 use crate::error::{AppError, AppResult};
 use crate::mail::render::Payload;
 use crate::services::audit::{self, Change};
-use crate::services::registry::active_spokesperson_condition;
 use crate::services::{outbox, visibility};
 use crate::validate;
 use sea_orm::{
@@ -37,12 +36,6 @@ async fn mail_unit(
     a: &article::Model,
     subject: &str,
 ) -> AppResult<()> {
-    let now = ctx.clock.now();
-    let people = spokesperson::Entity::find()
-        .filter(spokesperson::Column::UnitId.eq(r.unit_id))
-        .filter(active_spokesperson_condition(now))
-        .all(txn)
-        .await?;
     let text = format!(
         "{}\n{}\n\n{}\nHạn phản hồi: {}",
         a.title,
@@ -56,11 +49,7 @@ async fn mail_unit(
         link: Some(link(ctx, r.id)),
         ..Default::default()
     };
-    let rows = people
-        .iter()
-        .map(|s| outbox::new_row(MailKind::Notice, &s.email, None, None, &payload, now))
-        .collect();
-    outbox::enqueue(txn, rows).await
+    outbox::enqueue_for_unit(txn, r.unit_id, MailKind::Notice, &payload, ctx.clock.now()).await
 }
 
 /// Marks an article as a press report for a unit (ADMIN); the unit's spokespersons are told.

@@ -7,7 +7,7 @@
 //! the order an outlet rewrites a headline in; idf over the releases of the window makes the
 //! words every release uses (`tỉnh`, `thông báo`) count for little. An inverted index keeps a
 //! match to the releases that share a feature with the article.
-use crate::services::text::fold;
+use crate::services::text::folded_words;
 use std::collections::HashMap;
 
 /// The cosine at and above which an article is taken to carry a release. Chosen on the
@@ -25,15 +25,11 @@ const STOP: &[&str] = &[
 /// The features of a text: folded syllables (stop syllables dropped) and adjacent pairs (of
 /// all syllables, so `Đà Nẵng` stays a pair though `da` alone is a stop syllable).
 pub fn features(text: &str) -> Vec<String> {
-    let folded = fold(text);
-    let syllables: Vec<&str> = folded
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let syllables = folded_words(text);
     let mut out: Vec<String> = syllables
         .iter()
-        .filter(|s| !STOP.contains(s))
-        .map(|s| (*s).to_owned())
+        .filter(|s| !STOP.contains(&s.as_str()))
+        .cloned()
         .collect();
     out.extend(syllables.windows(2).map(|w| format!("{} {}", w[0], w[1])));
     out
