@@ -48,9 +48,14 @@ fn counts(features: Vec<String>) -> HashMap<String, f32> {
 pub struct Index<K> {
     keys: Vec<K>,
     norms: Vec<f32>,
-    postings: HashMap<String, Vec<(usize, f32)>>,
-    idf: HashMap<String, f32>,
+    /// Per feature: its idf and the documents that have it, with its weight in each.
+    terms: HashMap<String, Term>,
     default_idf: f32,
+}
+
+struct Term {
+    idf: f32,
+    postings: Vec<(usize, f32)>,
 }
 
 impl<K: Clone> Index<K> {
@@ -67,20 +72,30 @@ impl<K: Clone> Index<K> {
                 *df.entry(f.as_str()).or_insert(0.0) += 1.0;
             }
         }
-        let idf: HashMap<String, f32> = df
+        let mut terms: HashMap<String, Term> = df
             .into_iter()
-            .map(|(f, d)| (f.to_owned(), ((n + 1.0) / (d + 1.0)).ln() + 1.0))
+            .map(|(f, d)| {
+                let idf = ((n + 1.0) / (d + 1.0)).ln() + 1.0;
+                (
+                    f.to_owned(),
+                    Term {
+                        idf,
+                        postings: Vec::new(),
+                    },
+                )
+            })
             .collect();
         let default_idf = (n + 1.0).ln() + 1.0;
-        let mut postings: HashMap<String, Vec<(usize, f32)>> = HashMap::new();
         let mut keys = Vec::with_capacity(docs.len());
         let mut norms = Vec::with_capacity(docs.len());
         for (i, (k, c)) in docs.into_iter().enumerate() {
             let mut norm = 0.0;
             for (f, tf) in c {
-                let w = tf * idf.get(&f).copied().unwrap_or(default_idf);
-                norm += w * w;
-                postings.entry(f).or_default().push((i, w));
+                if let Some(t) = terms.get_mut(&f) {
+                    let w = tf * t.idf;
+                    norm += w * w;
+                    t.postings.push((i, w));
+                }
             }
             keys.push(k);
             norms.push(norm.sqrt());
@@ -88,24 +103,31 @@ impl<K: Clone> Index<K> {
         Self {
             keys,
             norms,
-            postings,
-            idf,
+            terms,
             default_idf,
         }
     }
 
     /// Every indexed document whose cosine with `text` is at least `threshold`, best first.
+    ///
+    /// The dot products accumulate in a dense array indexed by document (and the list of
+    /// documents touched), not a map: a common syllable's posting list is a tenth of the
+    /// window long, and a map update per posting was most of the matching time.
     pub fn matches(&self, text: &str, threshold: f32) -> Vec<(K, f32)> {
         let q = counts(features(text));
         let mut qnorm = 0.0;
-        let mut dots: HashMap<usize, f32> = HashMap::new();
+        let mut dots = vec![0.0f32; self.keys.len()];
+        let mut touched: Vec<usize> = Vec::new();
         for (f, tf) in &q {
-            let idf = self.idf.get(f).copied().unwrap_or(self.default_idf);
-            let w = tf * idf;
+            let term = self.terms.get(f);
+            let w = tf * term.map_or(self.default_idf, |t| t.idf);
             qnorm += w * w;
-            if let Some(list) = self.postings.get(f) {
-                for (doc, dw) in list {
-                    *dots.entry(*doc).or_insert(0.0) += w * dw;
+            if let Some(t) = term {
+                for &(doc, dw) in &t.postings {
+                    if dots[doc] == 0.0 {
+                        touched.push(doc);
+                    }
+                    dots[doc] += w * dw;
                 }
             }
         }
@@ -113,10 +135,10 @@ impl<K: Clone> Index<K> {
         if qnorm == 0.0 {
             return Vec::new();
         }
-        let mut out: Vec<(K, f32)> = dots
+        let mut out: Vec<(K, f32)> = touched
             .into_iter()
-            .filter_map(|(doc, dot)| {
-                let cos = dot / (qnorm * self.norms[doc]).max(f32::MIN_POSITIVE);
+            .filter_map(|doc| {
+                let cos = dots[doc] / (qnorm * self.norms[doc]).max(f32::MIN_POSITIVE);
                 (cos >= threshold).then(|| (self.keys[doc].clone(), cos))
             })
             .collect();
