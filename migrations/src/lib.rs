@@ -4,6 +4,7 @@
 //! written in UTC by the application, enums stored as text) so the same files serve both.
 pub use sea_orm_migration::prelude::*;
 
+mod fts;
 mod m20261121_000001_registry;
 mod m20261121_000002_releases;
 mod m20261121_000003_email;
@@ -20,6 +21,7 @@ mod m20261202_000013_channel_jobs;
 mod m20261203_000014_escalation_step;
 mod m20261203_000015_outlet_feeds;
 mod m20261203_000016_press_reports;
+mod m20261203_000017_alerts_release_search;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
@@ -48,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_escalation_step::Migration),
             Box::new(m20261203_000015_outlet_feeds::Migration),
             Box::new(m20261203_000016_press_reports::Migration),
+            Box::new(m20261203_000017_alerts_release_search::Migration),
         ]
     }
 }

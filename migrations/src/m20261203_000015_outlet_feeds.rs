@@ -194,32 +194,8 @@ impl MigrationTrait for Migration {
         .await?;
         let db = m.get_connection();
         match db.get_database_backend() {
-            // Folded text in, folded queries: the tokenizer needs no diacritics of its own.
-            DatabaseBackend::Sqlite => {
-                db.execute_unprepared(
-                    "CREATE VIRTUAL TABLE articles_fts USING fts5(article_id UNINDEXED, \
-                     search_text, tokenize = 'unicode61')",
-                )
-                .await?;
-                // The index follows the table by itself, whatever writes an article.
-                db.execute_unprepared(
-                    "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN \
-                     INSERT INTO articles_fts (article_id, search_text) \
-                     VALUES (new.id, new.search_text); END",
-                )
-                .await?;
-                db.execute_unprepared(
-                    "CREATE TRIGGER articles_fts_update AFTER UPDATE OF search_text ON articles \
-                     BEGIN UPDATE articles_fts SET search_text = new.search_text \
-                     WHERE article_id = old.id; END",
-                )
-                .await?;
-                db.execute_unprepared(
-                    "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN \
-                     DELETE FROM articles_fts WHERE article_id = old.id; END",
-                )
-                .await?;
-            }
+            // (The table is new: filling it from `articles` finds nothing.)
+            DatabaseBackend::Sqlite => crate::fts::create(db, "articles", "article_id").await?,
             _ => {
                 db.execute_unprepared(
                     "CREATE INDEX idx_articles_search ON articles \
@@ -234,8 +210,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
         if db.get_database_backend() == DatabaseBackend::Sqlite {
-            db.execute_unprepared("DROP TABLE IF EXISTS articles_fts")
-                .await?;
+            crate::fts::drop(db, "articles").await?;
         }
         m.drop_table(Table::drop().table(Pickups::Table).to_owned())
             .await?;

@@ -390,3 +390,100 @@ db_test!(
         assert_eq!(mine["pressReportsReceived"], 0);
     }
 );
+
+const ALERTS: &str = "{ mentionAlerts { id day mentions dailyMean raisedAt unit { id name } } }";
+const SUGGESTIONS: &str = "{ pressReportSuggestions { unit { id } article { id title } } }";
+
+db_test!(
+    async fn a_unit_named_three_times_its_daily_mean_alerts_the_admins_once_a_day(app) {
+        let feeds = FeedServer::start().await;
+        let now = Utc::now();
+        let w = World::build(&app, 1).await;
+        // Sở Y tế: one article a day for the fourteen days before (a mean of 1.0), three today
+        // (not more than three times the mean). Sở Tài chính: two today, none before (below
+        // the floor of three). Every spelling counts: case and diacritics do not matter.
+        let mut items: Vec<(String, String, String, chrono::DateTime<Utc>)> = (1..=14)
+            .map(|d| (format!("Sở Y tế kiểm tra an toàn thực phẩm đợt {d}"), format!("https://bao.example/ytt-{d}"), "Kiểm tra".to_owned(), now - Duration::days(d)))
+            .collect();
+        let today = now - Duration::seconds(60);
+        for (i, title) in ["Sở Y tế cảnh báo sốt xuất huyết", "SO Y TE tang cuong truc cap cuu", "Bệnh viện quá tải, SỞ Y TẾ nói gì?"].iter().enumerate() {
+            items.push((title.to_string(), format!("https://bao.example/today-{i}"), "Tin trong ngày".into(), today));
+        }
+        for i in 0..2 {
+            items.push((format!("Sở Tài chính công bố giá đất {i}"), format!("https://bao.example/stc-{i}"), "Giá đất".into(), today));
+        }
+        let feed = |items: &[(String, String, String, chrono::DateTime<Utc>)]| {
+            let refs: Vec<(&str, &str, &str, chrono::DateTime<Utc>)> = items.iter().map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), *d)).collect();
+            Route::feed("application/rss+xml", rss(&refs))
+        };
+        feeds.serve("/rss", feed(&items));
+        let a = app.gql_as(&w.admin);
+        a.run(SET_FEEDS, json!({"o": w.outlets[0].0, "u": [format!("{}/rss", feeds.url)]})).await.data();
+        eventually("the backlog stored", || async { app.db_count("SELECT COUNT(*) FROM articles").await == 19 }).await;
+        // A new feed's backlog counts on the days it was written: no surge, no alert.
+        assert_eq!(a.run(ALERTS, json!({})).await.data()["mentionAlerts"], json!([]));
+        let admin_mail = "SELECT COUNT(*) FROM outbox WHERE kind = 'NOTICE' AND recipient = 'admin@test.vn'";
+        assert_eq!(app.db_count(admin_mail).await, 0);
+
+        // A fourth article today: more than three times the mean.
+        items.push(("Giám đốc sở y tế trả lời báo chí".into(), "https://bao.example/today-3".into(), "Họp báo".into(), today));
+        feeds.serve("/rss", feed(&items));
+        assert_eq!(a.run(POLL, json!({})).await.data()["pollOutletFeeds"], 1);
+        let alerts = a.run(ALERTS, json!({})).await.data()["mentionAlerts"].clone();
+        assert_eq!(alerts.as_array().map(Vec::len), Some(1), "{alerts}");
+        assert_eq!(alerts[0]["unit"], json!({"id": w.unit_id, "name": "Sở Y tế"}));
+        assert_eq!(alerts[0]["mentions"], 4);
+        assert_eq!(alerts[0]["dailyMean"], 1.0);
+        let day = (now + Duration::hours(7)).format("%Y-%m-%d").to_string();
+        assert_eq!(alerts[0]["day"], day, "the province's calendar day");
+        // ADMIN is e-mailed with the alert, in the same transaction.
+        assert_eq!(app.db_count(admin_mail).await, 1);
+        let linked = format!("{admin_mail} AND payload LIKE '%#/monitoring/{}%' AND payload LIKE '%Sở Y tế%'", w.unit_id);
+        assert_eq!(app.db_count(&linked).await, 1, "the e-mail names the unit and links its articles");
+
+        // A fifth: the same alert counts it; no second e-mail.
+        items.push(("Sở Y tế họp khẩn".into(), "https://bao.example/today-4".into(), "Họp".into(), today));
+        feeds.serve("/rss", feed(&items));
+        assert_eq!(a.run(POLL, json!({})).await.data()["pollOutletFeeds"], 1);
+        let alerts = a.run(ALERTS, json!({})).await.data()["mentionAlerts"].clone();
+        assert_eq!((alerts.as_array().map(Vec::len), alerts[0]["mentions"].clone()), (Some(1), json!(5)));
+        assert_eq!(app.db_count(admin_mail).await, 1);
+
+        // The authority reads alerts; no one else.
+        assert_eq!(app.gql_as(&w.auditor).run(ALERTS, json!({})).await.data()["mentionAlerts"].as_array().map(Vec::len), Some(1));
+        for who in [&w.spokesperson, &w.outlets[0].1] {
+            assert_eq!(app.gql_as(who).run(ALERTS, json!({})).await.code(), "FORBIDDEN");
+        }
+        assert_eq!(app.gql().run(ALERTS, json!({})).await.code(), "UNAUTHENTICATED");
+    }
+);
+
+db_test!(
+    async fn articles_naming_a_unit_without_carrying_its_release_are_suggested_as_press_reports(app) {
+        let feeds = FeedServer::start().await;
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let release = publish_now(&sp, &w.unit_id, "Sở Y tế thông tin về dịch sốt xuất huyết", json!({"allAccredited": true})).await;
+        let later = Utc::now() + Duration::minutes(1);
+        let page = format!("{}/releases/{release}", app.base);
+        feeds.serve("/rss", Route::feed("application/rss+xml", rss(&[
+            ("Sở Y tế thông tin về dịch", "https://bao.example/carried", &format!("&lt;a href=\"{page}\"&gt;Thông cáo&lt;/a&gt;"), later),
+            ("Người dân phản ánh Sở Y tế chậm cấp phép", "https://bao.example/own", "Phóng sự", later),
+            ("Giá vàng hôm nay", "https://bao.example/vang", "Vàng", later),
+        ])));
+        let a = app.gql_as(&w.admin);
+        a.run(SET_FEEDS, json!({"o": w.outlets[0].0, "u": [format!("{}/rss", feeds.url)]})).await.data();
+        eventually("three articles", || async { app.db_count("SELECT COUNT(*) FROM articles").await == 3 }).await;
+        // The article carrying the unit's release is its spread, not a report; the one about
+        // gold names no unit.
+        let s = a.run(SUGGESTIONS, json!({})).await.data()["pressReportSuggestions"].clone();
+        assert_eq!(s.as_array().map(Vec::len), Some(1), "{s}");
+        assert_eq!(s[0]["unit"]["id"], json!(w.unit_id));
+        assert_eq!(s[0]["article"]["title"], "Người dân phản ánh Sở Y tế chậm cấp phép");
+        // Raised, it is no longer suggested.
+        let r = a.run(RAISE, json!({"a": s[0]["article"]["id"], "u": w.unit_id})).await;
+        assert_eq!(r.data()["raisePressReport"]["status"], "OPEN");
+        assert_eq!(a.run(SUGGESTIONS, json!({})).await.data()["pressReportSuggestions"], json!([]));
+        assert_eq!(sp.run(SUGGESTIONS, json!({})).await.code(), "FORBIDDEN");
+    }
+);

@@ -249,6 +249,14 @@ db_test!(
         assert_eq!(titles_of(&r), vec!["Kết quả tuyển sinh lớp 10"]);
         let r = j.run(q, json!({"s": "100%_"})).await;
         assert_eq!(r.data()["releases"]["totalCount"], 0);
+        // Through the text index: every word, the last one a prefix; its syntax is not the user's.
+        let r = j.run(q, json!({"s": "lop tuyen si"})).await;
+        assert_eq!(titles_of(&r), vec!["Kết quả tuyển sinh lớp 10"]);
+        for s in ["\"; DROP TABLE releases; --", "tiem OR ngan", "NEAR(thong cao)"] {
+            let r = j.run(q, json!({"s": s})).await;
+            assert!(r.body["errors"].is_null(), "{s}: {}", r.body);
+            assert_eq!(r.data()["releases"]["totalCount"], 0, "{s}");
+        }
         // Newest first; unit filter; paging.
         let r = j.run(q, json!({"u": w.unit_id, "f": 2})).await;
         assert_eq!(titles_of(&r), vec![titles[2], titles[1]]);

@@ -685,6 +685,9 @@ db_test!(
             "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Báo</title><link>https://bao.example/</link><description>x</description>\
              <item><title>Phòng sốt xuất huyết mùa mưa</title><link>https://bao.example/sxh</link><description>Theo {}/releases/{id}</description><pubDate>{at}</pubDate></item>\
              <item><title>Người dân phản ánh trạm y tế đóng cửa</title><link>https://bao.example/tram</link><description>Phản ánh</description><pubDate>{at}</pubDate></item>\
+             <item><title>Sở Y tế kiểm tra an toàn thực phẩm</title><link>https://bao.example/attp</link><description>Đoàn kiểm tra</description><pubDate>{at}</pubDate></item>\
+             <item><title>SỞ Y TẾ tuyển dụng bác sĩ</title><link>https://bao.example/tuyen-dung</link><description>Chỉ tiêu</description><pubDate>{at}</pubDate></item>\
+             <item><title>So y te cong bo gia kham benh</title><link>https://bao.example/gia</link><description>Bảng giá</description><pubDate>{at}</pubDate></item>\
              </channel></rss>", app.base)));
         let a = app.gql_as(&w.admin);
         a.run("mutation($o:UUID!,$u:[String!]!){ setOutletFeeds(outletId:$o, urls:$u){ id } }", json!({"o": w.outlets[0].0, "u": [format!("{}/rss", feeds.url)]})).await.data();
@@ -717,6 +720,14 @@ db_test!(
         click(&c, &format!("{form} form.raise button[type=submit]")).await;
         until("raised", async || app.db_count("SELECT COUNT(*) FROM press_reports").await == 1).await;
         wait_text(&c, "#open-reports", "Người dân phản ánh trạm y tế đóng cửa").await;
+        // Three articles name Sở Y tế today, none before: an alert, and suggested reports.
+        wait_text(&c, "#mention-alerts", "Sở Y tế").await;
+        wait_text(&c, "#suggestions", "Sở Y tế kiểm tra an toàn thực phẩm").await;
+        click(&c, "#mention-alerts button").await;
+        until("the unit's articles", async || {
+            let t = text_of(&c, "#articles").await;
+            t.contains("SỞ Y TẾ tuyển dụng bác sĩ") && !t.contains("Giá vàng") && !t.contains("trạm y tế đóng cửa")
+        }).await;
         assert_eq!(page_errors(&c).await, Vec::<String>::new());
         c.close().await.ok();
 

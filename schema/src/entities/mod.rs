@@ -14,6 +14,7 @@ pub mod inquiry;
 pub mod journalist;
 pub mod journalist_prefs;
 pub mod login_throttle;
+pub mod mention_alert;
 pub mod outbound_message;
 pub mod outbox;
 pub mod outlet;

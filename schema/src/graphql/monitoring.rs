@@ -1,9 +1,9 @@
 //! The monitoring area's queries and mutations (issue 20): outlets' feeds, their articles,
 //! pickups.
 use super::context::{app, viewer};
-use super::types::{Article, Outlet, Pickup, PressReport};
+use super::types::{Article, MentionAlert, Outlet, Pickup, PressReport, PressReportSuggestion};
 use crate::enums::PressReportStatus;
-use crate::services::monitoring::{articles, feeds, pickups, poll, press_reports};
+use crate::services::monitoring::{alerts, articles, feeds, pickups, poll, press_reports};
 use async_graphql::{Context, Object, Result};
 use uuid::Uuid;
 
@@ -32,6 +32,31 @@ impl MonitoringQuery {
         )
         .await?;
         Ok(list.into_iter().map(Article).collect())
+    }
+
+    /// Units named in far more articles than usual (ADMIN, AUDITOR), newest first: more on
+    /// one day than three times the unit's daily mean over the fourteen days before.
+    async fn mention_alerts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: Option<i32>,
+    ) -> Result<Vec<MentionAlert>> {
+        let list = alerts::list(app(ctx)?, viewer(ctx), first.unwrap_or(20)).await?;
+        Ok(list.into_iter().map(MentionAlert).collect())
+    }
+
+    /// Recent articles that name a unit without carrying one of its releases and are not yet
+    /// a press report for it (ADMIN, AUDITOR), newest first: candidates for `raisePressReport`.
+    async fn press_report_suggestions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: Option<i32>,
+    ) -> Result<Vec<PressReportSuggestion>> {
+        let list = press_reports::suggestions(app(ctx)?, viewer(ctx), first.unwrap_or(20)).await?;
+        Ok(list
+            .into_iter()
+            .map(|(article, unit_id)| PressReportSuggestion { article, unit_id })
+            .collect())
     }
 
     /// Press reports, newest first: ADMIN and AUDITOR any unit's, a spokesperson their own.

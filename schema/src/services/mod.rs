@@ -25,6 +25,7 @@ pub mod registry;
 pub mod releases;
 pub mod subscriptions;
 pub mod text;
+pub mod text_index;
 pub mod throttle;
 pub mod visibility;
 pub mod webhooks;

@@ -7,13 +7,13 @@ use crate::entities::{outlet, press_conference, release, unit};
 use crate::enums::{OutletKind, OutletScope, ReleaseKind, ReleaseStatus, Visibility};
 use crate::error::{AppError, AppResult, ResultExt};
 use crate::services::audit::{self, Change};
-use crate::services::text::{fold, like_escape};
+use crate::services::text::fold;
+use crate::services::text_index::{self, Indexed};
 use crate::services::visibility;
 use crate::validate;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -398,14 +398,15 @@ pub async fn list(
         cond = cond.add(release::Column::Status.eq(s));
     }
     if let Some(search) = filter.search.as_deref() {
-        if search.chars().count() > 200 {
-            return Err(AppError::bad_input("search", "at most 200 characters"));
-        }
-        for word in fold(search).split_whitespace().take(10) {
-            let pattern = format!("%{}%", like_escape(word));
-            cond = cond.add(
-                Expr::col(release::Column::SearchText).like(LikeExpr::new(pattern).escape('\\')),
-            );
+        let words = text_index::search_words(search)?;
+        if !words.is_empty() {
+            cond = cond.add(text_index::text_match(
+                ctx.db.get_database_backend(),
+                Indexed::Releases,
+                &words,
+                false,
+                true,
+            ));
         }
     }
     let total = release::Entity::find()

@@ -37,13 +37,6 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
         .to_string()
 }
 
-/// Escapes LIKE wildcards so user text matches literally (with `ESCAPE '\'`).
-pub fn like_escape(term: &str) -> String {
-    term.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

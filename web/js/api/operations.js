@@ -119,6 +119,8 @@ export const UNSUPPRESS = `mutation Unsuppress($address: String!) { unsuppressEm
 const ARTICLE = `id url title summary publishedAt fetchedAt outlet { id name }`;
 export const ARTICLES = `query Articles($search: String, $outletId: UUID, $unitId: UUID, $first: Int) {
   articles(search: $search, outletId: $outletId, unitId: $unitId, first: $first) { ${ARTICLE} } }`;
+export const MENTION_ALERTS = `query MentionAlerts { mentionAlerts(first: 20) { id day mentions dailyMean raisedAt unit { id name } } }`;
+export const PRESS_REPORT_SUGGESTIONS = `query PressReportSuggestions { pressReportSuggestions(first: 10) { unit { id name } article { ${ARTICLE} } } }`;
 export const OUTLET_FEEDS = `query OutletFeeds { outlets { id name feedUrls } }`;
 export const SET_OUTLET_FEEDS = `mutation SetOutletFeeds($outletId: UUID!, $urls: [String!]!) { setOutletFeeds(outletId: $outletId, urls: $urls) { id feedUrls } }`;
 export const POLL_FEEDS = `mutation PollFeeds { pollOutletFeeds }`;

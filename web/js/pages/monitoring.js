@@ -1,6 +1,6 @@
-// What the press made of releases (issue 20): the authority's monitoring page (outlets' feeds,
-// new articles with search, raising press reports, open and overdue reports), the unit's
-// press-report inbox, a release's spread (outlets addressed and carrying it, each pickup's
+// What the press made of releases (issue 20): the authority's monitoring page (alerts, outlets'
+// feeds, new articles with search, suggested press reports, raising them, open and overdue
+// ones), the unit's press-report inbox, a release's spread (outlets addressed and carrying it, each pickup's
 // lag, as a chart beside the delivery timeline) and the journalist's "I published this".
 import { html, useState } from "../lib.js";
 import { t, label, fmt } from "../i18n.js";
@@ -14,14 +14,17 @@ function ArticleLine({ a }) {
     ${a.summary && html`<br /><small class="muted">${a.summary}</small>`}</p>`;
 }
 
-/** ADMIN and AUDITOR: feeds, articles, press reports. */
-export function Monitoring({ me }) {
+/** ADMIN and AUDITOR: alerts, feeds, articles (of one unit when `arg` names it), press reports. */
+export function Monitoring({ me, arg }) {
   const admin = me.role === "ADMIN";
   const [search, setSearch] = useState("");
   const [query, setQuery] = useState("");
+  const [unitId, setUnitId] = useState(arg || "");
   const units = useAsync(() => request(op.UNITS), []);
-  const articles = useAsync(() => request(op.ARTICLES, { search: query || null, first: 50 }), [query]);
+  const articles = useAsync(() => request(op.ARTICLES, { search: query || null, unitId: unitId || null, first: 50 }), [query, unitId]);
   const reports = useAsync(() => request(op.PRESS_REPORTS, {}), []);
+  const alerts = useAsync(() => request(op.MENTION_ALERTS), []);
+  const suggestions = useAsync(() => request(op.PRESS_REPORT_SUGGESTIONS), []);
   const poll = async () => {
     try {
       const d = await request(op.POLL_FEEDS);
@@ -31,7 +34,21 @@ export function Monitoring({ me }) {
   };
   const unitList = (units.data && units.data.units) || [];
   const open = ((reports.data && reports.data.pressReports) || []).filter((r) => r.status === "OPEN");
+  const alertList = (alerts.data && alerts.data.mentionAlerts) || [];
+  const suggested = (suggestions.data && suggestions.data.pressReportSuggestions) || [];
+  const showUnit = (/** @type {string} */ id) => {
+    setUnitId(id);
+    const el = document.getElementById("articles-h");
+    if (el) el.scrollIntoView();
+  };
   return html`<h1>${t("monitoring")}</h1>
+    <section class="card" aria-labelledby="alerts-h"><h2 id="alerts-h">${t("alerts")}</h2>
+      <${Pending} state=${alerts} />
+      ${alerts.data && alertList.length === 0 && html`<p class="muted">${t("empty")}</p>`}
+      <ul class="plain" id="mention-alerts">${alertList.map((a) => html`<li class="late" key=${a.id}>
+        ${t("alert_line", { unit: a.unit.name, n: a.mentions, day: a.day, mean: a.dailyMean.toFixed(1) })}
+        <button type="button" class="secondary" onClick=${() => showUnit(a.unit.id)}>${t("show_articles")}</button></li>`)}</ul>
+    </section>
     <section class="card" aria-labelledby="reports-h"><h2 id="reports-h">${t("press_reports_open")}</h2>
       <${Pending} state=${reports} />
       ${reports.data && open.length === 0 && html`<p class="muted">${t("empty")}</p>`}
@@ -40,8 +57,18 @@ export function Monitoring({ me }) {
         · ${t("due")} <time datetime=${r.dueAt}>${fmt.dateTime(r.dueAt)}</time>
         ${r.overdue && html` <span class="badge s-failed">${t("overdue")}</span>`}</li>`)}</ul>
     </section>
+    ${suggested.length > 0 && html`<section aria-labelledby="suggest-h"><h2 id="suggest-h">${t("suggestions")}</h2>
+      <div id="suggestions">${suggested.map((g) => html`<div class="card" key=${`${g.article.id}/${g.unit.id}`} data-article-id=${g.article.id}>
+        <p class="meta">${t("suggested_for", { unit: g.unit.name })}</p>
+        <${ArticleLine} a=${g.article} />
+        ${admin && html`<${Raise} a=${g.article} units=${unitList} unit=${g.unit.id} done=${() => { reports.reload(); suggestions.reload(); }} />`}</div>`)}</div>
+    </section>`}
     <section aria-labelledby="articles-h"><h2 id="articles-h">${t("articles")}</h2>
       <form class="inline" role="search" onSubmit=${(/** @type {any} */ e) => { e.preventDefault(); setQuery(search.trim()); }}>
+        <label for="article-unit">${t("unit")}</label>
+        <select id="article-unit" value=${unitId} onChange=${(/** @type {any} */ e) => setUnitId(e.currentTarget.value)}>
+          <option value="">${t("all_units")}</option>${unitList.map((u) => html`<option value=${u.id}>${u.name}</option>`)}
+        </select>
         <label for="article-search">${t("search")}</label>
         <input id="article-search" type="search" maxlength="200" value=${search} onInput=${(/** @type {any} */ e) => setSearch(e.currentTarget.value)} />
         <button type="submit">${t("search")}</button>
@@ -56,8 +83,8 @@ export function Monitoring({ me }) {
     ${admin && html`<${Feeds} />`}`;
 }
 
-function Raise({ a, units, done }) {
-  const [unit, setUnit] = useState("");
+function Raise({ a, units, done, unit: preset = "" }) {
+  const [unit, setUnit] = useState(preset);
   const [note, setNote] = useState("");
   const submit = async (/** @type {any} */ e) => {
     e.preventDefault();

@@ -2,7 +2,7 @@
 use super::registry::Outlet;
 use super::registry::Unit;
 use super::release::Release;
-use crate::entities::{article, pickup, press_report, release};
+use crate::entities::{article, mention_alert, pickup, press_report, release};
 use crate::enums::PressReportStatus;
 use crate::error::AppError;
 use crate::graphql::context::{app, loaders, viewer};
@@ -154,5 +154,50 @@ impl PressReport {
         };
         let r = crate::services::releases::get(app(ctx)?, viewer(ctx), id).await?;
         Ok(r.map(Release))
+    }
+}
+
+/// A unit named in more articles on one day than three times its daily mean over the
+/// fourteen days before.
+pub struct MentionAlert(pub mention_alert::Model);
+
+#[Object]
+impl MentionAlert {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
+        Unit::required(ctx, self.0.unit_id, "mention alert without unit").await
+    }
+    /// The province's calendar day (UTC+7), `YYYY-MM-DD`.
+    async fn day(&self) -> String {
+        self.0.day.format("%Y-%m-%d").to_string()
+    }
+    /// Articles naming the unit that day, at the last count.
+    async fn mentions(&self) -> i32 {
+        self.0.mentions
+    }
+    /// Articles per day naming the unit over the fourteen days before.
+    async fn daily_mean(&self) -> f64 {
+        self.0.daily_mean
+    }
+    async fn raised_at(&self) -> DateTime<Utc> {
+        self.0.raised_at
+    }
+}
+
+/// An article that names a unit without carrying one of its releases: perhaps a press report.
+pub struct PressReportSuggestion {
+    pub article: article::Model,
+    pub unit_id: Uuid,
+}
+
+#[Object]
+impl PressReportSuggestion {
+    async fn article(&self) -> Article {
+        Article(self.article.clone())
+    }
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
+        Unit::required(ctx, self.unit_id, "suggestion without unit").await
     }
 }

@@ -8,18 +8,15 @@ use crate::db::any_of;
 use crate::entities::{article, pickup, release, unit};
 use crate::enums::Role;
 use crate::error::{AppError, AppResult};
-use crate::services::text::folded_words;
+use crate::services::text_index::{self, Indexed};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, QueryTrait, Set,
 };
 use std::collections::HashSet;
 use uuid::Uuid;
-
-/// Words of a search that are used, at most.
-const MAX_WORDS: usize = 10;
 
 /// Stores the drafts of one poll that are new for the outlet (by key) and returns them with
 /// the raw text each carried (for finding links to releases).
@@ -94,55 +91,6 @@ fn active(a: &article::Model) -> article::ActiveModel {
     }
 }
 
-/// The folded words of a search (letters and digits only, so nothing in them is text search
-/// syntax), at most `MAX_WORDS`.
-fn words(search: &str) -> Vec<String> {
-    let mut w = folded_words(search);
-    w.truncate(MAX_WORDS);
-    w
-}
-
-/// The articles whose folded text holds every word (`phrase`: the words in order), through
-/// the database's text index; the last word may be a prefix when `prefix`.
-pub fn text_match(
-    backend: DatabaseBackend,
-    words: &[String],
-    phrase: bool,
-    prefix: bool,
-) -> Condition {
-    match backend {
-        DatabaseBackend::Postgres => {
-            let sep = if phrase { " <-> " } else { " & " };
-            let mut q = words.join(sep);
-            if prefix {
-                q.push_str(":*");
-            }
-            Condition::all().add(Expr::cust_with_values(
-                "to_tsvector('simple', \"articles\".\"search_text\") @@ to_tsquery('simple', $1)",
-                [q],
-            ))
-        }
-        _ => {
-            let mut q = if phrase {
-                format!("\"{}\"", words.join(" "))
-            } else {
-                words
-                    .iter()
-                    .map(|w| format!("\"{w}\""))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            if prefix {
-                q.push('*');
-            }
-            Condition::all().add(Expr::cust_with_values(
-                "\"articles\".\"id\" IN (SELECT article_id FROM articles_fts WHERE articles_fts MATCH ?)",
-                [q],
-            ))
-        }
-    }
-}
-
 /// Articles, newest fetched first (ADMIN, AUDITOR, SPOKESPERSON): matching `search`
 /// (accent-insensitive, every word, the last as a prefix), of one outlet, or about one unit
 /// (mentioning its name, or carrying one of its releases).
@@ -164,15 +112,10 @@ pub async fn list(
     let limit = crate::services::releases::page_size(first)?;
     let backend = ctx.db.get_database_backend();
     let mut cond = Condition::all();
-    if let Some(s) = search {
-        if s.chars().count() > 200 {
-            return Err(AppError::bad_input("search", "at most 200 characters"));
-        }
-        let w = words(s);
-        if !w.is_empty() {
-            cond = cond.add(text_match(backend, &w, false, true));
-        }
-    }
+    let words = match search {
+        Some(s) => text_index::search_words(s)?,
+        None => Vec::new(),
+    };
     if let Some(o) = outlet_id {
         cond = cond.add(article::Column::OutletId.eq(o));
     }
@@ -193,18 +136,57 @@ pub async fn list(
                 .and_where(Expr::col((release::Entity, release::Column::UnitId)).eq(u))
                 .to_owned(),
         );
-        let name = words(&unit.name);
+        let name = text_index::words(&unit.name);
         let mut about = Condition::any().add(carried);
         if !name.is_empty() {
-            about = about.add(text_match(backend, &name, true, false));
+            about = about.add(text_index::text_match(
+                backend,
+                Indexed::Articles,
+                &name,
+                true,
+                false,
+            ));
         }
         cond = cond.add(about);
     }
-    Ok(article::Entity::find()
-        .filter(cond)
-        .order_by_desc(article::Column::FetchedAt)
-        .order_by_desc(article::Column::Id)
-        .limit(limit)
-        .all(&ctx.db)
-        .await?)
+    let mut q = article::Entity::find();
+    if words.is_empty() {
+        q = q
+            .filter(cond)
+            .order_by_desc(article::Column::FetchedAt)
+            .order_by_desc(article::Column::Id);
+    } else if backend == DatabaseBackend::Sqlite {
+        // Walk the text index's matches newest first and stop at the page: FTS5 hands out
+        // its rows in rowid order (the order articles were stored, which is the order they
+        // were fetched) and reads a DESC order straight off its doclists, where `id IN
+        // (matches)` would collect every match of a common word and sort them all.
+        let fts = text_index::fts_query(&words, false, true);
+        // CROSS JOIN keeps the FTS table the outer loop (SQLite never reorders it); sea-query
+        // writes no ON for it, so the join's condition is in the WHERE.
+        let on = Expr::col((article::Entity, article::Column::Id))
+            .equals((Alias::new("hits"), Alias::new("article_id")));
+        QueryTrait::query(&mut q)
+            .from_clear()
+            .from_as(Alias::new("articles_fts"), Alias::new("hits"))
+            .join(JoinType::CrossJoin, article::Entity, Condition::all())
+            .cond_where(cond.add(on).add(Expr::cust_with_values(
+                "\"hits\".\"articles_fts\" MATCH ?",
+                [fts],
+            )))
+            .order_by_expr(Expr::cust("\"hits\".\"rowid\""), Order::Desc);
+    } else {
+        // PostgreSQL walks the newest articles and tests each one's stored tsvector when the
+        // words are common, or reads the GIN index when they are rare: its planner chooses.
+        q = q
+            .filter(cond.add(text_index::text_match(
+                backend,
+                Indexed::Articles,
+                &words,
+                false,
+                true,
+            )))
+            .order_by_desc(article::Column::FetchedAt)
+            .order_by_desc(article::Column::Id);
+    }
+    Ok(q.limit(limit).all(&ctx.db).await?)
 }

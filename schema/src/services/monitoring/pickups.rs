@@ -252,7 +252,12 @@ pub async fn declare(
         outlet_id: Set(outlet_id),
         matched_by: Set("declared".to_owned()),
         score: Set(None),
-        lag_minutes: Set(Some(minutes(published, a.published_at.unwrap_or(now)))),
+        // To the article's own time, as link and text pickups count (a new declared article
+        // was fetched now).
+        lag_minutes: Set(Some(minutes(
+            published,
+            a.published_at.unwrap_or(a.fetched_at),
+        ))),
         declared_by: Set(Some(account.id)),
         created_at: Set(now),
     })

@@ -2,9 +2,10 @@
 //! e-mail and HTTP queues: `FOR UPDATE SKIP LOCKED` on PostgreSQL), so several instances share
 //! the polling and each feed is fetched once a period; each fetch is conditional and bounded
 //! ([`super::fetch`]), at most [`MonitoringSettings::feed_per_host`] at once per host; each
-//! outcome (new articles, their pickups, the feed's validators and schedule) commits in one
+//! outcome (new articles, their pickups and alerts, the feed's validators and schedule) commits in one
 //! transaction. A failing feed is retried later and later: the period doubled per failure in
 //! a row, up to a day.
+use super::alerts;
 use super::fetch::{self, Fetched, Limits};
 use super::parse::{self, Draft};
 use super::pickups::{self, Window};
@@ -30,6 +31,22 @@ const BATCH: u64 = 64;
 const CONCURRENCY: usize = 32;
 /// The longest a failing feed waits for its next poll.
 const MAX_BACKOFF: Duration = Duration::days(1);
+
+/// What a polling pass reads once: the releases articles are matched to, and the units'
+/// names alerts count.
+struct Pass {
+    window: Window,
+    names: alerts::Names,
+}
+
+impl Pass {
+    async fn load(ctx: &AppContext) -> AppResult<Self> {
+        Ok(Self {
+            window: Window::load(&ctx.db, &ctx.settings.public_url, ctx.clock.now()).await?,
+            names: alerts::Names::load(&ctx.db).await?,
+        })
+    }
+}
 
 /// What became of one feed's poll.
 enum Outcome {
@@ -79,14 +96,14 @@ impl Poller {
     /// new articles were stored.
     #[tracing::instrument(name = "worker.feeds", skip_all, err(Debug, level = "debug"))]
     pub async fn run_due(&self, ctx: &AppContext) -> AppResult<usize> {
-        let mut window: Option<Window> = None;
+        let mut pass: Option<Pass> = None;
         let mut fresh = 0;
         loop {
             let feeds = claim(ctx, self.claim_ttl()).await?;
             if feeds.is_empty() {
                 break;
             }
-            fresh += self.process(ctx, feeds, &mut window).await?;
+            fresh += self.process(ctx, feeds, &mut pass).await?;
         }
         Ok(fresh)
     }
@@ -102,23 +119,23 @@ impl Poller {
             vec![(now + self.claim_ttl()).into(), now.into()],
         );
         let mut feeds = crate::services::outbox::claimed::<outlet_feed::Entity>(ctx, stmt).await?;
-        let mut window = None;
+        let mut pass = None;
         let mut fresh = 0;
         while !feeds.is_empty() {
             let rest = feeds.split_off(feeds.len().min(BATCH as usize));
-            fresh += self.process(ctx, feeds, &mut window).await?;
+            fresh += self.process(ctx, feeds, &mut pass).await?;
             feeds = rest;
         }
         Ok(fresh)
     }
 
-    /// Fetches claimed feeds and records each outcome; the releases they are matched to are
-    /// read once per pass.
+    /// Fetches claimed feeds and records each outcome; the releases they are matched to and
+    /// the units' names are read once per pass.
     async fn process(
         &self,
         ctx: &AppContext,
         feeds: Vec<outlet_feed::Model>,
-        window: &mut Option<Window>,
+        pass: &mut Option<Pass>,
     ) -> AppResult<usize> {
         let outcomes: Vec<(outlet_feed::Model, Outcome)> = futures::stream::iter(feeds)
             .map(|f| async move {
@@ -128,15 +145,15 @@ impl Poller {
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
-        if window.is_none() {
-            *window = Some(Window::load(&ctx.db, &ctx.settings.public_url, ctx.clock.now()).await?);
+        if pass.is_none() {
+            *pass = Some(Pass::load(ctx).await?);
         }
-        let Some(w) = window.as_ref() else {
+        let Some(p) = pass.as_ref() else {
             return Ok(0);
         };
         let mut fresh = 0;
         for (f, o) in outcomes {
-            fresh += self.record(ctx, w, &f, o).await?;
+            fresh += self.record(ctx, p, &f, o).await?;
         }
         Ok(fresh)
     }
@@ -189,7 +206,7 @@ impl Poller {
     async fn record(
         &self,
         ctx: &AppContext,
-        window: &Window,
+        pass: &Pass,
         f: &outlet_feed::Model,
         outcome: Outcome,
     ) -> AppResult<usize> {
@@ -216,7 +233,9 @@ impl Poller {
                     super::articles::store(&txn, f.outlet_id, Some(f.id), drafts, now).await?;
                 fresh = stored.len();
                 if !stored.is_empty() {
-                    pickups::record(&txn, window, &stored, now).await?;
+                    pickups::record(&txn, &pass.window, &stored, now).await?;
+                    alerts::check(&txn, &pass.names, &stored, &ctx.settings.public_url, now)
+                        .await?;
                 }
                 update = ok(update, now + self.settings.feed_poll)
                     .col_expr(outlet_feed::Column::Etag, Expr::value(etag))

@@ -6,7 +6,7 @@
 use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::db::begin_write;
-use crate::entities::{article, press_report, release, unit};
+use crate::entities::{article, pickup, press_report, release, unit};
 use crate::enums::{MailKind, PressReportStatus, ReleaseKind, Role};
 use crate::error::{AppError, AppResult};
 use crate::mail::render::Payload;
@@ -15,9 +15,10 @@ use crate::services::{outbox, visibility};
 use crate::validate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 fn link(ctx: &AppContext, id: Uuid) -> String {
@@ -270,4 +271,80 @@ pub async fn remind_overdue(ctx: &AppContext) -> AppResult<usize> {
         ctx.outbox_ready.notify_one();
     }
     Ok(n)
+}
+
+/// The newest articles looked through for suggestions.
+const SUGGEST_FROM: u64 = 300;
+/// How far back suggestions look.
+const SUGGEST_DAYS: i64 = 7;
+
+/// Suggested press reports (ADMIN, AUDITOR), newest article first: recent articles that name a
+/// unit without carrying one of its releases (the press writing about the unit on its own
+/// account, which may want an answer), and that are not already a report for that unit.
+#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
+pub async fn suggestions(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    first: i32,
+) -> AppResult<Vec<(article::Model, Uuid)>> {
+    viewer.require_reads_all()?;
+    let limit = crate::services::releases::page_size(first)? as usize;
+    let since = ctx.clock.now() - chrono::Duration::days(SUGGEST_DAYS);
+    let recent = article::Entity::find()
+        .filter(article::Column::FetchedAt.gte(since))
+        .order_by_desc(article::Column::FetchedAt)
+        .order_by_desc(article::Column::Id)
+        .limit(SUGGEST_FROM)
+        .all(&ctx.db)
+        .await?;
+    let names = super::alerts::Names::load(&ctx.db).await?;
+    let pairs: Vec<(article::Model, Uuid)> = recent
+        .into_iter()
+        .flat_map(|a| {
+            let units = names.named_by(&a.search_text);
+            units.into_iter().map(move |u| (a.clone(), u))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return Ok(pairs);
+    }
+    let ids: Vec<Uuid> = pairs.iter().map(|(a, _)| a.id).collect();
+    // Carried: the article is a pickup of one of the unit's releases.
+    let picked: Vec<(Uuid, Uuid)> = pickup::Entity::find()
+        .select_only()
+        .column(pickup::Column::ArticleId)
+        .column(pickup::Column::ReleaseId)
+        .filter(pickup::Column::ArticleId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let unit_of: HashMap<Uuid, Uuid> = release::Entity::find()
+        .select_only()
+        .column(release::Column::Id)
+        .column(release::Column::UnitId)
+        .filter(release::Column::Id.is_in(picked.iter().map(|(_, r)| *r)))
+        .into_tuple()
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .collect();
+    let carried: HashSet<(Uuid, Uuid)> = picked
+        .iter()
+        .filter_map(|(a, r)| unit_of.get(r).map(|u| (*a, *u)))
+        .collect();
+    let raised: HashSet<(Uuid, Uuid)> = press_report::Entity::find()
+        .select_only()
+        .column(press_report::Column::ArticleId)
+        .column(press_report::Column::UnitId)
+        .filter(press_report::Column::ArticleId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(pairs
+        .into_iter()
+        .filter(|(a, u)| !carried.contains(&(a.id, *u)) && !raised.contains(&(a.id, *u)))
+        .take(limit)
+        .collect())
 }
