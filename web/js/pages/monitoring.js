@@ -1,7 +1,8 @@
 // What the press made of releases (issue 20): the authority's monitoring page (alerts, outlets'
 // feeds, new articles with search, suggested press reports, raising them, open and overdue
-// ones), the unit's press-report inbox, a release's spread (outlets addressed and carrying it, each pickup's
-// lag, as a chart beside the delivery timeline) and the journalist's "I published this".
+// ones), the unit's press-report inbox, a release's spread (outlets addressed and carrying it,
+// each pickup's lag, as a chart beside the delivery timeline) and the journalist's "I published
+// this".
 import { html, useState } from "../lib.js";
 import { t, label, fmt } from "../i18n.js";
 import { request } from "../api/client.js";

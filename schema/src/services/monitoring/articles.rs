@@ -160,17 +160,18 @@ pub async fn list(
         // its rows in rowid order (the order articles were stored, which is the order they
         // were fetched) and reads a DESC order straight off its doclists, where `id IN
         // (matches)` would collect every match of a common word and sort them all.
+        let (fts_table, key) = Indexed::Articles.fts();
         let fts = text_index::fts_query(&words, false, true);
         // CROSS JOIN keeps the FTS table the outer loop (SQLite never reorders it); sea-query
         // writes no ON for it, so the join's condition is in the WHERE.
         let on = Expr::col((article::Entity, article::Column::Id))
-            .equals((Alias::new("hits"), Alias::new("article_id")));
+            .equals((Alias::new("hits"), Alias::new(key)));
         QueryTrait::query(&mut q)
             .from_clear()
-            .from_as(Alias::new("articles_fts"), Alias::new("hits"))
+            .from_as(Alias::new(fts_table), Alias::new("hits"))
             .join(JoinType::CrossJoin, article::Entity, Condition::all())
             .cond_where(cond.add(on).add(Expr::cust_with_values(
-                "\"hits\".\"articles_fts\" MATCH ?",
+                format!("\"hits\".\"{fts_table}\" MATCH ?"),
                 [fts],
             )))
             .order_by_expr(Expr::cust("\"hits\".\"rowid\""), Order::Desc);

@@ -2,8 +2,8 @@
 //! e-mail and HTTP queues: `FOR UPDATE SKIP LOCKED` on PostgreSQL), so several instances share
 //! the polling and each feed is fetched once a period; each fetch is conditional and bounded
 //! ([`super::fetch`]), at most [`MonitoringSettings::feed_per_host`] at once per host; each
-//! outcome (new articles, their pickups and alerts, the feed's validators and schedule) commits in one
-//! transaction. A failing feed is retried later and later: the period doubled per failure in
+//! outcome (new articles, their pickups and alerts, the feed's validators and schedule)
+//! commits in one transaction. A failing feed is retried later and later: the period doubled per failure in
 //! a row, up to a day.
 use super::alerts;
 use super::fetch::{self, Fetched, Limits};
