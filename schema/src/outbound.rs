@@ -144,12 +144,21 @@ impl reqwest::dns::Resolve for PublicOnly {
 /// The HTTP client for outside systems: 10 s timeouts, no redirects (a redirect could lead
 /// anywhere; a webhook answers where it was registered), and unless private targets are
 /// allowed, a resolver that connects to public addresses only.
-pub fn client(allow_private: bool) -> reqwest::Result<reqwest::Client> {
+///
+/// No proxy from the environment (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`): reqwest would
+/// use one by default, and a proxy resolves the target's name itself, so the resolver's check
+/// would never run. Only `settings.outbound_proxy`, set on purpose, is used.
+pub fn client(settings: &crate::settings::Settings) -> reqwest::Result<reqwest::Client> {
+    let allow_private = settings.allow_private_targets;
     let mut b = reqwest::Client::builder()
         .timeout(TIMEOUT)
         .connect_timeout(TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
         .user_agent(concat!("pressnet/", env!("CARGO_PKG_VERSION")));
+    if let Some(proxy) = &settings.outbound_proxy {
+        b = b.proxy(reqwest::Proxy::all(proxy)?);
+    }
     if !allow_private {
         b = b.dns_resolver(Arc::new(PublicOnly));
     }
@@ -233,7 +242,7 @@ mod tests {
             .await
             .expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let strict = client(false).expect("client");
+        let strict = client(&crate::settings::Settings::default()).expect("client");
         let e = strict
             .get(format!("http://localhost:{port}/"))
             .send()

@@ -27,6 +27,9 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     /// Whether webhooks, push endpoints and feeds may be on loopback or private addresses.
     pub allow_private_targets: bool,
+    /// The one proxy outbound requests may use (`PRESSNET_OUTBOUND_PROXY`); never the
+    /// environment's.
+    pub outbound_proxy: Option<String>,
     /// How long a release e-mail's signed file links stay valid.
     pub file_link_ttl: Duration,
     /// The HTTP channels (WEBHOOK, PUSH) and escalation.
@@ -130,6 +133,8 @@ pub struct MailSettings {
     /// instance dies, its claimed e-mails go out (from a restart or another instance) this
     /// long after, not minutes later.
     pub claim_ttl: Duration,
+    /// SMTP connections, and so messages in flight, at once (`PRESSNET_SMTP_CONNECTIONS`).
+    pub connections: usize,
 }
 
 impl Default for MailSettings {
@@ -141,6 +146,7 @@ impl Default for MailSettings {
             retry_cap: Duration::hours(6),
             max_attempts: 8,
             claim_ttl: Duration::seconds(15),
+            connections: 4,
         }
     }
 }
@@ -165,6 +171,7 @@ impl Default for Settings {
             max_upload_bytes: 1024 * 1024 * 1024,
             file_link_ttl: Duration::days(7),
             allow_private_targets: false,
+            outbound_proxy: None,
             outbound: OutboundSettings::default(),
             monitoring: MonitoringSettings::default(),
         }

@@ -37,6 +37,11 @@ impl Application {
             .await
             .with_context(|| "cannot open the database (check DATABASE_URL)")?;
         db::migrate(&conn).await.context("migrations failed")?;
+        // Lists without `first` are priced by their real size: learn the sizes before the
+        // first request.
+        pressnet_schema::graphql::cost::learn(&conn)
+            .await
+            .context("reading the registry's size")?;
         let listener = TcpListener::bind(&config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
@@ -59,6 +64,10 @@ impl Application {
             metrics_token: config.metrics_token.clone().filter(|t| !t.is_empty()),
             max_upload_bytes: config.max_upload_mb.max(1).saturating_mul(1024 * 1024),
             allow_private_targets: config.allow_private_targets,
+            outbound_proxy: config
+                .outbound_proxy
+                .clone()
+                .filter(|p| !p.trim().is_empty()),
             file_link_ttl: chrono::Duration::days(i64::from(config.file_link_days.clamp(1, 90))),
             outbound: pressnet_schema::settings::OutboundSettings {
                 webhook_retry_base: chrono::Duration::seconds(

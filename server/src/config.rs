@@ -65,6 +65,15 @@ pub struct Config {
         global = true
     )]
     pub email_claim_secs: u64,
+    /// SMTP connections (messages in flight) at once. Each message's outcome is committed
+    /// before its connection takes the next, so a crash repeats at most this many messages.
+    #[arg(
+        long,
+        env = "PRESSNET_SMTP_CONNECTIONS",
+        default_value_t = 4,
+        global = true
+    )]
+    pub smtp_connections: u32,
     #[arg(
         long,
         env = "PRESSNET_INQUIRY_DUE_HOURS",
@@ -129,6 +138,12 @@ pub struct Config {
         global = true
     )]
     pub allow_private_targets: bool,
+    /// A proxy for every outbound request (webhooks, push, outlets' feeds), e.g.
+    /// `http://proxy.internal:3128`. Outbound requests never use `HTTP(S)_PROXY` from the
+    /// environment: a proxy resolves names itself, past pressnet's check of private addresses,
+    /// so only one configured here on purpose is used.
+    #[arg(long, env = "PRESSNET_OUTBOUND_PROXY", global = true)]
+    pub outbound_proxy: Option<String>,
     /// First retry delay of a failed webhook, in seconds; each next one doubles, for up to
     /// 72 hours.
     #[arg(
@@ -248,6 +263,7 @@ impl Config {
             email_retry_base_secs: 30,
             email_max_attempts: 8,
             email_claim_secs: 15,
+            smtp_connections: 4,
             inquiry_due_hours: 72,
             inquiry_due_hours_by_level: None,
             conferences_per_quarter: "PROVINCE=1".into(),
@@ -258,6 +274,7 @@ impl Config {
             max_upload_mb: 1024,
             file_link_days: 7,
             allow_private_targets: false,
+            outbound_proxy: None,
             webhook_retry_base_secs: 30,
             webhook_disable_after: 10,
             escalate_after_minutes: "STATEMENT=30".into(),
@@ -276,6 +293,7 @@ impl Config {
             max_attempts: self.email_max_attempts.max(1) as i32,
             // Renewed by the sender's heartbeat, so it need not outlast an SMTP attempt.
             claim_ttl: chrono::Duration::seconds(self.email_claim_secs.max(3) as i64),
+            connections: self.smtp_connections.clamp(1, 64) as usize,
         }
     }
 

@@ -12,7 +12,7 @@ use pressnet_schema::services::{
 use pressnet_schema::AppContext;
 use std::collections::HashMap;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -33,9 +33,8 @@ const BLOB_SWEEP_TICK: Duration = Duration::from_secs(600);
 /// How often an idle e-mail worker looks at the outbox.
 const OUTBOX_POLL: Duration = Duration::from_millis(300);
 const OUTBOX_BATCH: u64 = 256;
-/// Messages in flight at once (the SMTP pool has as many connections).
-const SEND_CONCURRENCY: usize = 32;
-/// Outcomes recorded per transaction, at most.
+/// Outcomes recorded per transaction, at most (one per connection waits at a time, so this is
+/// only a bound).
 const RECORD_BATCH: usize = 64;
 
 /// How often SQLite's write-ahead log is copied into the database file.
@@ -48,7 +47,7 @@ pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<(
         tokio::spawn(blob_collector(ctx.clone(), stop.clone())),
         tokio::spawn(feed_poller(ctx.clone(), stop.clone())),
     ];
-    match pressnet_schema::outbound::client(ctx.settings.allow_private_targets) {
+    match pressnet_schema::outbound::client(&ctx.settings) {
         Ok(client) => handles.push(tokio::spawn(outbound(ctx.clone(), client, stop.clone()))),
         Err(e) => tracing::error!(error = %e, "no outbound HTTP client: WEBHOOK and PUSH wait"),
     }
@@ -183,6 +182,7 @@ async fn checkpointer(ctx: AppContext, stop: CancellationToken) {
 /// finished before shutdown, so a restart neither loses nor repeats a message.
 #[tracing::instrument(name = "worker.email", skip_all)]
 async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
+    let connections = ctx.settings.mail.connections.max(1);
     while !stop.is_cancelled() {
         let jobs = match outbox::claim(&ctx, OUTBOX_BATCH).await {
             Ok(jobs) => jobs,
@@ -240,23 +240,30 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
                         (key, r)
                     }
                 })
-                .buffer_unordered(SEND_CONCURRENCY)
+                .buffer_unordered(connections)
                 .collect()
                 .await;
-        // Outcomes go to a recorder that commits them in batches while sending goes on.
-        let (tx, rx) = mpsc::channel(OUTBOX_BATCH as usize);
+        // Each connection sends a message, then waits until its outcome is committed before it
+        // takes the next: a crash can then repeat at most one message per connection (the one
+        // whose acceptance was not recorded yet), where recording a batch later repeated the
+        // whole batch. The recorder commits whatever outcomes are waiting in one transaction,
+        // so the connections share their commits.
+        let (tx, rx) = mpsc::channel(connections);
         let recorder = tokio::spawn(record_outcomes(ctx.clone(), rx));
         let rendered = &rendered;
         futures::stream::iter(jobs)
-            .for_each_concurrent(SEND_CONCURRENCY, |job| {
+            .for_each_concurrent(connections, |job| {
                 let tx = tx.clone();
                 let mailer = &mailer;
                 async move {
                     let outcome = Email
                         .send(mailer, &job, rendered.get(&render_key(&job)))
                         .await;
+                    let (recorded, done) = oneshot::channel();
                     // The recorder outlives this loop (it ends when every sender is gone).
-                    let _ = tx.send((job, outcome)).await;
+                    if tx.send((job, outcome, recorded)).await.is_ok() {
+                        let _ = done.await;
+                    }
                 }
             })
             .await;
@@ -268,12 +275,19 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
     }
 }
 
-/// Commits outcomes as they come, up to `RECORD_BATCH` per transaction.
+/// An attempt's outcome, and whom to tell once it is committed.
+type Outcome = (Job, Verdict, oneshot::Sender<()>);
+
+/// Commits outcomes as they come, up to `RECORD_BATCH` per transaction, and tells each sender
+/// when its outcome is recorded (or could not be: then its claim expires and it is retried).
 #[tracing::instrument(name = "worker.email.record", skip_all)]
-async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(Job, Verdict)>) {
+async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<Outcome>) {
     let mut buf = Vec::with_capacity(RECORD_BATCH);
     while rx.recv_many(&mut buf, RECORD_BATCH).await > 0 {
-        let batch = std::mem::take(&mut buf);
+        let (batch, acks): (Vec<(Job, Verdict)>, Vec<oneshot::Sender<()>>) = buf
+            .drain(..)
+            .map(|(job, verdict, ack)| ((job, verdict), ack))
+            .unzip();
         if let Err(e) = outbox::record_many(&ctx, batch.clone()).await {
             // One bad row (or a deadlock) must not send the whole batch again when the claims
             // expire: record the messages one by one.
@@ -284,6 +298,9 @@ async fn record_outcomes(ctx: AppContext, mut rx: mpsc::Receiver<(Job, Verdict)>
                     tracing::error!(error = %e.detail(), %id, ?queue, "recording an e-mail attempt failed; the claim expires and it is retried");
                 }
             }
+        }
+        for ack in acks {
+            let _ = ack.send(());
         }
     }
 }

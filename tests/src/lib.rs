@@ -6,6 +6,7 @@
 //! reports itself skipped, so a plain `cargo test` passes where no PostgreSQL runs.
 //! `.ci/run` always sets it.
 pub mod bench;
+pub mod bench_abuse;
 pub mod bench_files;
 pub mod bench_monitoring;
 pub mod bench_webhooks;
@@ -407,9 +408,35 @@ pub async fn register_journalist(a: &Gql, outlet_id: &str, name: &str, email: &s
         .to_owned()
 }
 
-/// Writes one test for each backend. The body gets `app: TestApp`.
+/// Writes one test for each backend. The body gets `app: TestApp`. With `config: |c| …;`
+/// first, the server's configuration is adjusted before it starts.
 #[macro_export]
 macro_rules! db_test {
+    (config: $adjust:expr; $(#[$m:meta])* async fn $name:ident($app:ident) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[allow(unused_mut)]
+            async fn run(mut $app: $crate::TestApp) $body
+
+            $(#[$m])*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::TestApp::spawn_with($crate::Backend::Sqlite, $adjust).await.expect("sqlite");
+                run(app).await;
+            }
+
+            $(#[$m])*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match $crate::TestApp::spawn_with($crate::Backend::Postgres, $adjust).await {
+                    Some(app) => run(app).await,
+                    None => eprintln!("skipped: set {} to run the PostgreSQL variant", $crate::POSTGRES_ENV),
+                }
+            }
+        }
+    };
     ($(#[$m:meta])* async fn $name:ident($app:ident) $body:block) => {
         mod $name {
             #[allow(unused_imports)]

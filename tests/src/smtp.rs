@@ -20,6 +20,8 @@ struct Shared {
     reject: Arc<Mutex<HashSet<String>>>,
     /// When set, MAIL FROM is refused with this reply (the relay's own failure).
     refuse_sender: Arc<Mutex<Option<(u16, String)>>>,
+    /// How long the end of each message's data waits before its 250 (a relay farther away).
+    accept_delay: Arc<Mutex<std::time::Duration>>,
 }
 
 #[derive(Clone)]
@@ -73,6 +75,15 @@ impl Handler for Recorder {
     }
 
     fn data_end(&mut self) -> Response {
+        let delay = self
+            .shared
+            .accept_delay
+            .lock()
+            .map(|d| *d)
+            .unwrap_or_default();
+        if !delay.is_zero() {
+            std::thread::sleep(delay);
+        }
         if let (Some(m), Ok(mut all)) = (self.current.take(), self.shared.messages.lock()) {
             all.push(m);
         }
@@ -118,6 +129,13 @@ impl TestSmtp {
             let _ = server.serve();
         });
         TestSmtp { port, shared }
+    }
+
+    /// Makes every message wait `d` before it is accepted (as a relay across a network does).
+    pub fn accept_after(&self, d: std::time::Duration) {
+        if let Ok(mut x) = self.shared.accept_delay.lock() {
+            *x = d;
+        }
     }
 
     pub fn url(&self) -> String {

@@ -43,7 +43,8 @@ db_test!(
         assert_eq!(app.gql().run(LIST, json!({})).await.code(), "UNAUTHENTICATED");
         // Who may answer: the unit's spokesperson only.
         assert_eq!(app.gql_as(&w.other_spokesperson).run(ANSWER, json!({"id": id, "a": "x"})).await.code(), "NOT_FOUND");
-        assert_eq!(app.gql_as(j0).run(ANSWER, json!({"id": id, "a": "x"})).await.code(), "NOT_FOUND");
+        // The asker knows the question exists: FORBIDDEN, not NOT_FOUND (issue 30).
+        assert_eq!(app.gql_as(j0).run(ANSWER, json!({"id": id, "a": "x"})).await.code(), "FORBIDDEN");
         assert_eq!(app.gql_as(&w.auditor).run(ANSWER, json!({"id": id, "a": "x"})).await.code(), "FORBIDDEN");
         let r = app.gql_as(&w.spokesperson).run(ANSWER, json!({"id": id, "a": "Tuần này có 42 ca."})).await;
         assert_eq!(r.data()["answerInquiry"]["status"], "ANSWERED");

@@ -777,3 +777,73 @@ smtp_test!(
         assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
     }
 );
+
+port_test!(
+    async fn an_outlet_suspended_while_its_mail_waits_gets_none_of_it(app, port) {
+        let w = World::build(&app, 2).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let admin = app.gql_as(&w.admin);
+        // A PRESS_ONLY statement to both outlets, while the relay is down.
+        let r = sp
+            .run(
+                CREATE_RELEASE,
+                json!({"i": {"unitId": w.unit_id, "kind": "STATEMENT", "title": "Chỉ dành cho báo chí",
+                       "summary": "Tóm tắt", "body": "Nội dung", "visibility": "PRESS_ONLY",
+                       "audience": {"outletIds": [w.outlets[0].0, w.outlets[1].0]}}}),
+            )
+            .await;
+        let id = r.data()["createRelease"]["id"].as_str().expect("id").to_owned();
+        sp.run(PUBLISH, json!({"id": id})).await.data();
+        eventually("both attempts failed once", || {
+            let app = &app;
+            let (admin, id) = (w.admin.clone(), id.clone());
+            async move {
+                let rows = email_rows(app, &admin, &id).await;
+                rows.len() == 2 && rows.iter().all(|r| r["attempts"].as_i64().unwrap_or(0) >= 1 && r["status"] == "PENDING")
+            }
+        })
+        .await;
+        // The first outlet is suspended; then the relay comes back.
+        admin
+            .run("mutation($o:UUID!){ setAccreditation(outletId:$o, status:SUSPENDED){ accreditation } }", json!({"o": w.outlets[0].0}))
+            .await
+            .data();
+        let smtp = TestSmtp::start_on(port);
+        app.clock.advance(chrono::Duration::seconds(30));
+        let rows = wait_all_settled(&app, &w.admin, &id, 2).await;
+        let suspended = rows.iter().find(|r| r["outlet"]["id"] == json!(w.outlets[0].0)).expect("row");
+        assert_eq!(suspended["status"], "FAILED", "{rows:?}");
+        assert!(suspended["lastError"].as_str().unwrap_or_default().contains("may not receive"), "{rows:?}");
+        let other = rows.iter().find(|r| r["outlet"]["id"] == json!(w.outlets[1].0)).expect("row");
+        assert_eq!(other["status"], "SENT", "{rows:?}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(smtp.messages().len(), 1, "only the accredited outlet's newsroom got it");
+    }
+);
+
+smtp_test!(
+    async fn a_bare_carriage_return_stays_inside_its_calendar_value(app, smtp) {
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let starts = chrono::DateTime::parse_from_rfc3339("2030-03-15T02:00:00Z").expect("t").to_utc();
+        // A bare CR would end the content line and let the text write properties of its own.
+        let input = json!({"unitId": w.unit_id, "kind": "PRESS_CONFERENCE", "title": "Họp báo\rDTSTART:19990101T000000Z",
+            "summary": "S", "body": "B", "audience": {"allAccredited": true},
+            "pressConference": {"startsAt": starts.to_rfc3339(), "location": "Phòng 1\rLOCATION:Nơi khác"}});
+        let r = sp.run(CONF, json!({"i": input})).await;
+        let Some(id) = r.body["data"]["createRelease"]["id"].as_str().map(str::to_owned) else {
+            // Refusing the control character at the door is as good.
+            assert_eq!(r.code(), "BAD_USER_INPUT", "{}", r.body);
+            return;
+        };
+        sp.run(PUBLISH, json!({"id": id})).await.data();
+        wait_all_settled(&app, &w.admin, &id, 1).await;
+        let m = parse(&smtp.messages()[0].data).into_owned();
+        let (_, ics) = find_calendar(&m).expect("calendar part");
+        assert!(!ics.replace("\r\n", "").contains('\r'), "no bare CR on the wire: {ics:?}");
+        let ev = event_props(&ics);
+        assert_eq!(ev.get("DTSTART").map(String::as_str), Some("20300315T020000Z"), "{ics}");
+        assert!(ev.get("SUMMARY").is_some_and(|s| s.contains("DTSTART:19990101")), "{ics}");
+        assert!(ev.get("LOCATION").is_some_and(|s| s.starts_with("Phòng 1")), "{ics}");
+    }
+);

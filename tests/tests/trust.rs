@@ -58,25 +58,24 @@ db_test!(
     }
 );
 
-mod sign_in {
-    use super::*;
-
-    async fn failing(app: &TestApp, from: &str, n: usize) {
-        for _ in 0..n {
-            let r = app
-                .gql()
-                .forwarded_for(from)
-                .run(LOGIN, json!({"e": ADMIN_EMAIL, "p": "sai mật khẩu"}))
-                .await;
-            assert!(
-                matches!(r.code().as_str(), "UNAUTHENTICATED" | "RATE_LIMITED"),
-                "{}",
-                r.body
-            );
-        }
+async fn failing(app: &TestApp, from: &str, n: usize) {
+    for _ in 0..n {
+        let r = app
+            .gql()
+            .forwarded_for(from)
+            .run(LOGIN, json!({"e": ADMIN_EMAIL, "p": "sai mật khẩu"}))
+            .await;
+        assert!(
+            matches!(r.code().as_str(), "UNAUTHENTICATED" | "RATE_LIMITED"),
+            "{}",
+            r.body
+        );
     }
+}
 
-    async fn run(app: TestApp) {
+db_test!(
+    config: |c| c.trusted_proxies = Some("127.0.0.1/32".into());
+    async fn sign_in(app) {
         app.admin().await;
         // An attacker's five failures lock the attacker's address for the account…
         failing(&app, "203.0.113.5", 5).await;
@@ -115,32 +114,7 @@ mod sign_in {
         .expect("row");
         assert_eq!(row.failures, 20);
     }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        let app = TestApp::spawn_with(Backend::Sqlite, |c| {
-            c.trusted_proxies = Some("127.0.0.1/32".into())
-        })
-        .await
-        .expect("sqlite");
-        run(app).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        match TestApp::spawn_with(Backend::Postgres, |c| {
-            c.trusted_proxies = Some("127.0.0.1/32".into())
-        })
-        .await
-        {
-            Some(app) => run(app).await,
-            None => eprintln!(
-                "skipped: set {} to run the PostgreSQL variant",
-                POSTGRES_ENV
-            ),
-        }
-    }
-}
+);
 
 db_test!(
     async fn forwarded_for_is_not_believed_from_an_untrusted_peer(app) {

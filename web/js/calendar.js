@@ -2,8 +2,16 @@
 // the browser from what the viewer already sees (no other read path), and the month grid.
 import { saveBlob } from "./api/client.js";
 
-/** RFC 5545 TEXT: backslash, semicolon, comma and newline escaped. */
-const text = (/** @type {string} */ s) => s.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r?\n/g, "\\n");
+/**
+ * RFC 5545 TEXT: backslash, semicolon, comma escaped; every line break (CRLF, a bare CR, LF)
+ * written as \n; other control characters (which TEXT excludes, tab aside) dropped.
+ */
+const text = (/** @type {string} */ s) =>
+  s
+    .replace(/[\\;,]/g, (c) => `\\${c}`)
+    .replace(/\r\n|\r|\n/g, "\\n")
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
 /** An instant in UTC, basic format. */
 const utc = (/** @type {string|Date} */ d) => new Date(d).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 

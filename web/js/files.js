@@ -50,6 +50,7 @@ export function Gallery({ files, counts, onRemove, onEdit, onMove, compact = fal
         : html`${a.caption && html`<span>${a.caption}</span>`}
           ${a.credit && html`<small class="muted">${a.credit}</small>`}`}
         <small class="muted">${a.contentType} · ${bytes(a.sizeBytes)}${a.width ? ` · ${a.width}×${a.height}` : ""}</small>
+        ${onEdit && a.keepsMetadata && html`<small class="keeps-metadata">${t("keeps_metadata")}</small>`}
         <small class="mono muted" title=${a.sha256}>SHA-256 ${a.sha256.slice(0, 16)}…</small>
         ${counts && html`<small>${t("downloads_n", { n: fmt.number(counts[a.id] || 0) })}</small>`}
         <span class="actions">
@@ -130,6 +131,7 @@ export function Uploader({ releaseId, ensureSaved }) {
       onDragOver=${(/** @type {any} */ e) => { e.preventDefault(); setOver(true); }} onDragLeave=${() => setOver(false)}
       onDrop=${(/** @type {any} */ e) => { e.preventDefault(); setOver(false); if (e.dataTransfer.files.length) send(e.dataTransfer.files); }}>
       <p>${t("drop_here")}</p>
+      <p class="muted metadata-note">${t("metadata_note")}</p>
       <label for="file-input" class="button secondary">${t("choose_files")}</label>
       <input id="file-input" class="sr-only" type="file" multiple accept="image/*,video/*,audio/*,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"
         onChange=${(/** @type {any} */ e) => {

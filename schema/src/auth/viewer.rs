@@ -138,6 +138,28 @@ impl Viewer {
         }
     }
 
+    /// The unit the viewer speaks for now: an active spokesperson's; none for anyone else,
+    /// a former spokesperson included.
+    pub fn voice(&self, now: DateTime<Utc>) -> Option<Uuid> {
+        let unit = self.account.as_deref()?.unit_id?;
+        self.speaks_for(unit, now).then_some(unit)
+    }
+
+    /// Whether the viewer may send files at all: only an active spokesperson attaches source
+    /// material. Asked before an upload's body is read, so nobody else makes the server spool
+    /// a body (the resolver still checks the release's unit).
+    pub fn may_upload(&self, now: DateTime<Utc>) -> AppResult<&ViewerAccount> {
+        let a = self.signed_in().map_err(|_| {
+            AppError::Unauthenticated("sign in as a spokesperson to upload files".into())
+        })?;
+        match (a.role, a.unit_id) {
+            (Role::Spokesperson, Some(unit)) if self.speaks_for(unit, now) => Ok(a),
+            _ => Err(AppError::forbidden(
+                "only an active spokesperson may upload files",
+            )),
+        }
+    }
+
     /// The unit's own view (drafts, embargoed releases, the delivery log, the audience): its
     /// active spokespersons, ADMIN and AUDITOR. A former spokesperson has none of it.
     pub fn sees_unit(&self, unit_id: Uuid, now: DateTime<Utc>) -> bool {

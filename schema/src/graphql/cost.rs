@@ -14,6 +14,78 @@ use std::sync::Arc;
 /// The cost of rendering Markdown to HTML (`Release.bodyHtml`).
 pub const RENDER: usize = 10;
 
+/// Bytes of Markdown that cost one more point to render (`renderMarkdown`): rendering and
+/// sanitising take time in proportion to the text, so a long text costs more than a short one.
+const RENDER_BYTES_PER_POINT: usize = 1_024;
+
+/// What rendering `text` costs: the base, and a point per KiB.
+pub fn render(text: &str) -> usize {
+    RENDER.saturating_add(text.len() / RENDER_BYTES_PER_POINT)
+}
+
+/// The lists that take no `first`: each is priced by its real size (`Size`), learned at start
+/// and raised whenever a resolver returns a longer one, so a list costs what it returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Size {
+    /// `units`, `complianceReport` (one row per unit).
+    Units,
+    /// `spokespersonRoster`.
+    Roster,
+    /// `outlets`.
+    Outlets,
+    /// `Unit.spokespersons`: the most any unit has.
+    UnitSpokespersons,
+    /// `Outlet.journalists`: the most any outlet has.
+    OutletJournalists,
+    /// `PressConference.attendees`: the most any conference has.
+    Attendees,
+    /// `Release.attachments`: the most any release has.
+    Attachments,
+    /// `inquiries`: the most one request has returned.
+    Inquiries,
+    /// `pressReports`.
+    PressReports,
+    /// `downloads(releaseId)`: the most any release has.
+    Downloads,
+    /// `emailSuppressions`.
+    Suppressions,
+    /// `webhookEndpoints(outletId)`: the most any outlet has.
+    Endpoints,
+    /// `ReleaseSpread.pickups`: the most any release has.
+    Pickups,
+    /// `JournalistSubscription.follows`.
+    Follows,
+}
+
+const SIZES: usize = Size::Follows as usize + 1;
+
+/// The sizes, shared by every schema of the process (a test process runs several servers;
+/// a larger size only prices a list higher). Sizes only grow: a list that shrank keeps its
+/// old price until restart, which errs on the side of refusing.
+static LIST_SIZES: [AtomicUsize; SIZES] = [const { AtomicUsize::new(1) }; SIZES];
+
+/// Notes that a list of `kind` has `n` items.
+pub fn observe(kind: Size, n: usize) {
+    if let Some(s) = LIST_SIZES.get(kind as usize) {
+        s.fetch_max(n, Ordering::Relaxed);
+    }
+}
+
+/// The largest list of `kind` seen (at least 1).
+pub fn size(kind: Size) -> usize {
+    LIST_SIZES
+        .get(kind as usize)
+        .map_or(1, |s| s.load(Ordering::Relaxed).max(1))
+}
+
+/// What a list of `kind` costs: its size times what one item costs.
+pub fn list(kind: Size, child_complexity: usize) -> usize {
+    size(kind)
+        .saturating_mul(child_complexity)
+        .saturating_add(1)
+}
+
 /// A page of `first` items (the default when omitted), at least one.
 pub fn page(first: Option<i32>, default: i32, child_complexity: usize) -> usize {
     let n = first
@@ -92,4 +164,51 @@ pub fn spend(budget: Option<&RequestBudget>, complexity: usize) -> Result<(), Ve
         return Err(vec![e.into_server_error(Default::default())]);
     }
     Ok(())
+}
+
+/// Learns every list's size from the database, so the first request after a start is priced
+/// like the later ones (each count is of all rows, active or not: a bound, not a figure).
+#[tracing::instrument(skip_all, err(Debug))]
+pub async fn learn(db: &sea_orm::DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let total = |t: &str| format!("SELECT COUNT(*) AS n FROM {t}");
+    let most = |t: &str, by: &str| {
+        format!(
+            "SELECT COALESCE(MAX(c), 0) AS n FROM (SELECT COUNT(*) AS c FROM {t} GROUP BY {by}) g"
+        )
+    };
+    let queries = [
+        (Size::Units, total("units")),
+        (Size::Roster, total("spokespersons")),
+        (Size::Outlets, total("outlets")),
+        (Size::UnitSpokespersons, most("spokespersons", "unit_id")),
+        (Size::OutletJournalists, most("journalists", "outlet_id")),
+        (Size::Attendees, most("rsvps", "release_id")),
+        (Size::Attachments, most("attachments", "release_id")),
+        (Size::Inquiries, total("inquiries")),
+        (Size::PressReports, total("press_reports")),
+        (Size::Downloads, most("downloads", "release_id")),
+        (Size::Suppressions, total("email_suppressions")),
+        (Size::Endpoints, most("webhook_endpoints", "outlet_id")),
+        (Size::Pickups, most("pickups", "release_id")),
+        (Size::Follows, most("follows", "journalist_id")),
+    ];
+    let backend = db.get_database_backend();
+    for (kind, sql) in queries {
+        let row = db
+            .query_one_raw(Statement::from_string(backend, sql))
+            .await?;
+        let n: i64 = match row {
+            Some(r) => r.try_get("", "n")?,
+            None => 0,
+        };
+        observe(kind, usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    Ok(())
+}
+
+/// Passes a list through, noting its size (see `Size`).
+pub fn seen<T>(kind: Size, list: Vec<T>) -> Vec<T> {
+    observe(kind, list.len());
+    list
 }

@@ -1,7 +1,8 @@
 //! DataLoaders for nested fields, so a list of N items costs one query per field, not N.
 //! They batch but do not cache: one set serves every request without serving stale rows.
 use crate::entities::{
-    article, journalist, outlet, outlet_feed, press_conference, release, spokesperson, unit,
+    account, article, journalist, outlet, outlet_feed, press_conference, release, spokesperson,
+    unit,
 };
 use crate::error::{AppError, Failure as AppFailure};
 use crate::services::deliveries::{download_counts, stats_for, Stats};
@@ -61,6 +62,7 @@ by_id_loader!(JournalistById, journalist);
 by_id_loader!(SpokespersonById, spokesperson);
 by_id_loader!(ReleaseById, release);
 by_id_loader!(ArticleById, article);
+by_id_loader!(AccountById, account);
 
 pub struct PressConferenceByRelease(pub DatabaseConnection);
 
@@ -218,6 +220,7 @@ pub struct Loaders {
     pub attachments: DataLoader<AttachmentsByRelease>,
     pub article: DataLoader<ArticleById>,
     pub feed_urls: DataLoader<FeedUrlsByOutlet>,
+    pub account: DataLoader<AccountById>,
 }
 
 impl Loaders {
@@ -240,6 +243,7 @@ impl Loaders {
             attachments: DataLoader::new(AttachmentsByRelease(d()), tokio::spawn),
             article: DataLoader::new(ArticleById(d()), tokio::spawn),
             feed_urls: DataLoader::new(FeedUrlsByOutlet(d()), tokio::spawn),
+            account: DataLoader::new(AccountById(d()), tokio::spawn),
         }
     }
 }

@@ -14,6 +14,7 @@ pub struct MonitoringQuery;
 impl MonitoringQuery {
     /// Outlets' articles, newest first (ADMIN, AUDITOR, SPOKESPERSON): `search` is
     /// accent-insensitive; `unitId` keeps those that name the unit or carried its releases.
+    #[graphql(complexity = "crate::graphql::cost::page(first, 20, child_complexity)")]
     async fn articles(
         &self,
         ctx: &Context<'_>,
@@ -36,6 +37,7 @@ impl MonitoringQuery {
 
     /// Units named in far more articles than usual (ADMIN, AUDITOR), newest first: more on
     /// one day than three times the unit's daily mean over the fourteen days before.
+    #[graphql(complexity = "crate::graphql::cost::page(first, 20, child_complexity)")]
     async fn mention_alerts(
         &self,
         ctx: &Context<'_>,
@@ -47,6 +49,7 @@ impl MonitoringQuery {
 
     /// Recent articles that name a unit without carrying one of its releases and are not yet
     /// a press report for it (ADMIN, AUDITOR), newest first: candidates for `raisePressReport`.
+    #[graphql(complexity = "crate::graphql::cost::page(first, 20, child_complexity)")]
     async fn press_report_suggestions(
         &self,
         ctx: &Context<'_>,
@@ -60,6 +63,9 @@ impl MonitoringQuery {
     }
 
     /// Press reports, newest first: ADMIN and AUDITOR any unit's, a spokesperson their own.
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::PressReports, child_complexity)"
+    )]
     async fn press_reports(
         &self,
         ctx: &Context<'_>,
@@ -75,6 +81,7 @@ impl MonitoringQuery {
             overdue_only.unwrap_or(false),
         )
         .await?;
+        let list = crate::graphql::cost::seen(crate::graphql::cost::Size::PressReports, list);
         Ok(list.into_iter().map(PressReport).collect())
     }
 }

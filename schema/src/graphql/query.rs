@@ -26,12 +26,16 @@ pub struct RegistryQuery;
 #[Object]
 impl RegistryQuery {
     /// An outlet's webhook endpoints (ADMIN), without their secrets.
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Endpoints, child_complexity)"
+    )]
     async fn webhook_endpoints(
         &self,
         ctx: &Context<'_>,
         outlet_id: Uuid,
     ) -> Result<Vec<WebhookEndpoint>> {
         let list = crate::services::webhooks::list(app(ctx)?, viewer(ctx), outlet_id).await?;
+        let list = crate::graphql::cost::seen(crate::graphql::cost::Size::Endpoints, list);
         Ok(list.into_iter().map(WebhookEndpoint).collect())
     }
 
@@ -65,12 +69,15 @@ impl RegistryQuery {
     }
 
     /// Every unit (public).
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Units, child_complexity)"
+    )]
     async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
-        Ok(registry::units(app(ctx)?)
-            .await?
-            .into_iter()
-            .map(Unit)
-            .collect())
+        let list = crate::graphql::cost::seen(
+            crate::graphql::cost::Size::Units,
+            registry::units(app(ctx)?).await?,
+        );
+        Ok(list.into_iter().map(Unit).collect())
     }
 
     async fn unit(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<Unit>> {
@@ -78,21 +85,28 @@ impl RegistryQuery {
     }
 
     /// The public roster of active spokespersons: no token needed.
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Roster, child_complexity)"
+    )]
     async fn spokesperson_roster(&self, ctx: &Context<'_>) -> Result<Vec<Spokesperson>> {
-        Ok(registry::roster(app(ctx)?)
-            .await?
-            .into_iter()
-            .map(Spokesperson)
-            .collect())
+        let list = crate::graphql::cost::seen(
+            crate::graphql::cost::Size::Roster,
+            registry::roster(app(ctx)?).await?,
+        );
+        Ok(list.into_iter().map(Spokesperson).collect())
     }
 
     /// Outlets, optionally by effective accreditation (signed-in users).
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Outlets, child_complexity)"
+    )]
     async fn outlets(
         &self,
         ctx: &Context<'_>,
         accreditation: Option<AccreditationStatus>,
     ) -> Result<Vec<Outlet>> {
         let list = registry::outlets(app(ctx)?, viewer(ctx), accreditation).await?;
+        let list = crate::graphql::cost::seen(crate::graphql::cost::Size::Outlets, list);
         Ok(list.into_iter().map(Outlet).collect())
     }
 }
@@ -125,22 +139,32 @@ impl ReleaseQuery {
     }
 
     /// Who downloaded a release's files (the unit, ADMIN, AUDITOR).
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Downloads, child_complexity)"
+    )]
     async fn downloads(&self, ctx: &Context<'_>, release_id: Uuid) -> Result<Vec<Download>> {
-        Ok(
-            crate::services::attachments::downloads(app(ctx)?, viewer(ctx), release_id)
-                .await?
-                .into_iter()
-                .map(Download)
-                .collect(),
+        Ok(crate::graphql::cost::seen(
+            crate::graphql::cost::Size::Downloads,
+            crate::services::attachments::downloads(app(ctx)?, viewer(ctx), release_id).await?,
         )
+        .into_iter()
+        .map(Download)
+        .collect())
     }
 
     /// A body's Markdown rendered as the release page shows it (the editor's preview).
+    /// Priced by its length (`cost::render`), and rendered on a blocking thread, so no
+    /// number of previews holds up the runtime's workers.
+    #[graphql(complexity = "crate::graphql::cost::render(&markdown)")]
     async fn render_markdown(&self, ctx: &Context<'_>, markdown: String) -> Result<String> {
-        Ok(crate::services::drafts::render_preview(
-            viewer(ctx),
-            &markdown,
-        )?)
+        let v = viewer(ctx).clone();
+        // Refused before it queues for a rendering slot.
+        v.signed_in()?;
+        let html = crate::services::text::render_off_runtime(move || {
+            crate::services::drafts::render_preview(&v, &markdown)
+        })
+        .await??;
+        Ok(html)
     }
 
     /// One release, if the viewer may see it (null otherwise, also before its publication).
@@ -249,6 +273,9 @@ impl EmailQuery {
     }
 
     /// Addresses that bounced permanently (ADMIN, AUDITOR).
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Suppressions, child_complexity)"
+    )]
     async fn email_suppressions(&self, ctx: &Context<'_>) -> Result<Vec<EmailSuppression>> {
         viewer(ctx).require_reads_all()?;
         use sea_orm::QueryOrder;
@@ -257,6 +284,7 @@ impl EmailQuery {
             .all(&app(ctx)?.db)
             .await
             .map_err(AppError::from)?;
+        let rows = crate::graphql::cost::seen(crate::graphql::cost::Size::Suppressions, rows);
         Ok(rows.into_iter().map(EmailSuppression::from).collect())
     }
 }
@@ -268,6 +296,9 @@ pub struct AuthorityQuery;
 impl AuthorityQuery {
     /// Press questions: a journalist sees their own, a spokesperson their unit's, the
     /// authority all.
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Inquiries, child_complexity)"
+    )]
     async fn inquiries(
         &self,
         ctx: &Context<'_>,
@@ -283,10 +314,14 @@ impl AuthorityQuery {
             overdue_only.unwrap_or(false),
         )
         .await?;
+        let list = crate::graphql::cost::seen(crate::graphql::cost::Size::Inquiries, list);
         Ok(list.into_iter().map(Inquiry).collect())
     }
 
     /// One row per unit over [from, to) (ADMIN, AUDITOR).
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Units, child_complexity)"
+    )]
     async fn compliance_report(
         &self,
         ctx: &Context<'_>,
@@ -294,6 +329,7 @@ impl AuthorityQuery {
         to: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<UnitCompliance>> {
         let rows = crate::services::compliance::report(app(ctx)?, viewer(ctx), from, to).await?;
+        let rows = crate::graphql::cost::seen(crate::graphql::cost::Size::Units, rows);
         Ok(rows.into_iter().map(UnitCompliance).collect())
     }
 
@@ -314,7 +350,10 @@ impl AuthorityQuery {
             })
             .transpose()?;
         let rows = crate::services::audit::page(app(ctx)?, first, after).await?;
-        Ok(rows.into_iter().map(AuditEvent).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(event, prev_hash)| AuditEvent { event, prev_hash })
+            .collect())
     }
 
     /// Recomputes the hash chain (ADMIN, AUDITOR).

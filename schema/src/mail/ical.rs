@@ -21,6 +21,18 @@ impl Method {
     }
 }
 
+/// Text as RFC 5545's TEXT may carry it: every line break (CRLF, a bare CR, LF) becomes one
+/// newline, which the icalendar crate escapes as `\n`, and other control characters (which
+/// TEXT excludes, tab aside) are dropped. A bare CR left in would end the content line early
+/// and let a title write properties of its own.
+fn text(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}
+
 pub fn uid(release_id: uuid::Uuid) -> String {
     format!("{release_id}@pressnet")
 }
@@ -37,15 +49,18 @@ pub fn invitation(
         .uid(&uid(r.id))
         .sequence(pc.sequence.max(0) as u32)
         .timestamp(now)
-        .summary(&r.title)
-        .description(&r.summary)
-        .location(&pc.location)
+        .summary(&text(&r.title))
+        .description(&text(&r.summary))
+        .location(&text(&pc.location))
         .starts(pc.starts_at)
         .ends(
             pc.ends_at
                 .unwrap_or(pc.starts_at + chrono::Duration::hours(1)),
         )
-        .add_property("ORGANIZER", format!("mailto:{organizer}"));
+        .add_property(
+            "ORGANIZER",
+            format!("mailto:{}", text(organizer).replace('\n', "")),
+        );
     if method == Method::Cancel {
         event.status(EventStatus::Cancelled);
     } else {
@@ -55,4 +70,15 @@ pub fn invitation(
     cal.append_property(icalendar::Property::new("METHOD", method.as_str()));
     cal.push(event.done());
     cal.done().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_of_every_kind_stay_inside_the_value() {
+        assert_eq!(text("a\rb\r\nc\nd"), "a\nb\nc\nd");
+        assert_eq!(text("x\u{0}y\u{1b}z\tw"), "xyz\tw");
+    }
 }

@@ -6,7 +6,7 @@ use crate::entities::{outbox, press_conference, release, spokesperson, unit};
 use crate::enums::{MailKind, ReleaseKind};
 use crate::error::{AppError, AppResult};
 use crate::services::registry::active_spokesperson_condition;
-use crate::services::text::markdown_to_safe_html;
+use crate::services::text::release_html;
 use minijinja::{context, Environment};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -212,7 +212,7 @@ async fn render_release(
         title => &r.title,
         summary => &r.summary,
         body => &r.body,
-        body_html => markdown_to_safe_html(&r.body),
+        body_html => release_html(&r.body).to_string(),
         conference => conference,
         speaker => speaker,
         link => release_link(ctx, r.id),

@@ -98,7 +98,7 @@ impl Mailer {
             .timeout(Some(Duration::from_secs(30)))
             .pool_config(
                 PoolConfig::new()
-                    .max_size(32)
+                    .max_size(u32::try_from(s.connections.max(1)).unwrap_or(4))
                     .idle_timeout(Duration::from_secs(60)),
             )
             .build();

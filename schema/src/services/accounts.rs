@@ -31,7 +31,7 @@ pub async fn login(
         return Err(AppError::Unauthenticated("wrong e-mail or password".into()));
     }
     let keys = throttle::Keys::new(&email, client_addr);
-    let delay = throttle::check(ctx, &keys).await?;
+    let delay = throttle::reserve(ctx, &keys).await?;
     if !delay.is_zero() {
         // The account is under attack from elsewhere: slowed, never refused.
         tokio::time::sleep(delay).await;
@@ -49,7 +49,7 @@ pub async fn login(
     let account = match (ok, found) {
         (true, Some(a)) => a,
         _ => {
-            throttle::record_failure(ctx, &keys).await?;
+            // `reserve` already counted it.
             let change = Change::new(None, "account.login_failed", "account", None)
                 .details(serde_json::json!({"email": email, "address": client_addr}));
             audit::record(ctx, change).await?;
@@ -58,7 +58,7 @@ pub async fn login(
             return Err(AppError::Unauthenticated("wrong e-mail or password".into()));
         }
     };
-    throttle::clear(ctx, &keys).await?;
+    throttle::succeeded(ctx, &keys).await?;
     let txn = crate::db::begin_write(&ctx.db).await?;
     let token = issue_token(
         ctx,

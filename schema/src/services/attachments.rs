@@ -31,6 +31,15 @@ const CAPTION_CHARS: usize = 1_000;
 const FILENAME_CHARS: usize = 255;
 const THUMB_PX: u32 = 320;
 const WEB_PX: u32 = 1600;
+/// The most pixels an image may have: it is decoded whole (about 4 bytes a pixel) to strip its
+/// metadata and make its renditions, so this bounds the memory one upload takes. 40 MP holds
+/// any camera's or phone's photo; a larger image is refused with a message saying so.
+pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+/// Uploads prepared (sniffed, decoded, re-encoded) at once, each on a blocking thread: with
+/// the pixel budget, this bounds the memory and CPU that uploads take together.
+const PREPARING_AT_ONCE: usize = 2;
+static PREPARING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PREPARING_AT_ONCE);
+
 /// Attachments one release may carry.
 pub const MAX_PER_RELEASE: u64 = 100;
 /// How old an unreferenced blob must be before the collector deletes it.
@@ -59,6 +68,15 @@ fn accepted(mime: &str) -> bool {
         || mime == "application/vnd.ms-powerpoint"
         || mime.starts_with("application/vnd.openxmlformats-officedocument.")
         || mime.starts_with("application/vnd.oasis.opendocument.")
+}
+
+/// Whether a file of this type is stored as uploaded, metadata and all. JPEG, PNG and WebP
+/// images are re-encoded (`prepare`), which drops EXIF, XMP and GPS; a GIF is kept as it is
+/// (re-encoding would lose its animation), as are video, audio, PDF and office files: no
+/// well-kept Rust library rewrites all of those without their metadata, so the uploader is
+/// told instead.
+pub fn keeps_metadata(content_type: &str) -> bool {
+    !matches!(content_type, "image/jpeg" | "image/png" | "image/webp")
 }
 
 /// The configured attachment storage.
@@ -106,6 +124,37 @@ fn jpeg(img: &image::DynamicImage, quality: u8) -> Result<Vec<u8>, image::ImageE
     Ok(out)
 }
 
+/// Decodes an image within the pixel budget: its size is read from its header first, so an
+/// image bomb (a small file of a huge picture) is refused before anything is allocated, and
+/// the decoder's own limits hold whatever the header claimed.
+fn decode(file: &mut std::fs::File, format: image::ImageFormat) -> AppResult<image::DynamicImage> {
+    let unreadable = |_| AppError::bad_input("file", "is not a readable image");
+    rewind(file).internal("reading the upload")?;
+    let (w, h) = image::ImageReader::with_format(std::io::BufReader::new(&*file), format)
+        .into_dimensions()
+        .map_err(unreadable)?;
+    if u64::from(w) * u64::from(h) > MAX_IMAGE_PIXELS {
+        return Err(AppError::bad_input(
+            "file",
+            format!(
+                "is an image of {w} x {h} pixels; at most {} megapixels are accepted: make it smaller",
+                MAX_IMAGE_PIXELS / 1_000_000
+            ),
+        ));
+    }
+    rewind(file).internal("reading the upload")?;
+    let mut reader = image::ImageReader::with_format(std::io::BufReader::new(&*file), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(w);
+    limits.max_image_height = Some(h);
+    // Room for the decoded picture (up to 16 bytes a pixel) and a decoder's working buffers.
+    limits.max_alloc = Some(MAX_IMAGE_PIXELS * 16);
+    reader.limits(limits);
+    let img = reader.decode().map_err(unreadable)?;
+    rewind(file).internal("reading the upload")?;
+    Ok(img)
+}
+
 /// Sniffs, and re-encodes images (CPU work: run on a blocking thread).
 fn prepare(mut file: std::fs::File) -> AppResult<Prepared> {
     let mime = sniff(&mut file)
@@ -128,12 +177,7 @@ fn prepare(mut file: std::fs::File) -> AppResult<Prepared> {
         "image/webp" => image::ImageFormat::WebP,
         // A GIF may be animated, which a re-encode would lose; it carries no EXIF.
         "image/gif" => {
-            let img = image::ImageReader::with_format(
-                std::io::BufReader::new(&file),
-                image::ImageFormat::Gif,
-            )
-            .decode()
-            .map_err(|_| AppError::bad_input("file", "is not a readable image"))?;
+            let img = decode(&mut file, image::ImageFormat::Gif)?;
             rewind(&mut file).internal("reading the upload")?;
             return Ok(Prepared {
                 content_type: mime,
@@ -155,9 +199,7 @@ fn prepare(mut file: std::fs::File) -> AppResult<Prepared> {
             });
         }
     };
-    let img = image::ImageReader::with_format(std::io::BufReader::new(&file), format)
-        .decode()
-        .map_err(|_| AppError::bad_input("file", "is not a readable image"))?;
+    let img = decode(&mut file, format)?;
     // Re-encoded without its metadata: EXIF (and its GPS position) does not survive.
     let mut out = tempfile::tempfile().internal("a temporary file")?;
     {
@@ -250,7 +292,13 @@ pub async fn add(
     let release = releases::for_unit_voice(ctx, viewer, release_id).await?;
     editable(&release)?;
     let store = storage(ctx)?;
+    // A file's name, never a path: browsers send the name alone, other clients may not.
     let filename = crate::validate::opt_text("file", Some(&upload.filename), FILENAME_CHARS)?
+        .and_then(|f| {
+            let last = f.rsplit(['/', '\\']).next().unwrap_or_default();
+            let last = last.trim_start_matches('.').trim();
+            (!last.is_empty()).then(|| last.to_owned())
+        })
         .unwrap_or_else(|| "tep-dinh-kem".into());
     let caption = crate::validate::opt_text("caption", upload.caption.as_deref(), CAPTION_CHARS)?;
     let credit = crate::validate::opt_text("credit", upload.credit.as_deref(), CAPTION_CHARS)?;
@@ -276,7 +324,14 @@ pub async fn add(
         ));
     }
     let file = upload.file;
+    // At most PREPARING_AT_ONCE uploads decode at a time; the others wait here. The permit
+    // goes with the work, so a client that hangs up does not free it while its decode runs.
+    let permit = PREPARING
+        .acquire()
+        .await
+        .internal("waiting to prepare the upload")?;
     let (prepared, sha, size) = tokio::task::spawn_blocking(move || -> AppResult<_> {
+        let _permit = permit;
         let mut p = prepare(file)?;
         let (sha, size) = sha256_of_file(&mut p.file).internal("hashing the upload")?;
         Ok((p, sha, size))

@@ -3,7 +3,9 @@
 //! Every change appends an event in the same transaction as the change:
 //! `hash = SHA-256(previous hash ‖ canonical event)`, where the canonical event is its
 //! sequence number, time (RFC 3339, microseconds, UTC), actor, action, entity, entity id and
-//! details (JSON with sorted keys), one per line. Appends are serialised (SQLite: the write
+//! details (JSON with sorted keys), one per line. The API serves every one of these fields
+//! (`AuditEvent.seq/at/actorId/action/entity/entityId/details/prevHash/hash`), so an auditor
+//! can check the chain offline with the README's verifier, without trusting this server. Appends are serialised (SQLite: the write
 //! transaction; PostgreSQL: an advisory lock), so the chain has no forks. Nothing in the API
 //! updates or deletes events; `verify` recomputes the chain and names the first event that
 //! does not match, so an edit made directly in the database is found.
@@ -238,12 +240,35 @@ pub async fn page(
     ctx: &AppContext,
     first: u64,
     after: Option<i64>,
-) -> AppResult<Vec<audit_event::Model>> {
+) -> AppResult<Vec<(audit_event::Model, String)>> {
     let mut q = audit_event::Entity::find()
         .order_by_asc(audit_event::Column::Seq)
         .limit(first);
     if let Some(a) = after {
         q = q.filter(sea_orm::ColumnTrait::gt(&audit_event::Column::Seq, a));
     }
-    Ok(q.all(&ctx.db).await?)
+    let rows = q.all(&ctx.db).await?;
+    // Each event's previous hash: the one before it in the page, and for the page's first
+    // the event before it (the chain starts from "").
+    let mut prev = match rows.first() {
+        Some(first) if first.seq > 1 => audit_event::Entity::find()
+            .select_only()
+            .column(audit_event::Column::Hash)
+            .filter(sea_orm::ColumnTrait::eq(
+                &audit_event::Column::Seq,
+                first.seq - 1,
+            ))
+            .into_tuple::<String>()
+            .one(&ctx.db)
+            .await?
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let p = std::mem::replace(&mut prev, r.hash.clone());
+            (r, p)
+        })
+        .collect())
 }

@@ -101,6 +101,17 @@ pub async fn ask(
     Ok(q)
 }
 
+/// Whether `viewer` may read question `q` (as `list` shows them): the authority, the unit's
+/// active spokespersons, and the journalist who asked.
+fn may_read(viewer: &Viewer, q: &inquiry::Model, now: chrono::DateTime<chrono::Utc>) -> bool {
+    viewer.sees_unit(q.unit_id, now)
+        || viewer
+            .account
+            .as_deref()
+            .and_then(|a| a.journalist_id)
+            .is_some_and(|j| j == q.journalist_id)
+}
+
 /// Answer (`Ok(text)`) or decline (`Err(reason)`).
 #[tracing::instrument(skip_all, fields(id = %id), err(Debug, level = "debug"))]
 pub async fn respond(
@@ -114,7 +125,9 @@ pub async fn respond(
         .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::not_found("inquiry"))?;
-    if !viewer.sees_unit(q.unit_id, now) {
+    // Someone who may read the question (its asker, the authority) knows it exists: they are
+    // told they may not answer it (FORBIDDEN); anyone else is told there is no such question.
+    if !may_read(viewer, &q, now) {
         return Err(AppError::not_found("inquiry"));
     }
     if !viewer.speaks_for(q.unit_id, now) {

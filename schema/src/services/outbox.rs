@@ -12,7 +12,7 @@
 use crate::context::AppContext;
 use crate::db::any_of;
 use crate::entities::{
-    attachment, delivery, email_suppression, journalist, journalist_prefs, outbox,
+    attachment, delivery, email_suppression, journalist, journalist_prefs, outbox, outlet, release,
 };
 use crate::enums::{Channel, DeliveryStatus, MailKind};
 use crate::error::AppResult;
@@ -138,6 +138,9 @@ pub enum Queue {
 pub struct Job {
     pub queue: Queue,
     pub mail: outbox::Model,
+    /// Why this message must not go out after all (asked of the visibility rule when it was
+    /// claimed): it is recorded as refused, not sent.
+    pub refused: Option<String>,
 }
 
 /// Claims up to `limit` due messages for this worker: a quarter of the batch for the outbox,
@@ -250,6 +253,7 @@ async fn claim_outbox(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
     Ok(rows
         .into_iter()
         .map(|mail| Job {
+            refused: None,
             queue: Queue::Outbox,
             mail,
         })
@@ -282,6 +286,7 @@ async fn claim_deliveries(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
     }
     let tokens = unsubscribe_tokens(ctx, &rows).await?;
     let with_files = releases_with_files(ctx, &rows).await?;
+    let unsendable = not_sendable(ctx, &rows, now).await?;
     Ok(rows
         .into_iter()
         .map(|d| {
@@ -293,6 +298,9 @@ async fn claim_deliveries(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
                 ..Default::default()
             };
             Job {
+                refused: unsendable
+                    .contains(&d.id)
+                    .then(|| "the outlet may not receive this release now".to_owned()),
                 queue: Queue::Delivery,
                 mail: outbox::Model {
                     id: d.id,
@@ -312,6 +320,46 @@ async fn claim_deliveries(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
                 },
             }
         })
+        .collect())
+}
+
+/// The deliveries the visibility rule refuses at send time (`visibility::may_send`): an outlet
+/// suspended since the publication, a release retracted meanwhile. One query each for the
+/// batch's releases and outlets.
+async fn not_sendable(
+    ctx: &AppContext,
+    rows: &[delivery::Model],
+    now: DateTime<Utc>,
+) -> AppResult<HashSet<Uuid>> {
+    let backend = ctx.db.get_database_backend();
+    let distinct = |f: fn(&delivery::Model) -> Uuid| -> Vec<Uuid> {
+        rows.iter()
+            .map(f)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let mut releases = HashMap::new();
+    for cond in any_of(backend, release::Column::Id, &distinct(|d| d.release_id)) {
+        for r in release::Entity::find().filter(cond).all(&ctx.db).await? {
+            releases.insert(r.id, r);
+        }
+    }
+    let mut outlets = HashMap::new();
+    for cond in any_of(backend, outlet::Column::Id, &distinct(|d| d.outlet_id)) {
+        for o in outlet::Entity::find().filter(cond).all(&ctx.db).await? {
+            outlets.insert(o.id, o);
+        }
+    }
+    Ok(rows
+        .iter()
+        .filter(
+            |d| match (releases.get(&d.release_id), outlets.get(&d.outlet_id)) {
+                (Some(r), Some(o)) => !crate::services::visibility::may_send(o, r, now),
+                _ => true,
+            },
+        )
+        .map(|d| d.id)
         .collect())
 }
 

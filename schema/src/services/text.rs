@@ -24,6 +24,66 @@ pub fn clip(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// Rendered release bodies kept, by bytes of HTML.
+const RENDERED_BYTES: u64 = 32 * 1024 * 1024;
+
+#[derive(Clone)]
+struct ByLength;
+
+impl quick_cache::Weighter<[u8; 32], std::sync::Arc<str>> for ByLength {
+    fn weight(&self, _: &[u8; 32], html: &std::sync::Arc<str>) -> u64 {
+        html.len() as u64 + 64
+    }
+}
+
+static RENDERED: std::sync::LazyLock<
+    quick_cache::sync::Cache<[u8; 32], std::sync::Arc<str>, ByLength>,
+> = std::sync::LazyLock::new(|| {
+    quick_cache::sync::Cache::with_weighter(4_096, RENDERED_BYTES, ByLength)
+});
+
+/// A release body as safe HTML, rendered once per distinct text (keyed by its SHA-256) for
+/// every reader and channel (`bodyHtml`, e-mail, Atom, ninjs): a page of bodies that others
+/// already read costs a hash each, not a rendering. Only stored bodies come here; previews of
+/// arbitrary text (`renderMarkdown`) do not, so nobody can fill the cache with their own.
+pub fn release_html(body: &str) -> std::sync::Arc<str> {
+    use sha2::Digest;
+    let key: [u8; 32] = sha2::Sha256::digest(body.as_bytes()).into();
+    if let Some(html) = RENDERED.get(&key) {
+        return html;
+    }
+    let html: std::sync::Arc<str> = markdown_to_safe_html(body).into();
+    RENDERED.insert(key, html.clone());
+    html
+}
+
+/// Bodies longer than this are rendered on a blocking thread when not cached.
+pub const RENDER_INLINE_BYTES: usize = 16 * 1024;
+
+/// Renderings running at once: one core fewer than the machine has (at least one), so the
+/// runtime's workers always have a core. Each long rendering builds a sanitiser's document tree
+/// of tens of MB: unbounded, a few requests of aliased previews took the server from 66 MB to
+/// over 900 MB (pressnet-bench abuse).
+static RENDERING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
+});
+
+/// Runs a rendering on a blocking thread, at most `RENDERING`'s permits at a time; a request
+/// whose renderings wait holds nothing but its place in the queue.
+pub async fn render_off_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> crate::error::AppResult<T> {
+    use crate::error::ResultExt;
+    let permit = RENDERING.acquire().await.internal("waiting to render")?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        f()
+    })
+    .await
+    .internal("rendering")
+}
+
 /// Markdown to HTML with everything unsafe removed (scripts, event handlers, javascript: URLs).
 pub fn markdown_to_safe_html(markdown: &str) -> String {
     let parser = pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES);

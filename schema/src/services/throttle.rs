@@ -1,7 +1,9 @@
 //! Sign-in protection that cannot be turned against the user.
 //!
-//! Failed sign-ins are counted in the database (shared by instances, kept across restarts)
-//! under three keys, each counted exactly under concurrency by one atomic upsert:
+//! Sign-in attempts are counted in the database (shared by instances, kept across restarts)
+//! before the password is checked, under three keys, each counted exactly under concurrency by
+//! one atomic upsert that also says whether the key was locked (`reserve`); a successful
+//! sign-in takes its count back (`succeeded`), so what stays counted are the failures:
 //! - the pair (account, client address): past `max_failures_per_account` that pair is refused
 //!   for a time that doubles with each further failure (30 s, 1 min, ... up to an hour). The
 //!   right password from another address is not refused, so nobody can lock a user out.
@@ -38,59 +40,71 @@ impl Keys {
             account: format!("acct:{email}"),
         }
     }
-
-    fn locking(&self) -> impl Iterator<Item = &String> {
-        std::iter::once(&self.pair).chain(self.address.iter())
-    }
 }
 
-/// Refuses (RATE_LIMITED) when the pair or the address is locked now; otherwise the delay the
-/// attempt must wait because its account is under attack (zero normally).
+/// Counts this attempt under every key before its password is checked, and refuses it
+/// (RATE_LIMITED) when the pair or the address was locked, or this attempt's own count passes
+/// the limit. Counting first and atomically (one upsert per key, its count returned) is what
+/// makes the limit exact: parallel attempts from one address each get their own number, so
+/// at most the limit of them reach the password check, however many arrive at once. Returns
+/// the delay the attempt must wait because its account is under attack (zero normally). A
+/// successful sign-in takes its count back (`succeeded`); a failure keeps it.
 #[tracing::instrument(skip_all, err(Debug, level = "debug"))]
-pub async fn check(ctx: &AppContext, keys: &Keys) -> AppResult<std::time::Duration> {
+pub async fn reserve(ctx: &AppContext, keys: &Keys) -> AppResult<std::time::Duration> {
+    let s = &ctx.settings;
     let now = ctx.clock.now();
-    let mut all: Vec<String> = keys.locking().cloned().collect();
-    all.push(keys.account.clone());
-    let rows = login_throttle::Entity::find()
-        .filter(login_throttle::Column::Key.is_in(all))
-        .all(&ctx.db)
+    let mut limits = vec![(&keys.pair, s.max_failures_per_account)];
+    if let Some(addr) = &keys.address {
+        limits.push((addr, s.max_failures_per_address));
+    }
+    // One write transaction: each key's row stays locked from its count to its lock, so a
+    // parallel attempt counts after this one's lock is written and sees it (SQLite takes the
+    // write lock at BEGIN; PostgreSQL holds the upserted row's lock to the commit). The keys
+    // are always taken in the same order, so two attempts cannot deadlock.
+    let txn = crate::db::begin_write(&ctx.db).await?;
+    let mut refused: Option<DateTime<Utc>> = None;
+    for (key, threshold) in limits {
+        let (_, locked) = bump(
+            &txn,
+            now,
+            ctx.settings.throttle_window,
+            key,
+            Some(threshold),
+        )
         .await?;
-    let mut delay = std::time::Duration::ZERO;
-    for row in rows {
-        if row.key == keys.account {
-            if now - row.window_start < ctx.settings.throttle_window {
-                delay = account_delay(row.failures, ctx.settings.max_failures_per_account);
-            }
-        } else if let Some(until) = row.locked_until.filter(|u| *u > now) {
-            let secs = (until - now).num_seconds().max(1);
-            return Err(AppError::rate_limited(
-                format!("too many failed sign-in attempts; try again in {secs} s"),
-                secs,
-            ));
+        if let Some(u) = locked.filter(|u| *u > now) {
+            refused = Some(refused.map_or(u, |r| r.max(u)));
         }
     }
-    Ok(delay)
-}
-
-/// Records one failure under every key.
-#[tracing::instrument(skip_all, err(Debug, level = "debug"))]
-pub async fn record_failure(ctx: &AppContext, keys: &Keys) -> AppResult<()> {
-    let s = &ctx.settings;
-    bump(ctx, &keys.pair, Some(s.max_failures_per_account)).await?;
-    if let Some(addr) = &keys.address {
-        bump(ctx, addr, Some(s.max_failures_per_address)).await?;
+    let (account_failures, _) =
+        bump(&txn, now, ctx.settings.throttle_window, &keys.account, None).await?;
+    txn.commit().await?;
+    if let Some(until) = refused {
+        let secs = (until - now).num_seconds().max(1);
+        return Err(AppError::rate_limited(
+            format!("too many failed sign-in attempts; try again in {secs} s"),
+            secs,
+        ));
     }
-    bump(ctx, &keys.account, None).await?;
-    Ok(())
+    // This attempt's own count is not an attack on the account.
+    Ok(account_delay(
+        account_failures - 1,
+        s.max_failures_per_account,
+    ))
 }
 
-/// One atomic upsert counts the failure (a window that has run out, with no lock in force,
-/// starts again at 1); then, past `threshold`, the key's lock is extended to what this count
-/// calls for. Concurrent failures each get their own count, so none is lost.
-async fn bump(ctx: &AppContext, key: &str, threshold: Option<i32>) -> AppResult<()> {
-    let now = ctx.clock.now();
-    let stale = now - ctx.settings.throttle_window;
-    let backend = ctx.db.get_database_backend();
+/// One atomic upsert counts the attempt (a window that has run out, with no lock in force,
+/// starts again at 1) and returns the count and the lock in force before it; then, at or past
+/// `threshold`, the key's lock is extended to what this count calls for.
+async fn bump<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    window: Duration,
+    key: &str,
+    threshold: Option<i32>,
+) -> AppResult<(i32, Option<DateTime<Utc>>)> {
+    let stale = now - window;
+    let backend = conn.get_database_backend();
     let upsert = raw(
         backend,
         "INSERT INTO login_throttle (\"key\", failures, window_start, locked_until) VALUES (?, 1, ?, NULL) \
@@ -99,7 +113,7 @@ async fn bump(ctx: &AppContext, key: &str, threshold: Option<i32>) -> AppResult<
                       THEN 1 ELSE login_throttle.failures + 1 END, \
            window_start = CASE WHEN login_throttle.window_start < ? AND (login_throttle.locked_until IS NULL OR login_throttle.locked_until < ?) \
                       THEN excluded.window_start ELSE login_throttle.window_start END \
-         RETURNING failures",
+         RETURNING failures, locked_until",
         vec![
             key.into(),
             now.into(),
@@ -109,22 +123,21 @@ async fn bump(ctx: &AppContext, key: &str, threshold: Option<i32>) -> AppResult<
             now.into(),
         ],
     );
-    let row = ctx
-        .db
+    let row = conn
         .query_one_raw(upsert)
         .await?
         .ok_or_else(|| AppError::internal("throttle upsert returned no row"))?;
     let failures: i32 = row.try_get_by_index(0).internal("throttle count")?;
+    let locked: Option<DateTime<Utc>> = row.try_get_by_index(1).internal("throttle lock")?;
     if let Some(until) = threshold.and_then(|t| lock_until(now, failures, t)) {
-        ctx.db
-            .execute_raw(raw(
+        conn.execute_raw(raw(
                 backend,
                 "UPDATE login_throttle SET locked_until = ? WHERE \"key\" = ? AND (locked_until IS NULL OR locked_until < ?)",
                 vec![until.into(), key.into(), until.into()],
             ))
             .await?;
     }
-    Ok(())
+    Ok((failures, locked))
 }
 
 fn lock_until(now: DateTime<Utc>, failures: i32, threshold: i32) -> Option<DateTime<Utc>> {
@@ -145,14 +158,24 @@ fn account_delay(failures: i32, threshold: i32) -> std::time::Duration {
     std::time::Duration::from_millis(250u64 << over).min(MAX_ACCOUNT_DELAY)
 }
 
-/// After a successful sign-in: that pair and the account start afresh (the address's count,
-/// which may hold other accounts' failures, runs out with its window).
+/// After a successful sign-in: that pair and the account start afresh, and the address gets
+/// back the count `reserve` took for this attempt (its other counts, which may be other
+/// accounts' failures, run out with its window).
 #[tracing::instrument(skip_all, err(Debug, level = "debug"))]
-pub async fn clear(ctx: &AppContext, keys: &Keys) -> AppResult<()> {
+pub async fn succeeded(ctx: &AppContext, keys: &Keys) -> AppResult<()> {
     login_throttle::Entity::delete_many()
         .filter(login_throttle::Column::Key.is_in([keys.pair.clone(), keys.account.clone()]))
         .exec(&ctx.db)
         .await?;
+    if let Some(addr) = &keys.address {
+        ctx.db
+            .execute_raw(raw(
+                ctx.db.get_database_backend(),
+                "UPDATE login_throttle SET failures = failures - 1 WHERE \"key\" = ? AND failures > 0",
+                vec![addr.into()],
+            ))
+            .await?;
+    }
     Ok(())
 }
 

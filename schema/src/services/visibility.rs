@@ -70,6 +70,19 @@ pub fn release(viewer: &Viewer, r: &release::Model, now: DateTime<Utc>, reached:
     was_published(r) && (r.is_public || (reached && viewer.press_outlet(now).is_some()))
 }
 
+/// Whether a newsroom's channels (e-mail, webhook, push) may carry `r` to outlet `o` now: the
+/// outlet is accredited at this moment and, as its press, may see the release. Asked at send
+/// time by every channel that sends after the publication's commit, so an outlet suspended
+/// meanwhile, or a release retracted or never published, gets nothing more.
+pub fn may_send(
+    o: &crate::entities::outlet::Model,
+    r: &release::Model,
+    now: DateTime<Utc>,
+) -> bool {
+    let press = Viewer::newsroom_of(o);
+    press.press_outlet(now).is_some() && release(&press, r, now, true)
+}
+
 /// The unit of an active spokesperson.
 fn own_unit(viewer: &Viewer, now: DateTime<Utc>) -> Option<Uuid> {
     let a = viewer.account.as_deref()?;

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, Utc};
 use pressnet_schema::services::feeds::{public_entries, Entry};
-use pressnet_schema::services::text::markdown_to_safe_html;
+use pressnet_schema::services::text::release_html;
 use pressnet_schema::AppError;
 use sha2::{Digest, Sha256};
 
@@ -155,7 +155,7 @@ fn entry(base: &str, e: &Entry) -> AtomEntry {
         .collect(),
         summary: Some(Text::plain(r.summary.clone())),
         content: Some(Content {
-            value: Some(markdown_to_safe_html(&r.body)),
+            value: Some(release_html(&r.body).to_string()),
             content_type: Some("html".into()),
             ..Default::default()
         }),

@@ -213,6 +213,20 @@ pub async fn file(
         .into_response())
 }
 
+/// A zip entry's name for the `n`-th file: a plain name in the archive's top folder, whatever
+/// the uploader called the file. Path separators of every system, `.`/`..`, drive letters and
+/// control characters go, so no unzip writes outside the folder it extracts to (zip slip).
+fn entry_name(n: usize, filename: &str) -> String {
+    let last = filename.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control() && *c != ':')
+        .collect();
+    let cleaned = cleaned.trim_start_matches('.').trim();
+    let cleaned = if cleaned.is_empty() { "tep" } else { cleaned };
+    format!("{n:02}-{cleaned}")
+}
+
 /// `GET /releases/{id}/files.zip`: every file of a release the viewer may see, as one zip
 /// streamed while it is read from storage (entries stored, not compressed: photos, clips and
 /// PDFs are compressed already). Each file counts as a download.
@@ -239,7 +253,7 @@ pub async fn zip(
         let written: Result<(), Box<dyn std::error::Error + Send + Sync>> = async {
             let mut zip = async_zip::base::write::ZipFileWriter::with_tokio(w);
             for (i, a) in files.iter().enumerate() {
-                let name = format!("{:02}-{}", i + 1, a.filename);
+                let name = entry_name(i + 1, &a.filename);
                 let entry =
                     async_zip::ZipEntryBuilder::new(name.into(), async_zip::Compression::Stored);
                 let mut out = zip.write_entry_stream(entry).await?;
@@ -298,6 +312,16 @@ mod tests {
         assert_eq!(range_of(&h("bytes=1000-"), 1000), Some(Err(())));
         assert_eq!(range_of(&h("bytes=0-1,5-9"), 1000), None);
         assert_eq!(range_of(&HeaderMap::new(), 1000), None);
+    }
+
+    #[test]
+    fn zip_entries_stay_in_their_folder() {
+        assert_eq!(entry_name(1, "../../etc/passwd"), "01-passwd");
+        assert_eq!(entry_name(2, "..\\..\\Windows\\win.ini"), "02-win.ini");
+        assert_eq!(entry_name(3, "C:evil.exe"), "03-Cevil.exe");
+        assert_eq!(entry_name(4, ".."), "04-tep");
+        assert_eq!(entry_name(5, "Ảnh họp báo.jpg"), "05-Ảnh họp báo.jpg");
+        assert_eq!(entry_name(6, "/abs/.hidden"), "06-hidden");
     }
 
     #[test]

@@ -305,9 +305,11 @@ pub async fn post(
     run(state, client, token, media, batch, body).await
 }
 
-/// Files sent by the GraphQL multipart request specification: async-graphql's parser streams
-/// each file to a temporary file (nothing is held whole in memory), at most
-/// `PRESSNET_MAX_UPLOAD_MB` each and a few per request; then the request runs as any other.
+/// Files sent by the GraphQL multipart request specification. The viewer is known before a
+/// byte of the body is read: an anonymous request, or one from an account that uploads
+/// nothing, is answered at once, so nobody can make the server hold or spool a body for them.
+/// Then each part is read under its own bound (`multipart`), files streamed to temporary
+/// files, and the request runs as any other.
 async fn upload(
     state: AppState,
     client: String,
@@ -316,35 +318,52 @@ async fn upload(
     content_type: &str,
     body: axum::body::Body,
 ) -> Response {
-    use futures::TryStreamExt;
-    let max = usize::try_from(state.ctx.settings.max_upload_bytes).unwrap_or(usize::MAX);
-    let opts = async_graphql::http::MultipartOptions::default()
-        .max_file_size(max)
-        .max_num_files(super::MAX_FILES_PER_UPLOAD);
-    let reader = body
-        .into_data_stream()
-        .map_err(std::io::Error::other)
-        .into_async_read();
-    let batch =
-        match async_graphql::http::receive_batch_body(Some(content_type), reader, opts).await {
-            Ok(b) => b,
-            Err(async_graphql::ParseRequestError::PayloadTooLarge) => {
-                let msg = format!(
+    let viewer = match state
+        .sessions
+        .viewer(&state.ctx, token.as_deref(), Some(client.clone()))
+        .await
+    {
+        Ok(v) => v,
+        Err(e) => return super::error::HttpError::from(e).into_response(),
+    };
+    if let Err(e) = viewer.may_upload(state.ctx.clock.now()) {
+        return super::error::HttpError::from(e).into_response();
+    }
+    let limits = super::multipart::Limits {
+        operations: super::MAX_BODY_BYTES as u64,
+        file: state.ctx.settings.max_upload_bytes,
+        files: super::MAX_FILES_PER_UPLOAD,
+    };
+    let batch = match super::multipart::read(content_type, body, limits).await {
+        Ok(b) => b,
+        Err(super::multipart::MultipartError::TooLarge { part, limit }) => {
+            let msg = if part == "operations" || part == "map" || part == "whole request" {
+                format!("the {part} part is larger than {limit} bytes")
+            } else {
+                format!(
                     "a file may be at most {} MB (PRESSNET_MAX_UPLOAD_MB)",
-                    max / (1024 * 1024)
-                );
-                return request_error(StatusCode::PAYLOAD_TOO_LARGE, media, "BAD_USER_INPUT", &msg);
-            }
-            Err(e) => {
-                tracing::debug!(error = %e, "an upload that is not a GraphQL multipart request");
-                return request_error(
-                    StatusCode::BAD_REQUEST,
-                    media,
-                    "BAD_USER_INPUT",
-                    "the request is not a GraphQL multipart request (operations, map, files)",
-                );
-            }
-        };
+                    limit / (1024 * 1024)
+                )
+            };
+            return request_error(StatusCode::PAYLOAD_TOO_LARGE, media, "BAD_USER_INPUT", &msg);
+        }
+        Err(super::multipart::MultipartError::Io(e)) => {
+            tracing::error!(error = %e, "an upload could not be spooled to a temporary file");
+            return request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                "INTERNAL",
+                "the upload could not be received; try again in a moment",
+            );
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "an upload that is not a GraphQL multipart request");
+            let msg = format!(
+                "the request is not a GraphQL multipart request (operations, map, files): {e}"
+            );
+            return request_error(StatusCode::BAD_REQUEST, media, "BAD_USER_INPUT", &msg);
+        }
+    };
     if let BatchRequest::Batch(list) = &batch {
         if list.len() > MAX_BATCH || list.is_empty() {
             return request_error(

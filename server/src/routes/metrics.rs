@@ -9,20 +9,43 @@ use pressnet_schema::metrics::{RequestLabels, RouteLabels};
 use pressnet_schema::services::operations;
 use sha2::{Digest, Sha256};
 
+/// The metrics count what the public may not see (PRESS_ONLY publications, queue depths), so
+/// they are never open to the world: with `PRESSNET_METRICS_TOKEN` set they need it; without
+/// it they answer only a client on this machine (a loopback address, as the client address
+/// is resolved: a request through a trusted proxy counts as its real client's).
 #[tracing::instrument(skip_all)]
-pub async fn metrics(State(state): State<AppState>, Token(given): Token) -> Response {
-    if let Some(want) = &state.ctx.settings.metrics_token {
-        let given = given.unwrap_or_default();
-        // Compare digests, so the time taken says nothing about the token.
-        if Sha256::digest(given.as_bytes()) != Sha256::digest(want.as_bytes()) {
+pub async fn metrics(
+    State(state): State<AppState>,
+    super::client_addr::ClientAddr(client): super::client_addr::ClientAddr,
+    Token(given): Token,
+) -> Response {
+    let Some(want) = &state.ctx.settings.metrics_token else {
+        let local = client
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+        if !local {
             return (
-                StatusCode::UNAUTHORIZED,
-                [(header::WWW_AUTHENTICATE, "Bearer")],
-                "metrics need the bearer token (PRESSNET_METRICS_TOKEN)",
+                StatusCode::FORBIDDEN,
+                "metrics are served to this machine only; set PRESSNET_METRICS_TOKEN to read them from elsewhere",
             )
                 .into_response();
         }
+        return render(&state).await;
+    };
+    let given = given.unwrap_or_default();
+    // Compare digests, so the time taken says nothing about the token.
+    if Sha256::digest(given.as_bytes()) != Sha256::digest(want.as_bytes()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "metrics need the bearer token (PRESSNET_METRICS_TOKEN)",
+        )
+            .into_response();
     }
+    render(&state).await
+}
+
+async fn render(state: &AppState) -> Response {
     if let Err(e) = operations::refresh_metrics(&state.ctx).await {
         tracing::warn!(error = %e.detail(), "metrics: the database did not answer");
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();

@@ -8,6 +8,7 @@ mod files;
 mod graphql;
 mod health;
 mod metrics;
+mod multipart;
 mod read_cache;
 mod session_cache;
 mod sse;

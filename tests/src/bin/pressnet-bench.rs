@@ -43,7 +43,7 @@ struct Args {
     #[arg(long, default_value_t = 20)]
     releases: usize,
     /// Scenarios to run.
-    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "floor", "read", "email", "report", "files", "webhooks", "monitoring"].map(String::from).to_vec())]
+    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "floor", "read", "email", "report", "files", "webhooks", "monitoring", "abuse"].map(String::from).to_vec())]
     scenarios: Vec<String>,
     /// Concurrent clients of the read scenario.
     #[arg(long, default_value_t = 64)]
@@ -66,6 +66,10 @@ struct Args {
     /// Outlet feeds polled, and articles searched, in the monitoring scenario.
     #[arg(long, value_delimiter = ',', default_values_t = vec![500, 1_000_000])]
     monitoring_size: Vec<usize>,
+    /// Anonymous uploads sent at once, MiB each, journalists sending the heaviest allowed
+    /// reads, and seconds /healthz is sampled, in the abuse scenario.
+    #[arg(long, value_delimiter = ',', default_values_t = vec![20, 200, 8, 5])]
+    abuse_size: Vec<u64>,
     /// sqlite, postgres or both (postgres needs PRESSNET_TEST_POSTGRES).
     #[arg(long, default_value = "both")]
     backend: String,
@@ -611,6 +615,31 @@ async fn email(backend: Backend, n: usize) -> Option<Value> {
     )
 }
 
+/// The heaviest requests one person may send: see `pressnet_tests::bench_abuse`. The server
+/// runs as its own process, so its memory and temporary files are its own.
+async fn abuse(backend: Backend, size: &[u64]) -> Option<Value> {
+    let (mut app, _unit, _sp) = app_with_unit(backend).await?;
+    let seeded = seed(&app.ctx, 8, 8).await.expect("seed");
+    app.stop().await;
+    let mut server = server_process(&app.db.url, &[]).await;
+    let pid = server.pid().expect("server pid");
+    let at = |i: usize, d: u64| size.get(i).copied().unwrap_or(d);
+    let mut v = pressnet_tests::bench_abuse::run(
+        &server.base,
+        pid,
+        &seeded.tokens,
+        at(0, 20) as usize,
+        at(1, 200),
+        at(2, 8) as usize,
+        at(3, 5) as f64,
+    )
+    .await;
+    server.terminate().await;
+    v["scenario"] = json!("abuse");
+    v["backend"] = json!(format!("{backend:?}"));
+    Some(v)
+}
+
 /// Source material: see `pressnet_tests::bench_files`. The server runs as its own process
 /// (its memory apart from the clients'), on a directory storage.
 async fn files(backend: Backend, upload_mb: u64, download_mb: u64, n: usize) -> Option<Value> {
@@ -821,6 +850,24 @@ fn table(results: &[Value]) -> String {
                     r["labelled"]["rows"].as_array().and_then(|rows| rows.iter().find(|x| x["threshold"] == r["labelled"]["chosen"])).map(|x| f(&x["recall"])).unwrap_or(0.0),
                 ),
             ),
+            Some("abuse") => (
+                format!("{} anonymous uploads x {} MiB; {} clients of budget-filling previews", r["uploads"], r["upload_mib_each"], r["heavy_clients"]),
+                format!(
+                    "uploads answered {} in {:.2} s, RSS +{} MiB over {} MiB idle, largest temporary file {:.1} MiB; previews {} answered, {} refused, RSS +{} MiB; /healthz p99 {:.1} ms under load (max {:.1}) vs {:.1} ms idle (ratio {:.1})",
+                    r["upload_answers"],
+                    f(&r["upload_seconds"]),
+                    r["upload_rss_over_idle_mib"],
+                    r["idle_rss_mib"],
+                    f(&r["largest_temp_file_mib"]),
+                    r["heavy_requests_answered"],
+                    r["heavy_requests_refused"],
+                    r["heavy_rss_over_idle_mib"],
+                    f(&r["healthz_busy_ms"]["p99"]),
+                    f(&r["healthz_busy_ms"]["max"]),
+                    f(&r["healthz_idle_ms"]["p99"]),
+                    f(&r["healthz_p99_ratio"]),
+                ),
+            ),
             _ => (String::new(), r.to_string()),
         };
         s.push_str(&format!(
@@ -865,6 +912,7 @@ async fn bench() -> anyhow::Result<()> {
         args.files_size = vec![64, 32, 8];
         args.webhook_outlets = 200;
         args.monitoring_size = vec![100, 20_000];
+        args.abuse_size = vec![4, 16, 2, 1];
     }
     let backends: Vec<Backend> = match args.backend.as_str() {
         "sqlite" => vec![Backend::Sqlite],
@@ -927,6 +975,9 @@ async fn bench() -> anyhow::Result<()> {
             let feeds = args.monitoring_size[0];
             let articles = args.monitoring_size.get(1).copied().unwrap_or(1_000_000);
             emit(monitoring(b, feeds, articles).await, &mut results);
+        }
+        if want("abuse") {
+            emit(abuse(b, &args.abuse_size).await, &mut results);
         }
         if want("report") {
             let (u, o, r) = (

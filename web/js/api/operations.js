@@ -23,13 +23,13 @@ export const RELEASES = `query Releases($unitId: UUID, $kind: ReleaseKind, $stat
     totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${RELEASE_CARD} deliveryStats { targeted delivered acknowledged failed pending } } } } }`;
 export const RELEASE = `query Release($id: UUID!) { release(id: $id) { ${RELEASE_CARD} body bodyHtml retractedAt retractReason
   supersedes { id title } audience { allAccredited outletIds kinds scopes }
-  attachments { id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl }
+  attachments { id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl keepsMetadata }
   deliveryStats { targeted pending delivered acknowledged failed downloads outletsDownloaded } } }`;
 export const DELIVERY_STATS = `query Stats($id: UUID!) { release(id: $id) { id deliveryStats { targeted pending delivered acknowledged failed downloads outletsDownloaded } } }`;
 export const ADD_ATTACHMENT = `mutation AddAttachment($releaseId: UUID!, $file: Upload!, $caption: String, $credit: String) {
   addAttachment(releaseId: $releaseId, file: $file, caption: $caption, credit: $credit) { id filename sizeBytes } }`;
 export const REMOVE_ATTACHMENT = `mutation RemoveAttachment($id: UUID!) { removeAttachment(id: $id) }`;
-const ATTACHMENT = "id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl";
+const ATTACHMENT = "id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl keepsMetadata";
 export const UPDATE_ATTACHMENT = `mutation UpdateAttachment($id: UUID!, $caption: String, $credit: String) {
   updateAttachment(id: $id, caption: $caption, credit: $credit) { ${ATTACHMENT} } }`;
 export const REORDER_ATTACHMENTS = `mutation ReorderAttachments($releaseId: UUID!, $ids: [UUID!]!) {
@@ -65,7 +65,7 @@ export const DECLINE = `mutation Decline($id: UUID!, $reason: String!) { decline
 
 // Journalist
 export const FEED = `subscription Feed($since: String) { releasePublished(since: $since) { cursor release { ${RELEASE_CARD}
-  attachments { id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl } } } }`;
+  attachments { id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl keepsMetadata } } } }`;
 export const ACKED = `query Acked { deliveries(channel: LIVE, status: ACKNOWLEDGED, first: 100) { edges { node { release { id } } } } }`;
 export const ACKNOWLEDGE = `mutation Ack($releaseId: UUID!) { acknowledgeRelease(releaseId: $releaseId) { id status } }`;
 export const RSVP = `mutation Rsvp($releaseId: UUID!, $attending: Boolean!) { rsvp(releaseId: $releaseId, attending: $attending) { myRsvp attendeeCount } }`;

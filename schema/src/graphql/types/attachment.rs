@@ -22,6 +22,12 @@ impl Attachment {
     async fn content_type(&self) -> &str {
         &self.0.content_type
     }
+    /// True when the file is served as it was uploaded, with whatever metadata it carries
+    /// (author, software, a GPS position in a video or a document): only JPEG, PNG and WebP
+    /// images are re-encoded without theirs. The editor says so beside such files.
+    async fn keeps_metadata(&self) -> bool {
+        crate::services::attachments::keeps_metadata(&self.0.content_type)
+    }
     /// Bytes served. GraphQL's Int is 32-bit: above 2 GiB this is 2147483647; `sizeBytes`
     /// is exact.
     async fn size(&self) -> i32 {

@@ -1,6 +1,6 @@
 //! Press questions, the compliance report and the audit log.
 use super::registry::{Account, Journalist, Outlet, Spokesperson, Unit};
-use crate::entities::{account, audit_event, inquiry};
+use crate::entities::{audit_event, inquiry};
 use crate::enums::{AnswerRating, InquiryStatus};
 use crate::error::AppError;
 use crate::graphql::context::{app, loaders};
@@ -8,7 +8,6 @@ use crate::services::compliance;
 use crate::services::inquiries::is_overdue;
 use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 pub struct Inquiry(pub inquiry::Model);
@@ -146,44 +145,59 @@ impl UnitCompliance {
     }
 }
 
-pub struct AuditEvent(pub audit_event::Model);
+/// One event of the audit chain, with every field its hash covers.
+pub struct AuditEvent {
+    pub event: audit_event::Model,
+    /// The previous event's hash ("" for the first).
+    pub prev_hash: String,
+}
 
 #[Object]
 impl AuditEvent {
     async fn id(&self) -> Uuid {
-        self.0.id
+        self.event.id
     }
     async fn seq(&self) -> i32 {
-        self.0.seq as i32
+        self.event.seq as i32
     }
     async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+        self.event.at
     }
     async fn actor(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
-        let Some(a) = self.0.actor_id else {
+        let Some(a) = self.event.actor_id else {
             return Ok(None);
         };
-        Ok(account::Entity::find_by_id(a)
-            .one(&app(ctx)?.db)
+        Ok(loaders(ctx)?
+            .account
+            .load_one(a)
             .await
             .map_err(AppError::from)?
             .map(Account))
     }
+    /// The acting account's id as hashed, also when that account is gone.
+    async fn actor_id(&self) -> Option<Uuid> {
+        self.event.actor_id
+    }
     async fn action(&self) -> &str {
-        &self.0.action
+        &self.event.action
     }
     async fn entity(&self) -> &str {
-        &self.0.entity
+        &self.event.entity
     }
     async fn entity_id(&self) -> Option<Uuid> {
-        self.0.entity_id
+        self.event.entity_id
     }
     /// The change, as canonical JSON.
     async fn details(&self) -> &str {
-        &self.0.details
+        &self.event.details
+    }
+    /// The previous event's hash ("" for the first event): with this event's fields it gives
+    /// `hash` (see the README's "The audit log and signed checkpoints").
+    async fn prev_hash(&self) -> &str {
+        &self.prev_hash
     }
     async fn hash(&self) -> &str {
-        &self.0.hash
+        &self.event.hash
     }
 }
 

@@ -15,7 +15,11 @@ impl JournalistSubscription {
     async fn email_mode(&self) -> EmailMode {
         self.0.prefs.email_mode
     }
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Follows, child_complexity)"
+    )]
     async fn follows(&self) -> Vec<Follow> {
+        crate::graphql::cost::observe(crate::graphql::cost::Size::Follows, self.0.follows.len());
         self.0.follows.iter().cloned().map(Follow).collect()
     }
 }

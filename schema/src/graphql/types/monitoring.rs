@@ -97,7 +97,14 @@ impl ReleaseSpread {
         self.spread.first_pickup_minutes
     }
     /// Every pickup, first first.
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Pickups, child_complexity)"
+    )]
     async fn pickups(&self) -> Vec<Pickup> {
+        crate::graphql::cost::observe(
+            crate::graphql::cost::Size::Pickups,
+            self.spread.pickups.len(),
+        );
         self.spread
             .pickups
             .iter()

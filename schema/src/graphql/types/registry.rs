@@ -49,6 +49,9 @@ impl Unit {
         Ok(u.map(Unit))
     }
     /// Active spokespersons, primary first.
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::UnitSpokespersons, child_complexity)"
+    )]
     async fn spokespersons(&self, ctx: &Context<'_>) -> Result<Vec<Spokesperson>> {
         let list = loaders(ctx)?
             .unit_spokespersons
@@ -56,6 +59,7 @@ impl Unit {
             .await
             .map_err(AppError::from)?
             .unwrap_or_default();
+        let list = crate::graphql::cost::seen(crate::graphql::cost::Size::UnitSpokespersons, list);
         Ok(list.into_iter().map(Spokesperson).collect())
     }
 }
@@ -145,10 +149,15 @@ impl Outlet {
     }
     /// The outlet's journalists: the authority and spokespersons see all; a journalist sees
     /// their own outlet's colleagues only.
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::OutletJournalists, child_complexity)"
+    )]
     async fn journalists(&self, ctx: &Context<'_>) -> Result<Vec<Journalist>> {
         let v = viewer(ctx);
+        // An active spokesperson (who invites and answers the press) sees them; a former one
+        // does not.
         let allowed = v.reads_all()
-            || v.role() == Some(Role::Spokesperson)
+            || v.voice(app(ctx)?.clock.now()).is_some()
             || v.outlet_id() == Some(self.0.id);
         if !allowed {
             return Ok(Vec::new());
@@ -159,6 +168,7 @@ impl Outlet {
             .await
             .map_err(AppError::from)?
             .unwrap_or_default();
+        let list = crate::graphql::cost::seen(crate::graphql::cost::Size::OutletJournalists, list);
         Ok(list.into_iter().map(Journalist).collect())
     }
     /// The outlet's own public feeds pressnet watches for its articles.

@@ -9,7 +9,7 @@ use crate::graphql::context::{app, loaders, viewer};
 use crate::services::conferences;
 use crate::services::deliveries::{stats_for, Stats};
 use crate::services::releases::{self, audience_of, topics_of, Audience};
-use crate::services::text::markdown_to_safe_html;
+use crate::services::text::{release_html, render_off_runtime, RENDER_INLINE_BYTES};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -42,9 +42,16 @@ impl Release {
     }
     /// The body rendered from Markdown to HTML, with anything unsafe removed (and no remote
     /// images). Rendering costs: it counts as `cost::RENDER` in the query's complexity.
+    /// Rendered once per distinct body (`text::release_html`); a long one not rendered yet is
+    /// rendered on a blocking thread, off the runtime's workers.
     #[graphql(complexity = "super::super::cost::RENDER")]
-    async fn body_html(&self) -> String {
-        markdown_to_safe_html(&self.0.body)
+    async fn body_html(&self) -> Result<String> {
+        if self.0.body.len() <= RENDER_INLINE_BYTES {
+            return Ok(release_html(&self.0.body).to_string());
+        }
+        let body = self.0.body.clone();
+        let html = render_off_runtime(move || release_html(&body)).await?;
+        Ok(html.to_string())
     }
     async fn topics(&self) -> Vec<String> {
         topics_of(&self.0)
@@ -70,13 +77,21 @@ impl Release {
     }
     /// Its source material, in order. Whoever sees the release sees its files' descriptions;
     /// the bytes are served at each `url` under the same rule.
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Attachments, child_complexity)"
+    )]
     async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<super::Attachment>> {
         Ok(loaders(ctx)?
             .attachments
             .load_one(self.0.id)
             .await
-            .map_err(AppError::from)?
-            .unwrap_or_default()
+            .map_err(AppError::from)
+            .map(|l| {
+                crate::graphql::cost::seen(
+                    crate::graphql::cost::Size::Attachments,
+                    l.unwrap_or_default(),
+                )
+            })?
             .into_iter()
             .map(super::Attachment)
             .collect())
@@ -201,11 +216,15 @@ impl PressConference {
     }
     /// Journalists who said they will attend (visible to the unit, admins and auditors;
     /// empty for others).
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Attendees, child_complexity)"
+    )]
     async fn attendees(&self, ctx: &Context<'_>) -> Result<Vec<Journalist>> {
         if !viewer(ctx).sees_unit(self.unit_id, app(ctx)?.clock.now()) {
             return Ok(Vec::new());
         }
         let list = conferences::attendees(app(ctx)?, self.model.release_id).await?;
+        let list = crate::graphql::cost::seen(crate::graphql::cost::Size::Attendees, list);
         Ok(list.into_iter().map(Journalist).collect())
     }
     /// How many said they will attend.

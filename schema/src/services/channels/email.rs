@@ -64,6 +64,12 @@ impl Email {
         job: &Job,
         rendered: Option<&Result<Rendered, String>>,
     ) -> Verdict {
+        if let Some(why) = &job.refused {
+            return self.classify(Attempt::Unsendable {
+                error: why,
+                retry: false,
+            });
+        }
         let rendered = match rendered {
             Some(Ok(r)) => r,
             Some(Err(e)) => {

@@ -74,7 +74,7 @@ pub fn document(s: &Source<'_>) -> Value {
         "headlines": [{"role": "main", "value": r.title, "contenttype": "text/plain"}],
         "descriptions": [{"role": "summary", "value": r.summary, "contenttype": "text/plain"}],
         "bodies": [
-            {"role": "main", "contenttype": "text/html", "value": crate::services::text::markdown_to_safe_html(&r.body)},
+            {"role": "main", "contenttype": "text/html", "value": crate::services::text::release_html(&r.body).to_string()},
             {"role": "source", "contenttype": "text/markdown", "value": r.body},
         ],
         "by": by,

@@ -8,7 +8,6 @@
 //! is `push_ttl` and its Urgency high for a STATEMENT or a CORRECTION. A push service's 404 or
 //! 410 means the subscription is gone: it is removed.
 use super::{refused, HttpChannel, Prepared, Verdict};
-use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::db::any_of;
 use crate::entities::{outbound_message, outlet, push_subscription, release, unit};
@@ -201,8 +200,7 @@ impl HttpChannel for Push {
                 out.push(Err(refused("the journalist's outlet is gone")));
                 continue;
             };
-            let press = Viewer::newsroom_of(o);
-            if press.press_outlet(now).is_none() || !visibility::release(&press, r, now, true) {
+            if !visibility::may_send(o, r, now) {
                 out.push(Err(refused("the outlet may not see this release now")));
                 continue;
             }

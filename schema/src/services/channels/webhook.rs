@@ -13,7 +13,6 @@
 //! outlet's newsroom is e-mailed. The outlet is asked the visibility rule before every send.
 use super::ninjs;
 use super::{refused, HttpChannel, Prepared, Verdict};
-use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::db::any_of;
 use crate::entities::{attachment, outbound_message, outlet, release, unit, webhook_endpoint};
@@ -209,9 +208,7 @@ impl HttpChannel for Webhook {
                     };
                     // The one visibility rule, asked as the outlet's press: a suspended
                     // outlet's system gets nothing, nor a release that was never published.
-                    if !visibility::release(&Viewer::newsroom_of(o), r, now, true)
-                        || Viewer::newsroom_of(o).press_outlet(now).is_none()
-                    {
+                    if !visibility::may_send(o, r, now) {
                         out.push(Err(refused("the outlet may not see this release now")));
                         continue;
                     }

@@ -104,10 +104,17 @@ pub async fn list(
     first: i32,
 ) -> AppResult<Vec<article::Model>> {
     let a = viewer.signed_in()?;
-    if !matches!(a.role, Role::Admin | Role::Auditor | Role::Spokesperson) {
-        return Err(AppError::forbidden(
-            "articles are read by the authority and spokespersons",
-        ));
+    if !matches!(a.role, Role::Admin | Role::Auditor) {
+        // A spokesperson reads articles while in office, and about their own unit only:
+        // which articles carried another unit's releases is that unit's to know.
+        let own = viewer.voice(ctx.clock.now()).ok_or_else(|| {
+            AppError::forbidden("articles are read by the authority and active spokespersons")
+        })?;
+        if unit_id.is_some_and(|u| u != own) {
+            return Err(AppError::forbidden(
+                "a spokesperson reads the articles about their own unit",
+            ));
+        }
     }
     let limit = crate::services::releases::page_size(first)?;
     let backend = ctx.db.get_database_backend();

@@ -19,7 +19,7 @@ use crate::settings::MonitoringSettings;
 use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
@@ -70,7 +70,7 @@ pub struct Poller {
 impl Poller {
     pub fn new(ctx: &AppContext) -> AppResult<Self> {
         let m = ctx.settings.monitoring.clone();
-        let client = crate::outbound::client(ctx.settings.allow_private_targets)
+        let client = crate::outbound::client(&ctx.settings)
             .map_err(|e| AppError::caused("the feed client", e))?;
         Ok(Self {
             client,
@@ -295,9 +295,43 @@ async fn claim(ctx: &AppContext, ttl: Duration) -> AppResult<Vec<outlet_feed::Mo
 }
 
 /// Polls every feed now, whatever its schedule (ADMIN); returns how many new articles were
-/// stored. A feed another instance holds at that moment is left to it.
+/// stored. A feed another poller (this instance's worker, or another instance) holds at that
+/// moment is left to it, but its poll is under way: the answer waits for it (at most the feed
+/// timeout and a margin) and counts what it stored, so "poll now" never says "0 new" while the
+/// articles it asked for arrive a second later.
 #[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn poll_now(ctx: &AppContext, viewer: &Viewer) -> AppResult<usize> {
     viewer.require_admin()?;
-    Poller::new(ctx)?.run_all(ctx).await
+    let started = ctx.clock.now();
+    let busy: Vec<uuid::Uuid> = outlet_feed::Entity::find()
+        .select_only()
+        .column(outlet_feed::Column::Id)
+        .filter(outlet_feed::Column::ClaimedUntil.gt(started))
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let mine = Poller::new(ctx)?.run_all(ctx).await?;
+    if busy.is_empty() {
+        return Ok(mine);
+    }
+    let deadline = tokio::time::Instant::now()
+        + ctx.settings.monitoring.feed_timeout
+        + std::time::Duration::from_secs(5);
+    loop {
+        let held = outlet_feed::Entity::find()
+            .filter(outlet_feed::Column::Id.is_in(busy.clone()))
+            .filter(outlet_feed::Column::ClaimedUntil.gt(ctx.clock.now()))
+            .count(&ctx.db)
+            .await?;
+        if held == 0 || tokio::time::Instant::now() >= deadline {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let theirs = crate::entities::article::Entity::find()
+        .filter(crate::entities::article::Column::FeedId.is_in(busy))
+        .filter(crate::entities::article::Column::FetchedAt.gte(started))
+        .count(&ctx.db)
+        .await?;
+    Ok(mine + usize::try_from(theirs).unwrap_or(usize::MAX))
 }

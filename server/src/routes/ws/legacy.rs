@@ -22,13 +22,16 @@ use tokio_util::sync::CancellationToken;
 
 const OUTGOING_BUFFER: usize = 32;
 
-/// Tracks the operations a graphql-ws client started; `Some(error message)` for a `start` past
-/// the limit.
-fn limit(active: &mut std::collections::HashSet<String>, text: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(text).ok()?;
-    let id = v["id"].as_str()?.to_owned();
-    match v["type"].as_str()? {
-        "start" if !active.contains(&id) && active.len() >= MAX_SUBSCRIPTIONS_PER_CONNECTION => {
+/// Tracks the operations a graphql-ws client started; `Some(error message)` for one past the
+/// limit. The message is read by async-graphql's own parser (`ClientMessage`), so every message
+/// that starts an operation counts, whatever its spelling: `start`, and `subscribe`, which
+/// async-graphql accepts on this protocol too; `stop` and `complete` end one.
+fn limit(active: &mut std::collections::HashSet<String>, bytes: &[u8]) -> Option<String> {
+    use async_graphql::http::ClientMessage;
+    match ClientMessage::from_bytes(bytes).ok()? {
+        ClientMessage::Start { id, .. }
+            if !active.contains(&id) && active.len() >= MAX_SUBSCRIPTIONS_PER_CONNECTION =>
+        {
             Some(
                 serde_json::json!({"type": "error", "id": id, "payload": {
                     "message": format!("a connection may hold at most {MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions"),
@@ -37,11 +40,11 @@ fn limit(active: &mut std::collections::HashSet<String>, text: &str) -> Option<S
                 .to_string(),
             )
         }
-        "start" => {
+        ClientMessage::Start { id, .. } => {
             active.insert(id);
             None
         }
-        "stop" => {
+        ClientMessage::Stop { id } => {
             active.remove(&id);
             None
         }
@@ -130,7 +133,8 @@ pub(super) async fn serve(
     let mut active: std::collections::HashSet<String> = Default::default();
     let stream = stream.filter_map(move |msg| {
         let verdict = match &msg {
-            Ok(Message::Text(t)) => limit(&mut active, t),
+            Ok(Message::Text(t)) => limit(&mut active, t.as_bytes()),
+            Ok(Message::Binary(b)) => limit(&mut active, &b[..]),
             _ => None,
         };
         let mut refusals = refusals.clone();
