@@ -251,6 +251,11 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
         let (tx, rx) = mpsc::channel(connections);
         let recorder = tokio::spawn(record_outcomes(ctx.clone(), rx));
         let rendered = &rendered;
+        // Connections kept from an earlier batch get TCP_NODELAY now; ones this batch opens,
+        // once each of the first round of messages has gone (`Mailer::no_delay`).
+        mailer.no_delay().await;
+        let sent = std::sync::atomic::AtomicUsize::new(0);
+        let sent = &sent;
         futures::stream::iter(jobs)
             .for_each_concurrent(connections, |job| {
                 let tx = tx.clone();
@@ -259,6 +264,9 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
                     let outcome = Email
                         .send(mailer, &job, rendered.get(&render_key(&job)))
                         .await;
+                    if sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1 == connections {
+                        mailer.no_delay().await;
+                    }
                     let (recorded, done) = oneshot::channel();
                     // The recorder outlives this loop (it ends when every sender is gone).
                     if tx.send((job, outcome, recorded)).await.is_ok() {
