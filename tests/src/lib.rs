@@ -438,29 +438,7 @@ macro_rules! db_test {
         }
     };
     ($(#[$m:meta])* async fn $name:ident($app:ident) $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[allow(unused_mut)]
-            async fn run(mut $app: $crate::TestApp) $body
-
-            $(#[$m])*
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await.expect("sqlite");
-                run(app).await;
-            }
-
-            $(#[$m])*
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                match $crate::TestApp::spawn($crate::Backend::Postgres).await {
-                    Some(app) => run(app).await,
-                    None => eprintln!("skipped: set {} to run the PostgreSQL variant", $crate::POSTGRES_ENV),
-                }
-            }
-        }
+        $crate::db_test!(config: |_| {}; $(#[$m])* async fn $name($app) $body);
     };
 }
 

@@ -33,6 +33,26 @@ pub async fn open(url: &str) -> Socket {
     socket
 }
 
+/// Opens a socket on the older `graphql-ws` protocol (subscriptions-transport-ws) and sends
+/// `connection_init` with a bearer token.
+pub async fn open_legacy(url: &str, token: &str) -> Socket {
+    let mut req = url.into_client_request().expect("ws request");
+    req.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_static("graphql-ws"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(req)
+        .await
+        .expect("ws connect");
+    let init =
+        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}});
+    socket
+        .send(Message::Text(init.to_string().into()))
+        .await
+        .expect("connection_init");
+    socket
+}
+
 impl WsClient {
     /// Connects and initialises with a bearer token; Err carries the close frame or message.
     pub async fn connect(url: &str, token: &str) -> Result<WsClient, String> {

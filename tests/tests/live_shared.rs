@@ -26,19 +26,7 @@ const SHAPES: [&str; 5] = [
 
 /// A graphql-ws (subscriptions-transport-ws) client: async-graphql executes its subscriptions.
 async fn legacy(app: &TestApp, token: &str, query: &str) -> Socket {
-    let mut req = app.ws_url().into_client_request().expect("ws request");
-    req.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        HeaderValue::from_static("graphql-ws"),
-    );
-    let (mut s, _) = tokio_tungstenite::connect_async(req)
-        .await
-        .expect("ws connect");
-    let init =
-        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}});
-    s.send(Message::Text(init.to_string().into()))
-        .await
-        .expect("send");
+    let mut s = pressnet_tests::ws::open_legacy(&app.ws_url(), token).await;
     assert_eq!(legacy_next(&mut s).await["type"], "connection_ack");
     let start = json!({"id": "1", "type": "start", "payload": {"query": query}});
     s.send(Message::Text(start.to_string().into()))

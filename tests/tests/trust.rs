@@ -427,14 +427,10 @@ db_test!(
 db_test!(
     async fn the_older_graphql_ws_protocol_has_the_same_subscription_cap(app) {
         use futures::{SinkExt, StreamExt};
-        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         use tokio_tungstenite::tungstenite::Message;
         let w = World::build(&app, 1).await;
-        let mut req = app.ws_url().into_client_request().expect("request");
-        req.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-ws".parse().expect("header"));
-        let (mut s, _) = tokio_tungstenite::connect_async(req).await.expect("connect");
+        let mut s = pressnet_tests::ws::open_legacy(&app.ws_url(), &w.outlets[0].1).await;
         let send = |v: Value| Message::Text(v.to_string().into());
-        s.send(send(json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {}", w.outlets[0].1)}}))).await.expect("init");
         for i in 0..17 {
             let q = format!("subscription {{ releasePublished {{ cursor r{i}: release {{ id }} }} }}");
             s.send(send(json!({"id": format!("s{i}"), "type": "start", "payload": {"query": q}}))).await.expect("start");

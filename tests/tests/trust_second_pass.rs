@@ -220,14 +220,10 @@ fn zip_names(zip: &[u8]) -> Vec<String> {
 db_test!(
     async fn the_older_protocol_counts_every_message_that_starts_an_operation(app) {
         use futures::{SinkExt, StreamExt};
-        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         use tokio_tungstenite::tungstenite::Message;
         let w = World::build(&app, 1).await;
-        let mut req = app.ws_url().into_client_request().expect("request");
-        req.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-ws".parse().expect("header"));
-        let (mut s, _) = tokio_tungstenite::connect_async(req).await.expect("connect");
+        let mut s = pressnet_tests::ws::open_legacy(&app.ws_url(), &w.outlets[0].1).await;
         let send = |v: Value| Message::Text(v.to_string().into());
-        s.send(send(json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {}", w.outlets[0].1)}}))).await.expect("init");
         // async-graphql takes `subscribe` as `start` on this protocol: both count.
         for i in 0..40 {
             let q = format!("subscription {{ releasePublished {{ cursor r{i}: release {{ id }} }} }}");
