@@ -163,6 +163,26 @@ where
         .collect()
 }
 
+/// Rows of `E` whose `col` is one of `ids` (through `any_of`: one statement on PostgreSQL,
+/// chunks on SQLite).
+pub async fn by_ids<E, C>(
+    conn: &impl ConnectionTrait,
+    col: C,
+    ids: &std::collections::BTreeSet<uuid::Uuid>,
+) -> Result<Vec<E::Model>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    C: ColumnTrait,
+{
+    use sea_orm::QueryFilter;
+    let ids: Vec<uuid::Uuid> = ids.iter().copied().collect();
+    let mut out = Vec::new();
+    for cond in any_of(conn.get_database_backend(), col, &ids) {
+        out.extend(E::find().filter(cond).all(conn).await?);
+    }
+    Ok(out)
+}
+
 /// A hand-written statement with `?` placeholders, which become `$1, $2, …` on PostgreSQL.
 pub fn raw(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> sea_orm::Statement {
     let sql = if backend == DatabaseBackend::Postgres {

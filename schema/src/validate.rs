@@ -25,6 +25,17 @@ pub fn text(field: &str, value: &str, max: usize) -> AppResult<String> {
 }
 
 /// An optional text: `None` or blank becomes `None`.
+/// A file's name without any path: the part after the last separator (`/` or `\\`), without
+/// leading dots or surrounding spaces, so it can name nothing outside the folder it is put in
+/// (`..`, a hidden file, an absolute path). May be empty.
+pub fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches('.')
+        .trim()
+}
+
 pub fn opt_text(field: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),

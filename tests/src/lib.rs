@@ -364,6 +364,20 @@ pub async fn register_spokesperson(a: &Gql, unit_id: &str, name: &str, email: &s
     r.data()["registerSpokesperson"].clone()
 }
 
+/// `n` communes, each with one spokesperson: a registry the size of a province's.
+pub async fn communes_with_spokespersons(a: &Gql, n: usize) {
+    for i in 0..n {
+        let unit = create_unit(a, &format!("XA-{i}"), &format!("UBND xã số {i}"), "COMMUNE").await;
+        register_spokesperson(
+            a,
+            &unit,
+            &format!("Người phát ngôn {i}"),
+            &format!("np{i}@xa{i}.gov.vn"),
+        )
+        .await;
+    }
+}
+
 pub async fn register_outlet(
     a: &Gql,
     name: &str,

@@ -125,10 +125,7 @@ db_test!(
     async fn no_query_a_journalist_can_send_costs_more_than_the_budget(app) {
         let w = World::build(&app, 12).await;
         let a = app.gql_as(&w.admin);
-        for i in 0..40 {
-            let unit = create_unit(&a, &format!("XA-{i}"), &format!("UBND xã {i}"), "COMMUNE").await;
-            register_spokesperson(&a, &unit, &format!("Người phát ngôn {i}"), &format!("np{i}@xa.gov.vn")).await;
-        }
+        communes_with_spokespersons(&a, 40).await;
         for (i, (outlet, _)) in w.outlets.iter().enumerate().take(4) {
             for k in 0..5 {
                 register_journalist(&a, outlet, &format!("PV {i}-{k}"), &format!("pv{i}-{k}@bao.vn")).await;

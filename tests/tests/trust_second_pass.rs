@@ -103,10 +103,7 @@ db_test!(
     async fn lists_without_first_are_priced_by_their_real_size(app) {
         let w = World::build(&app, 1).await;
         let a = app.gql_as(&w.admin);
-        for i in 0..40 {
-            let unit = create_unit(&a, &format!("XA-{i}"), &format!("UBND xã số {i}"), "COMMUNE").await;
-            register_spokesperson(&a, &unit, &format!("Người phát ngôn {i}"), &format!("np{i}@xa{i}.gov.vn")).await;
-        }
+        communes_with_spokespersons(&a, 40).await;
         // A server started now learns the registry's size (as after a restart).
         let app = app.restart().await;
         let nested = "spokespersonRoster { unit { spokespersons { unit { spokespersons { fullName unit { name } } } } } }";

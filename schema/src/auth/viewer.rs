@@ -152,9 +152,9 @@ impl Viewer {
         let a = self.signed_in().map_err(|_| {
             AppError::Unauthenticated("sign in as a spokesperson to upload files".into())
         })?;
-        match (a.role, a.unit_id) {
-            (Role::Spokesperson, Some(unit)) if self.speaks_for(unit, now) => Ok(a),
-            _ => Err(AppError::forbidden(
+        match self.voice(now) {
+            Some(_) => Ok(a),
+            None => Err(AppError::forbidden(
                 "only an active spokesperson may upload files",
             )),
         }

@@ -177,8 +177,8 @@ fn prepare(mut file: std::fs::File) -> AppResult<Prepared> {
         "image/webp" => image::ImageFormat::WebP,
         // A GIF may be animated, which a re-encode would lose; it carries no EXIF.
         "image/gif" => {
+            // `decode` leaves the file at its start, ready to be stored as it is.
             let img = decode(&mut file, image::ImageFormat::Gif)?;
-            rewind(&mut file).internal("reading the upload")?;
             return Ok(Prepared {
                 content_type: mime,
                 file,
@@ -294,11 +294,8 @@ pub async fn add(
     let store = storage(ctx)?;
     // A file's name, never a path: browsers send the name alone, other clients may not.
     let filename = crate::validate::opt_text("file", Some(&upload.filename), FILENAME_CHARS)?
-        .and_then(|f| {
-            let last = f.rsplit(['/', '\\']).next().unwrap_or_default();
-            let last = last.trim_start_matches('.').trim();
-            (!last.is_empty()).then(|| last.to_owned())
-        })
+        .map(|f| crate::validate::base_name(&f).to_owned())
+        .filter(|f| !f.is_empty())
         .unwrap_or_else(|| "tep-dinh-kem".into());
     let caption = crate::validate::opt_text("caption", upload.caption.as_deref(), CAPTION_CHARS)?;
     let credit = crate::validate::opt_text("credit", upload.credit.as_deref(), CAPTION_CHARS)?;

@@ -5,8 +5,9 @@
 //! sequence number, time (RFC 3339, microseconds, UTC), actor, action, entity, entity id and
 //! details (JSON with sorted keys), one per line. The API serves every one of these fields
 //! (`AuditEvent.seq/at/actorId/action/entity/entityId/details/prevHash/hash`), so an auditor
-//! can check the chain offline with the README's verifier, without trusting this server. Appends are serialised (SQLite: the write
-//! transaction; PostgreSQL: an advisory lock), so the chain has no forks. Nothing in the API
+//! can check the chain offline with the README's verifier, without trusting this server.
+//! Appends are serialised (SQLite: the write transaction; PostgreSQL: an advisory lock), so
+//! the chain has no forks. Nothing in the API
 //! updates or deletes events; `verify` recomputes the chain and names the first event that
 //! does not match, so an edit made directly in the database is found.
 use crate::context::AppContext;

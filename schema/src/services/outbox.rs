@@ -331,26 +331,20 @@ async fn not_sendable(
     rows: &[delivery::Model],
     now: DateTime<Utc>,
 ) -> AppResult<HashSet<Uuid>> {
-    let backend = ctx.db.get_database_backend();
-    let distinct = |f: fn(&delivery::Model) -> Uuid| -> Vec<Uuid> {
-        rows.iter()
-            .map(f)
-            .collect::<BTreeSet<_>>()
+    let release_ids: BTreeSet<Uuid> = rows.iter().map(|d| d.release_id).collect();
+    let releases: HashMap<Uuid, release::Model> =
+        crate::db::by_ids::<release::Entity, _>(&ctx.db, release::Column::Id, &release_ids)
+            .await?
             .into_iter()
-            .collect()
-    };
-    let mut releases = HashMap::new();
-    for cond in any_of(backend, release::Column::Id, &distinct(|d| d.release_id)) {
-        for r in release::Entity::find().filter(cond).all(&ctx.db).await? {
-            releases.insert(r.id, r);
-        }
-    }
-    let mut outlets = HashMap::new();
-    for cond in any_of(backend, outlet::Column::Id, &distinct(|d| d.outlet_id)) {
-        for o in outlet::Entity::find().filter(cond).all(&ctx.db).await? {
-            outlets.insert(o.id, o);
-        }
-    }
+            .map(|r| (r.id, r))
+            .collect();
+    let outlet_ids: BTreeSet<Uuid> = rows.iter().map(|d| d.outlet_id).collect();
+    let outlets: HashMap<Uuid, outlet::Model> =
+        crate::db::by_ids::<outlet::Entity, _>(&ctx.db, outlet::Column::Id, &outlet_ids)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
     Ok(rows
         .iter()
         .filter(

@@ -43,10 +43,11 @@ impl Keys {
 }
 
 /// Counts this attempt under every key before its password is checked, and refuses it
-/// (RATE_LIMITED) when the pair or the address was locked, or this attempt's own count passes
-/// the limit. Counting first and atomically (one upsert per key, its count returned) is what
-/// makes the limit exact: parallel attempts from one address each get their own number, so
-/// at most the limit of them reach the password check, however many arrive at once. Returns
+/// (RATE_LIMITED) when the pair or the address was locked. Counting first, in one transaction
+/// that holds each key's row until its lock is written, is what makes the limit exact:
+/// parallel attempts from one address are counted one after another, and the one that reaches
+/// the limit writes the lock every later one sees, so at most the limit of them reach the
+/// password check, however many arrive at once. Returns
 /// the delay the attempt must wait because its account is under attack (zero normally). A
 /// successful sign-in takes its count back (`succeeded`); a failure keeps it.
 #[tracing::instrument(skip_all, err(Debug, level = "debug"))]

@@ -17,7 +17,6 @@ use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, Condition};
-use uuid::Uuid;
 
 /// Matches no row (a viewer with no view of the delivery log).
 fn nothing() -> Condition {
@@ -55,7 +54,7 @@ pub fn releases(viewer: &Viewer, now: DateTime<Utc>) -> Condition {
         .add(release::Column::Status.is_in([ReleaseStatus::Published, ReleaseStatus::Retracted]))
         .add(reach);
     let mut any = Condition::any().add(published);
-    if let Some(unit) = own_unit(viewer, now) {
+    if let Some(unit) = viewer.voice(now) {
         any = any.add(release::Column::UnitId.eq(unit));
     }
     any
@@ -83,13 +82,6 @@ pub fn may_send(
     press.press_outlet(now).is_some() && release(&press, r, now, true)
 }
 
-/// The unit of an active spokesperson.
-fn own_unit(viewer: &Viewer, now: DateTime<Utc>) -> Option<Uuid> {
-    let a = viewer.account.as_deref()?;
-    let unit = a.unit_id?;
-    viewer.speaks_for(unit, now).then_some(unit)
-}
-
 /// The delivery-log rows `viewer` may read: the authority all; an active spokesperson their
 /// unit's releases'; a journalist of an accredited outlet their outlet's. Anonymous viewers are
 /// told to sign in; anyone else reads none.
@@ -97,7 +89,7 @@ pub fn deliveries(viewer: &Viewer, now: DateTime<Utc>) -> AppResult<Condition> {
     let a = viewer.signed_in()?;
     Ok(match a.role {
         Role::Admin | Role::Auditor => Condition::all(),
-        Role::Spokesperson => match own_unit(viewer, now) {
+        Role::Spokesperson => match viewer.voice(now) {
             Some(unit) => Condition::all().add(
                 delivery::Column::ReleaseId.in_subquery(
                     Query::select()

@@ -217,14 +217,14 @@ pub async fn file(
 /// the uploader called the file. Path separators of every system, `.`/`..`, drive letters and
 /// control characters go, so no unzip writes outside the folder it extracts to (zip slip).
 fn entry_name(n: usize, filename: &str) -> String {
-    let last = filename.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last
+    let kept: String = filename
         .chars()
         .filter(|c| !c.is_control() && *c != ':')
         .collect();
-    let cleaned = cleaned.trim_start_matches('.').trim();
-    let cleaned = if cleaned.is_empty() { "tep" } else { cleaned };
-    format!("{n:02}-{cleaned}")
+    match pressnet_schema::validate::base_name(&kept) {
+        "" => format!("{n:02}-tep"),
+        name => format!("{n:02}-{name}"),
+    }
 }
 
 /// `GET /releases/{id}/files.zip`: every file of a release the viewer may see, as one zip

@@ -15,6 +15,7 @@
 //! served by async-graphql's extension with a bounded store; a hash that does not match its
 //! query is refused, so nobody can store a document under another's hash.
 use super::client_addr::ClientAddr;
+use super::multipart::MultipartError;
 use super::read_cache::{classify, Kind, Stored};
 use super::{AppState, MAX_BATCH};
 use crate::routes::viewer::Token;
@@ -320,7 +321,7 @@ async fn upload(
 ) -> Response {
     let viewer = match state
         .sessions
-        .viewer(&state.ctx, token.as_deref(), Some(client.clone()))
+        .viewer(&state.ctx, token.as_deref(), Some(client))
         .await
     {
         Ok(v) => v,
@@ -336,18 +337,15 @@ async fn upload(
     };
     let batch = match super::multipart::read(content_type, body, limits).await {
         Ok(b) => b,
-        Err(super::multipart::MultipartError::TooLarge { part, limit }) => {
-            let msg = if part == "operations" || part == "map" || part == "whole request" {
-                format!("the {part} part is larger than {limit} bytes")
-            } else {
-                format!(
-                    "a file may be at most {} MB (PRESSNET_MAX_UPLOAD_MB)",
-                    limit / (1024 * 1024)
-                )
-            };
+        Err(
+            e @ (MultipartError::PartTooLarge { .. }
+            | MultipartError::FileTooLarge { .. }
+            | MultipartError::RequestTooLarge { .. }),
+        ) => {
+            let msg = e.to_string();
             return request_error(StatusCode::PAYLOAD_TOO_LARGE, media, "BAD_USER_INPUT", &msg);
         }
-        Err(super::multipart::MultipartError::Io(e)) => {
+        Err(MultipartError::Io(e)) => {
             tracing::error!(error = %e, "an upload could not be spooled to a temporary file");
             return request_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -376,10 +374,11 @@ async fn upload(
     }
     // Never cached (it is a mutation); the key only has to be unique.
     let key = Bytes::from(uuid::Uuid::new_v4().as_bytes().to_vec());
-    run(state, client, token, media, batch, key).await
+    // The viewer was resolved before the body was read; it is not resolved again.
+    execute(state, viewer, token, media, batch, key).await
 }
 
-/// Signs the viewer in, answers from the read cache or executes, and shapes the answer.
+/// Signs the viewer in, then `execute`s.
 async fn run(
     state: AppState,
     client: String,
@@ -403,6 +402,18 @@ async fn run(
             return request_error(status, media, e.code().as_str(), &e.public_message());
         }
     };
+    execute(state, viewer, token, media, batch, key).await
+}
+
+/// Answers from the read cache or executes, and shapes the answer.
+async fn execute(
+    state: AppState,
+    viewer: pressnet_schema::auth::Viewer,
+    token: Option<String>,
+    media: Media,
+    batch: BatchRequest,
+    key: Bytes,
+) -> Response {
     // The counter is read before anything executes: a change committed meanwhile makes
     // what this request stores stale at once.
     let generation = state.ctx.hub.generation();

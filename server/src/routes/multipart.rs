@@ -33,7 +33,11 @@ pub(crate) struct Limits {
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum MultipartError {
     #[error("the {part} part is larger than {limit} bytes")]
-    TooLarge { part: String, limit: u64 },
+    PartTooLarge { part: &'static str, limit: u64 },
+    #[error("a file may be at most {} MB (PRESSNET_MAX_UPLOAD_MB)", limit / (1024 * 1024))]
+    FileTooLarge { limit: u64 },
+    #[error("the request is larger than {limit} bytes")]
+    RequestTooLarge { limit: u64 },
     #[error("{0}")]
     Malformed(String),
     #[error("a temporary file could not be written")]
@@ -43,14 +47,15 @@ pub(crate) enum MultipartError {
 impl From<multer::Error> for MultipartError {
     fn from(e: multer::Error) -> Self {
         match e {
-            multer::Error::FieldSizeExceeded { limit, field_name } => Self::TooLarge {
-                part: field_name.unwrap_or_else(|| "unnamed".into()),
-                limit,
+            multer::Error::FieldSizeExceeded { limit, field_name } => match field_name.as_deref() {
+                Some("operations") => Self::PartTooLarge {
+                    part: "operations",
+                    limit,
+                },
+                Some("map") => Self::PartTooLarge { part: "map", limit },
+                _ => Self::FileTooLarge { limit },
             },
-            multer::Error::StreamSizeExceeded { limit } => Self::TooLarge {
-                part: "whole request".into(),
-                limit,
-            },
+            multer::Error::StreamSizeExceeded { limit } => Self::RequestTooLarge { limit },
             other => Self::Malformed(format!("not a GraphQL multipart request: {other}")),
         }
     }

@@ -9,7 +9,7 @@
 //! 410 means the subscription is gone: it is removed.
 use super::{refused, HttpChannel, Prepared, Verdict};
 use crate::context::AppContext;
-use crate::db::any_of;
+use crate::db::{any_of, by_ids};
 use crate::entities::{outbound_message, outlet, push_subscription, release, unit};
 use crate::enums::{Channel, OutboundEvent, ReleaseKind};
 use crate::error::AppResult;
@@ -145,34 +145,29 @@ impl HttpChannel for Push {
                 subs.insert(s.id, s);
             }
         }
-        let release_ids: Vec<Uuid> = messages
-            .iter()
-            .filter_map(|m| m.release_id)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let mut releases: HashMap<Uuid, release::Model> = HashMap::new();
-        for cond in any_of(backend, release::Column::Id, &release_ids) {
-            for r in release::Entity::find().filter(cond).all(&ctx.db).await? {
-                releases.insert(r.id, r);
-            }
-        }
-        let unit_ids: Vec<Uuid> = releases.values().map(|r| r.unit_id).collect();
-        let mut units: HashMap<Uuid, unit::Model> = HashMap::new();
-        for cond in any_of(backend, unit::Column::Id, &unit_ids) {
-            for u in unit::Entity::find().filter(cond).all(&ctx.db).await? {
-                units.insert(u.id, u);
-            }
-        }
+        let release_ids: BTreeSet<Uuid> = messages.iter().filter_map(|m| m.release_id).collect();
+        let releases: HashMap<Uuid, release::Model> =
+            by_ids::<release::Entity, _>(&ctx.db, release::Column::Id, &release_ids)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect();
+        let unit_ids: BTreeSet<Uuid> = releases.values().map(|r| r.unit_id).collect();
+        let units: HashMap<Uuid, unit::Model> =
+            by_ids::<unit::Entity, _>(&ctx.db, unit::Column::Id, &unit_ids)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u))
+                .collect();
         // Each device's outlet as it is now, for the visibility rule.
         let devices = super::plan::device_outlets(&ctx.db, &sub_ids).await?;
-        let outlet_ids: Vec<Uuid> = devices.values().copied().collect();
-        let mut outlets: HashMap<Uuid, outlet::Model> = HashMap::new();
-        for cond in any_of(backend, outlet::Column::Id, &outlet_ids) {
-            for o in outlet::Entity::find().filter(cond).all(&ctx.db).await? {
-                outlets.insert(o.id, o);
-            }
-        }
+        let outlet_ids: BTreeSet<Uuid> = devices.values().copied().collect();
+        let outlets: HashMap<Uuid, outlet::Model> =
+            by_ids::<outlet::Entity, _>(&ctx.db, outlet::Column::Id, &outlet_ids)
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o))
+                .collect();
         let Some(vapid) = signer(ctx) else {
             return Ok(messages
                 .iter()

@@ -14,7 +14,7 @@
 use super::ninjs;
 use super::{refused, HttpChannel, Prepared, Verdict};
 use crate::context::AppContext;
-use crate::db::any_of;
+use crate::db::{any_of, by_ids};
 use crate::entities::{attachment, outbound_message, outlet, release, unit, webhook_endpoint};
 use crate::enums::{Channel, MailKind, OutboundEvent};
 use crate::error::AppResult;
@@ -87,20 +87,6 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Option<Strin
     ))
 }
 
-/// Rows of `E` whose `col` is one of `ids`, in chunks on SQLite.
-async fn by_ids<E, C>(ctx: &AppContext, col: C, ids: &BTreeSet<Uuid>) -> AppResult<Vec<E::Model>>
-where
-    E: EntityTrait,
-    C: ColumnTrait,
-{
-    let ids: Vec<Uuid> = ids.iter().copied().collect();
-    let mut out = Vec::new();
-    for cond in any_of(ctx.db.get_database_backend(), col, &ids) {
-        out.extend(E::find().filter(cond).all(&ctx.db).await?);
-    }
-    Ok(out)
-}
-
 #[async_trait::async_trait]
 impl HttpChannel for Webhook {
     #[tracing::instrument(name = "webhook.prepare", skip_all, fields(n = messages.len()), err(Debug, level = "debug"))]
@@ -113,7 +99,7 @@ impl HttpChannel for Webhook {
         let now = ctx.clock.now();
         let endpoints: HashMap<Uuid, webhook_endpoint::Model> =
             by_ids::<webhook_endpoint::Entity, _>(
-                ctx,
+                &ctx.db,
                 webhook_endpoint::Column::Id,
                 &messages.iter().map(|m| m.target_id).collect(),
             )
@@ -122,7 +108,7 @@ impl HttpChannel for Webhook {
             .map(|e| (e.id, e))
             .collect();
         let outlets: HashMap<Uuid, outlet::Model> = by_ids::<outlet::Entity, _>(
-            ctx,
+            &ctx.db,
             outlet::Column::Id,
             &endpoints.values().map(|e| e.outlet_id).collect(),
         )
@@ -132,13 +118,13 @@ impl HttpChannel for Webhook {
         .collect();
         let release_ids: BTreeSet<Uuid> = messages.iter().filter_map(|m| m.release_id).collect();
         let releases: HashMap<Uuid, release::Model> =
-            by_ids::<release::Entity, _>(ctx, release::Column::Id, &release_ids)
+            by_ids::<release::Entity, _>(&ctx.db, release::Column::Id, &release_ids)
                 .await?
                 .into_iter()
                 .map(|r| (r.id, r))
                 .collect();
         let units: HashMap<Uuid, unit::Model> = by_ids::<unit::Entity, _>(
-            ctx,
+            &ctx.db,
             unit::Column::Id,
             &releases.values().map(|r| r.unit_id).collect(),
         )

@@ -211,9 +211,8 @@ pub async fn list(
             }
         }
         Role::Spokesperson => {
-            let own = a
-                .unit_id
-                .filter(|u| viewer.speaks_for(*u, now))
+            let own = viewer
+                .voice(now)
                 .ok_or_else(|| AppError::forbidden("only an active spokesperson reads these"))?;
             if unit_id.is_some_and(|u| u != own) {
                 return Err(AppError::forbidden("a spokesperson reads their own unit's"));
