@@ -164,21 +164,24 @@ where
 }
 
 /// Rows of `E` whose `col` is one of `ids` (through `any_of`: one statement on PostgreSQL,
-/// chunks on SQLite).
+/// chunks on SQLite), by `key` (their id).
 pub async fn by_ids<E, C>(
     conn: &impl ConnectionTrait,
     col: C,
     ids: &std::collections::BTreeSet<uuid::Uuid>,
-) -> Result<Vec<E::Model>, DbErr>
+    key: fn(&E::Model) -> uuid::Uuid,
+) -> Result<std::collections::HashMap<uuid::Uuid, E::Model>, DbErr>
 where
     E: sea_orm::EntityTrait,
     C: ColumnTrait,
 {
     use sea_orm::QueryFilter;
     let ids: Vec<uuid::Uuid> = ids.iter().copied().collect();
-    let mut out = Vec::new();
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
     for cond in any_of(conn.get_database_backend(), col, &ids) {
-        out.extend(E::find().filter(cond).all(conn).await?);
+        for row in E::find().filter(cond).all(conn).await? {
+            out.insert(key(&row), row);
+        }
     }
     Ok(out)
 }

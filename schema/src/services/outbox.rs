@@ -333,18 +333,14 @@ async fn not_sendable(
 ) -> AppResult<HashSet<Uuid>> {
     let release_ids: BTreeSet<Uuid> = rows.iter().map(|d| d.release_id).collect();
     let releases: HashMap<Uuid, release::Model> =
-        crate::db::by_ids::<release::Entity, _>(&ctx.db, release::Column::Id, &release_ids)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
+        crate::db::by_ids::<release::Entity, _>(&ctx.db, release::Column::Id, &release_ids, |r| {
+            r.id
+        })
+        .await?;
     let outlet_ids: BTreeSet<Uuid> = rows.iter().map(|d| d.outlet_id).collect();
     let outlets: HashMap<Uuid, outlet::Model> =
-        crate::db::by_ids::<outlet::Entity, _>(&ctx.db, outlet::Column::Id, &outlet_ids)
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o))
-            .collect();
+        crate::db::by_ids::<outlet::Entity, _>(&ctx.db, outlet::Column::Id, &outlet_ids, |r| r.id)
+            .await?;
     Ok(rows
         .iter()
         .filter(

@@ -147,27 +147,16 @@ impl HttpChannel for Push {
         }
         let release_ids: BTreeSet<Uuid> = messages.iter().filter_map(|m| m.release_id).collect();
         let releases: HashMap<Uuid, release::Model> =
-            by_ids::<release::Entity, _>(&ctx.db, release::Column::Id, &release_ids)
-                .await?
-                .into_iter()
-                .map(|r| (r.id, r))
-                .collect();
+            by_ids::<release::Entity, _>(&ctx.db, release::Column::Id, &release_ids, |r| r.id)
+                .await?;
         let unit_ids: BTreeSet<Uuid> = releases.values().map(|r| r.unit_id).collect();
         let units: HashMap<Uuid, unit::Model> =
-            by_ids::<unit::Entity, _>(&ctx.db, unit::Column::Id, &unit_ids)
-                .await?
-                .into_iter()
-                .map(|u| (u.id, u))
-                .collect();
+            by_ids::<unit::Entity, _>(&ctx.db, unit::Column::Id, &unit_ids, |r| r.id).await?;
         // Each device's outlet as it is now, for the visibility rule.
         let devices = super::plan::device_outlets(&ctx.db, &sub_ids).await?;
         let outlet_ids: BTreeSet<Uuid> = devices.values().copied().collect();
         let outlets: HashMap<Uuid, outlet::Model> =
-            by_ids::<outlet::Entity, _>(&ctx.db, outlet::Column::Id, &outlet_ids)
-                .await?
-                .into_iter()
-                .map(|o| (o.id, o))
-                .collect();
+            by_ids::<outlet::Entity, _>(&ctx.db, outlet::Column::Id, &outlet_ids, |r| r.id).await?;
         let Some(vapid) = signer(ctx) else {
             return Ok(messages
                 .iter()

@@ -102,36 +102,27 @@ impl HttpChannel for Webhook {
                 &ctx.db,
                 webhook_endpoint::Column::Id,
                 &messages.iter().map(|m| m.target_id).collect(),
+                |r| r.id,
             )
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e))
-            .collect();
+            .await?;
         let outlets: HashMap<Uuid, outlet::Model> = by_ids::<outlet::Entity, _>(
             &ctx.db,
             outlet::Column::Id,
             &endpoints.values().map(|e| e.outlet_id).collect(),
+            |r| r.id,
         )
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o))
-        .collect();
+        .await?;
         let release_ids: BTreeSet<Uuid> = messages.iter().filter_map(|m| m.release_id).collect();
         let releases: HashMap<Uuid, release::Model> =
-            by_ids::<release::Entity, _>(&ctx.db, release::Column::Id, &release_ids)
-                .await?
-                .into_iter()
-                .map(|r| (r.id, r))
-                .collect();
+            by_ids::<release::Entity, _>(&ctx.db, release::Column::Id, &release_ids, |r| r.id)
+                .await?;
         let units: HashMap<Uuid, unit::Model> = by_ids::<unit::Entity, _>(
             &ctx.db,
             unit::Column::Id,
             &releases.values().map(|r| r.unit_id).collect(),
+            |r| r.id,
         )
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+        .await?;
         let mut files: HashMap<Uuid, Vec<attachment::Model>> = HashMap::new();
         let ids: Vec<Uuid> = release_ids.iter().copied().collect();
         for cond in any_of(
