@@ -22,6 +22,7 @@ mod m20261203_000014_escalation_step;
 mod m20261203_000015_outlet_feeds;
 mod m20261203_000016_press_reports;
 mod m20261203_000017_alerts_release_search;
+mod m20261207_000018_sessions_corrections;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000015_outlet_feeds::Migration),
             Box::new(m20261203_000016_press_reports::Migration),
             Box::new(m20261203_000017_alerts_release_search::Migration),
+            Box::new(m20261207_000018_sessions_corrections::Migration),
         ]
     }
 }

@@ -7,6 +7,8 @@ pub struct Settings {
     pub public_url: String,
     /// How long a sign-in token stays valid.
     pub session_ttl: Duration,
+    /// How long a session kept on a device ("keep me signed in") lasts from its last use.
+    pub remembered_session_ttl: Duration,
     /// How long an invitation (set-password) link stays valid.
     pub invite_ttl: Duration,
     /// Failed sign-ins per account within `throttle_window` before the account is locked.
@@ -156,6 +158,7 @@ impl Default for Settings {
         Self {
             public_url: "http://127.0.0.1:8080".into(),
             session_ttl: Duration::hours(12),
+            remembered_session_ttl: Duration::days(30),
             invite_ttl: Duration::days(7),
             max_failures_per_account: 5,
             max_failures_per_address: 30,

@@ -13,6 +13,10 @@ pub struct Model {
     pub purpose: String,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// SESSION: when it last signed a request (kept to the minute, not written on every one).
+    pub last_seen_at: Option<DateTimeUtc>,
+    /// SESSION: the browser that signed in (`User-Agent`, cut to 300 characters).
+    pub user_agent: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -56,9 +56,11 @@ pub enum Size {
     Pickups,
     /// `JournalistSubscription.follows`.
     Follows,
+    /// `mySessions`: the most live sessions one account has.
+    Sessions,
 }
 
-const SIZES: usize = Size::Follows as usize + 1;
+const SIZES: usize = Size::Sessions as usize + 1;
 
 /// The sizes, shared by every schema of the process (a test process runs several servers;
 /// a larger size only prices a list higher). Sizes only grow: a list that shrank keeps its
@@ -192,6 +194,7 @@ pub async fn learn(db: &sea_orm::DatabaseConnection) -> Result<(), sea_orm::DbEr
         (Size::Endpoints, most("webhook_endpoints", "outlet_id")),
         (Size::Pickups, most("pickups", "release_id")),
         (Size::Follows, most("follows", "journalist_id")),
+        (Size::Sessions, most("auth_tokens", "account_id")),
     ];
     let backend = db.get_database_backend();
     for (kind, sql) in queries {

@@ -184,6 +184,29 @@ impl Loader<Uuid> for AttachmentsByRelease {
     }
 }
 
+/// The corrections that supersede a release, newest first (usually none, at most a few).
+pub struct CorrectionsOf(pub DatabaseConnection);
+
+impl Loader<Uuid> for CorrectionsOf {
+    type Value = Vec<release::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = release::Entity::find()
+            .filter(release::Column::SupersedesId.is_in(keys.iter().copied()))
+            .order_by_desc(release::Column::CreatedAt)
+            .all(&self.0)
+            .await?;
+        let mut map: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for r in rows {
+            if let Some(of) = r.supersedes_id {
+                map.entry(of).or_default().push(r);
+            }
+        }
+        Ok(map)
+    }
+}
+
 /// An outlet's feed URLs, in the order they were set.
 pub struct FeedUrlsByOutlet(pub DatabaseConnection);
 
@@ -221,6 +244,7 @@ pub struct Loaders {
     pub article: DataLoader<ArticleById>,
     pub feed_urls: DataLoader<FeedUrlsByOutlet>,
     pub account: DataLoader<AccountById>,
+    pub corrections: DataLoader<CorrectionsOf>,
 }
 
 impl Loaders {
@@ -244,6 +268,7 @@ impl Loaders {
             article: DataLoader::new(ArticleById(d()), tokio::spawn),
             feed_urls: DataLoader::new(FeedUrlsByOutlet(d()), tokio::spawn),
             account: DataLoader::new(AccountById(d()), tokio::spawn),
+            corrections: DataLoader::new(CorrectionsOf(d()), tokio::spawn),
         }
     }
 }

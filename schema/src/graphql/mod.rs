@@ -7,6 +7,8 @@ pub mod loaders;
 pub mod monitoring;
 pub mod mutation;
 pub mod query;
+pub mod received;
+pub mod sessions;
 pub mod subscription;
 pub mod types;
 

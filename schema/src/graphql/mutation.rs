@@ -19,6 +19,7 @@ pub struct Mutation(
     InquiryMutation,
     AttachmentMutation,
     super::monitoring::MonitoringMutation,
+    super::sessions::SessionMutation,
 );
 
 #[derive(Default)]
@@ -101,7 +102,15 @@ impl AccountMutation {
         password: String,
     ) -> Result<AuthPayload> {
         let v = viewer(ctx);
-        let s = accounts::login(app(ctx)?, v.client_addr.as_deref(), &email, &password).await?;
+        let agent = ctx.data_opt::<UserAgent>().map(|a| a.0.as_str());
+        let s = accounts::login(
+            app(ctx)?,
+            v.client_addr.as_deref(),
+            agent,
+            &email,
+            &password,
+        )
+        .await?;
         Ok(AuthPayload {
             token: s.token,
             account: s.account,
@@ -135,6 +144,10 @@ impl AccountMutation {
 /// The raw bearer token of the request, for `logout`.
 #[derive(Clone)]
 pub struct BearerToken(pub String);
+
+/// The request's `User-Agent`, kept with a session opened by `login` (`mySessions`).
+#[derive(Clone)]
+pub struct UserAgent(pub String);
 
 #[derive(Default)]
 pub struct RegistryMutation;

@@ -18,6 +18,8 @@ pub struct Query(
     EmailQuery,
     AuthorityQuery,
     super::monitoring::MonitoringQuery,
+    super::received::ReceivedQuery,
+    super::sessions::SessionQuery,
 );
 
 #[derive(Default)]
@@ -333,13 +335,23 @@ impl AuthorityQuery {
         Ok(rows.into_iter().map(UnitCompliance).collect())
     }
 
-    /// The audit log in order (ADMIN, AUDITOR); `after` is the last `seq` seen.
+    /// The audit log (ADMIN, AUDITOR), oldest first unless `newestFirst`; `after` is the last
+    /// `seq` seen. The filters apply to the whole log: by actor, by action (`release.publish`,
+    /// or a family such as `release`), by unit (the unit, its releases, spokespersons,
+    /// questions and press reports), and by period (`from` inclusive, `to` exclusive).
+    #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "super::cost::page(first, 50, child_complexity)")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
         #[graphql(default_with = "Some(50)")] first: Option<i32>,
         after: Option<String>,
+        actor_id: Option<Uuid>,
+        action: Option<String>,
+        unit_id: Option<Uuid>,
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        to: Option<chrono::DateTime<chrono::Utc>>,
+        #[graphql(default_with = "Some(false)")] newest_first: Option<bool>,
     ) -> Result<Vec<AuditEvent>> {
         viewer(ctx).require_reads_all()?;
         let first = releases::page_size(first.unwrap_or(50))?;
@@ -349,7 +361,18 @@ impl AuthorityQuery {
                     .map_err(|_| AppError::bad_input("after", "not a sequence number"))
             })
             .transpose()?;
-        let rows = crate::services::audit::page(app(ctx)?, first, after).await?;
+        if action.as_ref().is_some_and(|a| a.len() > 100) {
+            return Err(AppError::bad_input("action", "at most 100 characters").into());
+        }
+        let filter = crate::services::audit::AuditFilter {
+            actor_id,
+            action,
+            unit_id,
+            from,
+            to,
+            newest_first: newest_first.unwrap_or(false),
+        };
+        let rows = crate::services::audit::page(app(ctx)?, &filter, first, after).await?;
         Ok(rows
             .into_iter()
             .map(|(event, prev_hash)| AuditEvent { event, prev_hash })

@@ -7,7 +7,6 @@ use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
 use crate::services::throttle;
 use crate::validate;
-use sea_orm::sea_query::Query;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -20,6 +19,7 @@ pub struct SignedIn {
 pub async fn login(
     ctx: &AppContext,
     client_addr: Option<&str>,
+    user_agent: Option<&str>,
     email: &str,
     password: &str,
 ) -> AppResult<SignedIn> {
@@ -68,6 +68,9 @@ pub async fn login(
         ctx.settings.session_ttl,
     )
     .await?;
+    if let Some(agent) = user_agent {
+        crate::services::sessions::note_agent(&txn, &token, agent).await?;
+    }
     let change = Change::new(
         Some(account.id),
         "account.login",
@@ -97,6 +100,8 @@ async fn issue_token<C: ConnectionTrait>(
         purpose: Set(purpose.to_owned()),
         created_at: Set(now),
         expires_at: Set(now + ttl),
+        last_seen_at: Set(Some(now)),
+        user_agent: Set(None),
     }
     .insert(conn)
     .await?;
@@ -124,21 +129,22 @@ pub async fn resolve_bearer(ctx: &AppContext, bearer: &str) -> AppResult<Option<
         return Ok(None);
     }
     let now = ctx.clock.now();
-    // One round trip for token and account: this runs on every request.
-    let session = Query::select()
-        .column(auth_token::Column::AccountId)
-        .from(auth_token::Entity)
-        .and_where(auth_token::Column::TokenHash.eq(token::digest(bearer)))
-        .and_where(auth_token::Column::Purpose.eq(token::PURPOSE_SESSION))
-        .and_where(auth_token::Column::ExpiresAt.gt(now))
-        .to_owned();
-    let Some(acct) = account::Entity::find()
-        .filter(account::Column::Id.in_subquery(session))
+    let Some(session) = auth_token::Entity::find()
+        .filter(auth_token::Column::TokenHash.eq(token::digest(bearer)))
+        .filter(auth_token::Column::Purpose.eq(token::PURPOSE_SESSION))
+        .filter(auth_token::Column::ExpiresAt.gt(now))
         .one(&ctx.db)
         .await?
     else {
         return Ok(None);
     };
+    let Some(acct) = account::Entity::find_by_id(session.account_id)
+        .one(&ctx.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    crate::services::sessions::touch(ctx, &session).await?;
     viewer_account(ctx, acct).await.map(Some)
 }
 

@@ -689,3 +689,43 @@ pub async fn downloads(
         .all(&ctx.db)
         .await?)
 }
+
+/// Gives release `to` a copy of each of release `from`'s files, in order (the rows only: the
+/// bytes are stored by their SHA-256 and shared), inside the caller's transaction.
+pub(crate) async fn copy_all<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    from: Uuid,
+    to: Uuid,
+    by: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<usize> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+    let rows = attachment::Entity::find()
+        .filter(attachment::Column::ReleaseId.eq(from))
+        .order_by_asc(attachment::Column::Position)
+        .all(conn)
+        .await?;
+    let n = rows.len();
+    if n == 0 {
+        return Ok(0);
+    }
+    let copies = rows.into_iter().map(|a| attachment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        release_id: Set(to),
+        position: Set(a.position),
+        filename: Set(a.filename),
+        content_type: Set(a.content_type),
+        size: Set(a.size),
+        sha256: Set(a.sha256),
+        caption: Set(a.caption),
+        credit: Set(a.credit),
+        width: Set(a.width),
+        height: Set(a.height),
+        thumb_sha256: Set(a.thumb_sha256),
+        web_sha256: Set(a.web_sha256),
+        uploaded_by: Set(by),
+        created_at: Set(now),
+    });
+    attachment::Entity::insert_many(copies).exec(conn).await?;
+    Ok(n)
+}

@@ -236,39 +236,125 @@ pub async fn verify(ctx: &AppContext) -> AppResult<Verification> {
     })
 }
 
+/// What an inspector asks the log: by whom, which action, which unit, which period, and in
+/// which order. Every filter is applied by the database, over the whole log.
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    pub actor_id: Option<Uuid>,
+    /// An action (`release.publish`), or a family of them (`release`).
+    pub action: Option<String>,
+    /// Events about the unit itself, its releases, spokespersons, questions and press reports.
+    pub unit_id: Option<Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub newest_first: bool,
+}
+
+impl AuditFilter {
+    fn condition(&self) -> sea_orm::Condition {
+        use crate::entities::{inquiry, press_report, release, spokesperson};
+        use sea_orm::sea_query::Query;
+        use sea_orm::{ColumnTrait, Condition};
+        let mut c = Condition::all();
+        if let Some(a) = self.actor_id {
+            c = c.add(audit_event::Column::ActorId.eq(a));
+        }
+        if let Some(action) = self
+            .action
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
+            c = c.add(
+                Condition::any()
+                    .add(audit_event::Column::Action.eq(action))
+                    .add(audit_event::Column::Action.starts_with(format!("{action}."))),
+            );
+        }
+        if let Some(u) = self.unit_id {
+            let releases = Query::select()
+                .column(release::Column::Id)
+                .from(release::Entity)
+                .and_where(release::Column::UnitId.eq(u))
+                .to_owned();
+            let spokespersons = Query::select()
+                .column(spokesperson::Column::Id)
+                .from(spokesperson::Entity)
+                .and_where(spokesperson::Column::UnitId.eq(u))
+                .to_owned();
+            let inquiries = Query::select()
+                .column(inquiry::Column::Id)
+                .from(inquiry::Entity)
+                .and_where(inquiry::Column::UnitId.eq(u))
+                .to_owned();
+            let reports = Query::select()
+                .column(press_report::Column::Id)
+                .from(press_report::Entity)
+                .and_where(press_report::Column::UnitId.eq(u))
+                .to_owned();
+            c = c.add(
+                Condition::any()
+                    .add(audit_event::Column::EntityId.eq(u))
+                    .add(audit_event::Column::EntityId.in_subquery(releases))
+                    .add(audit_event::Column::EntityId.in_subquery(spokespersons))
+                    .add(audit_event::Column::EntityId.in_subquery(inquiries))
+                    .add(audit_event::Column::EntityId.in_subquery(reports)),
+            );
+        }
+        if let Some(f) = self.from {
+            c = c.add(audit_event::Column::At.gte(f));
+        }
+        if let Some(t) = self.to {
+            c = c.add(audit_event::Column::At.lt(t));
+        }
+        c
+    }
+}
+
+/// A page of events with each one's previous hash (that of the event before it in the chain,
+/// whatever the filter), oldest or newest first; `after` is the last `seq` seen.
 #[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn page(
     ctx: &AppContext,
+    filter: &AuditFilter,
     first: u64,
     after: Option<i64>,
 ) -> AppResult<Vec<(audit_event::Model, String)>> {
+    use sea_orm::ColumnTrait;
     let mut q = audit_event::Entity::find()
-        .order_by_asc(audit_event::Column::Seq)
+        .filter(filter.condition())
         .limit(first);
+    q = if filter.newest_first {
+        q.order_by_desc(audit_event::Column::Seq)
+    } else {
+        q.order_by_asc(audit_event::Column::Seq)
+    };
     if let Some(a) = after {
-        q = q.filter(sea_orm::ColumnTrait::gt(&audit_event::Column::Seq, a));
+        q = q.filter(if filter.newest_first {
+            audit_event::Column::Seq.lt(a)
+        } else {
+            audit_event::Column::Seq.gt(a)
+        });
     }
     let rows = q.all(&ctx.db).await?;
-    // Each event's previous hash: the one before it in the page, and for the page's first
-    // the event before it (the chain starts from "").
-    let mut prev = match rows.first() {
-        Some(first) if first.seq > 1 => audit_event::Entity::find()
+    // Each event's previous hash, read in one query (the chain starts from "").
+    let before: Vec<i64> = rows.iter().map(|r| r.seq - 1).filter(|s| *s >= 1).collect();
+    let mut prev = std::collections::HashMap::new();
+    for chunk in before.chunks(500) {
+        let found: Vec<(i64, String)> = audit_event::Entity::find()
             .select_only()
+            .column(audit_event::Column::Seq)
             .column(audit_event::Column::Hash)
-            .filter(sea_orm::ColumnTrait::eq(
-                &audit_event::Column::Seq,
-                first.seq - 1,
-            ))
-            .into_tuple::<String>()
-            .one(&ctx.db)
-            .await?
-            .unwrap_or_default(),
-        _ => String::new(),
-    };
+            .filter(audit_event::Column::Seq.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        prev.extend(found);
+    }
     Ok(rows
         .into_iter()
         .map(|r| {
-            let p = std::mem::replace(&mut prev, r.hash.clone());
+            let p = prev.remove(&(r.seq - 1)).unwrap_or_default();
             (r, p)
         })
         .collect())

@@ -47,7 +47,15 @@ pub async fn publish(
             r.status.as_str()
         )));
     }
-    match publish_at.filter(|t| *t > now) {
+    // A time already past is a mistake (a date read the wrong way round, a form left open),
+    // not a request to publish now: publishing is asked for with no time at all.
+    if publish_at.is_some_and(|t| t <= now) {
+        return Err(AppError::bad_input(
+            "publishAt",
+            "the time has passed: choose a time in the future, or publish now without one",
+        ));
+    }
+    match publish_at {
         Some(at) => schedule(ctx, viewer, r, at).await,
         None => publish_now(ctx, id, false, viewer.actor())
             .await?

@@ -294,6 +294,10 @@ pub async fn create(
     if let Some((pc, location)) = conference {
         insert_conference(&txn, model.id, pc, location).await?;
     }
+    if let Some(sid) = input.supersedes_id {
+        // A correction starts with the original's files; the spokesperson removes or adds.
+        crate::services::attachments::copy_all(&txn, sid, model.id, author.id, now).await?;
+    }
     let change = Change::new(Some(author.id), "release.create", "release", Some(model.id))
         .details(serde_json::json!({"unitId": model.unit_id, "kind": model.kind.as_str(), "title": model.title, "version": model.version}));
     audit::append(&txn, now, change).await?;

@@ -2,6 +2,7 @@
 //! shows Vietnamese correctly), bearer token, role-checked, written with the csv crate and
 //! streamed a page at a time.
 use super::error::HttpError;
+use super::export_words::Lang;
 use super::viewer::SignedIn;
 use super::AppState;
 use axum::body::Body;
@@ -59,6 +60,8 @@ fn csv_response(name: &str, body: Body) -> Response {
 pub struct Period {
     from: Option<String>,
     to: Option<String>,
+    /// `vi` or `en`: for people (see `export_words`); omitted: for programs.
+    lang: Option<String>,
 }
 
 fn parse_time(field: &str, v: Option<&str>) -> Result<DateTime<Utc>, AppError> {
@@ -78,7 +81,8 @@ pub async fn compliance_csv(
         let from = parse_time("from", p.from.as_deref())?;
         let to = parse_time("to", p.to.as_deref())?;
         let rows = compliance::report(&state.ctx, &v, from, to).await?;
-        let mut out = vec![vec![
+        let lang = Lang::parse(p.lang.as_deref());
+        let mut out = vec![[
             "unit_code",
             "unit_name",
             "level",
@@ -96,14 +100,14 @@ pub async fn compliance_csv(
             "needs_attention",
         ]
         .into_iter()
-        .map(str::to_owned)
+        .map(|h| lang.header(h))
         .collect::<Vec<_>>()];
         for r in &rows {
             out.push(vec![
                 r.unit.code.clone(),
                 r.unit.name.clone(),
-                r.unit.level.as_str().to_owned(),
-                r.has_active_spokesperson.to_string(),
+                lang.value(r.unit.level.as_str()),
+                lang.yes_no(r.has_active_spokesperson),
                 r.releases_published.to_string(),
                 r.press_conferences_held.to_string(),
                 r.press_conferences_required.to_string(),
@@ -114,11 +118,16 @@ pub async fn compliance_csv(
                 r.median_response_hours
                     .map(|h| format!("{h:.2}"))
                     .unwrap_or_default(),
-                format!("{:.4}", r.delivery_coverage),
+                // A unit that published nothing has no share to report.
+                if r.releases_published == 0 && lang != Lang::Codes {
+                    "—".to_owned()
+                } else {
+                    lang.share(r.delivery_coverage)
+                },
                 r.max_delivery_spread_ms
                     .map(|m| m.to_string())
                     .unwrap_or_default(),
-                r.needs_attention().to_string(),
+                lang.yes_no(r.needs_attention()),
             ]);
         }
         let mut bytes = BOM.to_vec();
@@ -131,6 +140,8 @@ pub async fn compliance_csv(
 #[serde(rename_all = "camelCase")]
 pub struct ReleaseParam {
     release_id: Option<String>,
+    /// `vi` or `en`: for people (see `export_words`); omitted: for programs.
+    lang: Option<String>,
 }
 
 #[tracing::instrument(skip_all, err(Debug, level = "debug"))]
@@ -155,6 +166,7 @@ pub async fn deliveries_csv(
         r
     };
     let ctx = state.ctx.clone();
+    let lang = Lang::parse(p.lang.as_deref());
     let header_row = csv_bytes(vec![[
         "delivery_id",
         "release_id",
@@ -171,7 +183,7 @@ pub async fn deliveries_csv(
         "acknowledged_at",
     ]
     .into_iter()
-    .map(str::to_owned)
+    .map(|h| lang.header(h))
     .collect()])
     .unwrap_or_default();
     let first = futures::stream::once(async move {
@@ -181,11 +193,11 @@ pub async fn deliveries_csv(
     });
     let pages = futures::stream::unfold(
         (ctx, r, None::<Uuid>, false),
-        |(ctx, r, after, done)| async move {
+        move |(ctx, r, after, done)| async move {
             if done {
                 return None;
             }
-            match page(&ctx, &r, after).await {
+            match page(&ctx, &r, after, lang).await {
                 Ok((bytes, last)) => {
                     let done = last.is_none();
                     Some((Ok(bytes::Bytes::from(bytes)), (ctx, r, last, done)))
@@ -212,6 +224,7 @@ async fn page(
     ctx: &AppContext,
     r: &release::Model,
     after: Option<Uuid>,
+    lang: Lang,
 ) -> Result<(Vec<u8>, Option<Uuid>), AppError> {
     let mut q = delivery::Entity::find().filter(delivery::Column::ReleaseId.eq(r.id));
     if let Some(a) = after {
@@ -233,7 +246,7 @@ async fn page(
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
-    let t = |x: Option<DateTime<Utc>>| x.map(|t| t.to_rfc3339()).unwrap_or_default();
+    let t = |x: Option<DateTime<Utc>>| lang.time(x);
     let last = rows.last().map(|d| d.id);
     let out = rows
         .into_iter()
@@ -243,12 +256,12 @@ async fn page(
                 r.id.to_string(),
                 r.title.clone(),
                 names.get(&d.outlet_id).cloned().unwrap_or_default(),
-                d.channel.as_str().to_owned(),
+                lang.value(d.channel.as_str()),
                 d.recipient.clone(),
-                d.status.as_str().to_owned(),
+                lang.value(d.status.as_str()),
                 d.attempts.to_string(),
                 d.last_error.clone().unwrap_or_default(),
-                d.created_at.to_rfc3339(),
+                t(Some(d.created_at)),
                 t(d.sent_at),
                 t(d.delivered_at),
                 t(d.acknowledged_at),

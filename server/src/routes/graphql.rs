@@ -26,7 +26,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use pressnet_schema::graphql::errors::ensure_code;
-use pressnet_schema::graphql::mutation::BearerToken;
+use pressnet_schema::graphql::mutation::{BearerToken, UserAgent};
 use serde::Deserialize;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -229,10 +229,14 @@ pub async fn get(
     }))
     .map(Bytes::from)
     .unwrap_or_default();
+    let agent = user_agent(&headers);
     run(
         state,
-        client,
-        token,
+        Caller {
+            client,
+            token,
+            agent,
+        },
         media,
         BatchRequest::Single(request),
         key,
@@ -303,7 +307,13 @@ pub async fn post(
             );
         }
     }
-    run(state, client, token, media, batch, body).await
+    let agent = user_agent(&headers);
+    let caller = Caller {
+        client,
+        token,
+        agent,
+    };
+    run(state, caller, media, batch, body).await
 }
 
 /// Files sent by the GraphQL multipart request specification. The viewer is known before a
@@ -375,18 +385,37 @@ async fn upload(
     // Never cached (it is a mutation); the key only has to be unique.
     let key = Bytes::from(uuid::Uuid::new_v4().as_bytes().to_vec());
     // The viewer was resolved before the body was read; it is not resolved again.
-    execute(state, viewer, token, media, batch, key).await
+    execute(state, viewer, (token, None), media, batch, key).await
+}
+
+/// Who sent a request: address, bearer token and browser.
+struct Caller {
+    client: String,
+    token: Option<String>,
+    agent: Option<String>,
+}
+
+/// The request's `User-Agent`, for the session `login` opens (`mySessions`).
+fn user_agent(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(300).collect())
 }
 
 /// Signs the viewer in, then `execute`s.
 async fn run(
     state: AppState,
-    client: String,
-    token: Option<String>,
+    caller: Caller,
     media: Media,
     batch: BatchRequest,
     key: Bytes,
 ) -> Response {
+    let Caller {
+        client,
+        token,
+        agent,
+    } = caller;
     let viewer = match state
         .sessions
         .viewer(&state.ctx, token.as_deref(), Some(client))
@@ -402,14 +431,14 @@ async fn run(
             return request_error(status, media, e.code().as_str(), &e.public_message());
         }
     };
-    execute(state, viewer, token, media, batch, key).await
+    execute(state, viewer, (token, agent), media, batch, key).await
 }
 
 /// Answers from the read cache or executes, and shapes the answer.
 async fn execute(
     state: AppState,
     viewer: pressnet_schema::auth::Viewer,
-    token: Option<String>,
+    (token, agent): (Option<String>, Option<String>),
     media: Media,
     batch: BatchRequest,
     key: Bytes,
@@ -433,6 +462,9 @@ async fn execute(
         .data(pressnet_schema::graphql::cost::RequestBudget::default());
     if let Some(t) = token {
         batch = batch.data(BearerToken(t));
+    }
+    if let Some(a) = agent {
+        batch = batch.data(UserAgent(a));
     }
     let resp: BatchResponse = state.schema.execute_batch(batch).await;
     if kind == Kind::MayWrite {

@@ -2,6 +2,7 @@
 mod body_limit;
 pub mod client_addr;
 mod error;
+mod export_words;
 mod exports;
 mod feeds;
 mod files;
@@ -11,13 +12,14 @@ mod metrics;
 mod multipart;
 mod read_cache;
 mod session_cache;
+mod session_cookie;
 mod sse;
 mod unsubscribe;
 mod viewer;
 mod web;
 pub mod ws;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use pressnet_schema::graphql::AppSchema;
 use pressnet_schema::AppContext;
@@ -105,6 +107,9 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/schema.graphql", get(graphql::sdl))
         .route("/graphql/stream", get(sse::get).post(sse::post))
         .route("/graphql/ws", get(ws::upgrade))
+        .route("/auth/remember", post(session_cookie::remember))
+        .route("/auth/resume", post(session_cookie::resume))
+        .route("/auth/forget", post(session_cookie::forget))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
         .route("/files/{id}", get(files::file))

@@ -166,7 +166,14 @@ impl ReadCache {
 
 /// Fields whose answer must be computed afresh on every request: the audit check exists to
 /// find edits made behind the application's back, which no event announces.
-const NEVER_CACHED: &[&str] = &["verifyAuditLog", "verifyAuditLogAgainst", "auditCheckpoint"];
+/// `mySessions` says which session is asking (`current`): two sessions of one account must not
+/// share its answer.
+const NEVER_CACHED: &[&str] = &[
+    "verifyAuditLog",
+    "verifyAuditLogAgainst",
+    "auditCheckpoint",
+    "mySessions",
+];
 
 /// What a request may do, as far as the cache is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -216,6 +216,20 @@ impl Account {
     async fn role(&self) -> Role {
         self.0.role
     }
+    /// The person's name: a spokesperson's or journalist's full name; null for the authority's
+    /// own accounts, which the registry knows by e-mail only.
+    async fn name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let l = loaders(ctx)?;
+        if let Some(sid) = self.0.spokesperson_id {
+            let s = l.spokesperson.load_one(sid).await.map_err(AppError::from)?;
+            return Ok(s.map(|s| s.full_name));
+        }
+        if let Some(jid) = self.0.journalist_id {
+            let j = l.journalist.load_one(jid).await.map_err(AppError::from)?;
+            return Ok(j.map(|j| j.full_name));
+        }
+        Ok(None)
+    }
     /// A spokesperson's unit.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
         let Some(sid) = self.0.spokesperson_id else {

@@ -75,6 +75,21 @@ impl Release {
             .await?
             .map(Release))
     }
+    /// The correction that superseded it, if any the viewer may see (the newest).
+    async fn corrected_by(&self, ctx: &Context<'_>) -> Result<Option<Release>> {
+        let found = loaders(ctx)?
+            .corrections
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?
+            .unwrap_or_default();
+        for c in found {
+            if let Some(r) = releases::get(app(ctx)?, viewer(ctx), c.id).await? {
+                return Ok(Some(Release(r)));
+            }
+        }
+        Ok(None)
+    }
     /// Its source material, in order. Whoever sees the release sees its files' descriptions;
     /// the bytes are served at each `url` under the same rule.
     #[graphql(
