@@ -58,6 +58,33 @@ for (const file of files(join(root, "web"))) {
   if (/\sstyle="|\son[a-z]+="/i.test(text)) problems.push(`${rel}: inline style or handler attribute`);
 }
 
+// 4. Every message key the app names literally (t("key")) has a Vietnamese and an English text,
+//    so no key, and no English, shows in the Vietnamese interface.
+const { MESSAGES } = await import(join(root, "web/js/i18n.js")).catch(() => ({ MESSAGES: null }));
+const dictionaries = MESSAGES || (await loadMessages());
+for (const file of files(join(root, "web", "js"))) {
+  const text = readFileSync(file, "utf8");
+  const rel = file.slice(root.length + 1);
+  for (const m of text.matchAll(/\bt\("([a-z0-9_]+)"/g)) {
+    for (const l of ["vi", "en"]) {
+      if (!dictionaries[l][m[1]]) problems.push(`${rel}: message "${m[1]}" has no ${l} text`);
+    }
+  }
+}
+
+/** The dictionaries of web/js/i18n.js, read without running its imports (it imports the
+ * browser-only signals module). */
+async function loadMessages() {
+  const src = readFileSync(join(root, "web/js/i18n.js"), "utf8");
+  const pick = (name) => {
+    const start = src.indexOf(`const ${name} = {`);
+    const end = src.indexOf("\n};\n", start);
+    return src.slice(start + `const ${name} = `.length, end + 2);
+  };
+  const mod = `export const vi = ${pick("vi")};\nexport const en = ${pick("en")};`;
+  return import(`data:text/javascript;base64,${Buffer.from(mod).toString("base64")}`);
+}
+
 if (problems.length) {
   console.error(problems.join("\n"));
   process.exit(1);

@@ -15,6 +15,7 @@ pub mod cluster;
 pub mod feed_server;
 pub mod gql;
 pub mod labelled;
+pub mod page;
 pub mod receiver;
 pub mod s3;
 pub mod smtp;

@@ -89,6 +89,32 @@ const vi = {
   first_pickup: "bài đầu tiên sau {m} phút", spread_chart: "Số bài đăng theo thời gian", minutes_after: "Phút sau khi đăng",
   pickups: "Bài đã đăng", matched_link: "dẫn liên kết", matched_text: "trùng nội dung", matched_declared: "nhà báo xác nhận",
   lag: "sau {m} phút", i_published: "Tôi đã đăng tin này tại", declare: "Xác nhận", declared_ok: "Đã ghi nhận bài đăng.",
+  // Issue 31: confirmations, dates, sessions, the newsroom, the audit record.
+  accreditation_set: "Đã đặt {outlet}: {status}.", accredited_open: "Không thời hạn.", accredited_until_line: "Hiệu lực đến {at} (giờ Việt Nam).",
+  acked_ok: "Đã xác nhận đã nhận.", all_news: "Tất cả thông cáo", atom_note: "Phần mềm đọc tin có thể theo dõi qua",
+  bad_date: "Ngày chưa đúng: ghi theo ngày/tháng/năm, ví dụ 07/12/2026.", bad_time: "Giờ chưa đúng: ghi theo 24 giờ, ví dụ 15:30.",
+  clear_filter: "Bỏ lọc", confirm_accreditation_h: "{outlet}: {status}?", confirm_accreditation_stop_h: "{outlet}: {status}?",
+  confirm_accreditation_stop: "Cơ quan này và {n} nhà báo của họ sẽ không nhận thông cáo mới nữa, kể cả tin đang chờ gửi.",
+  confirm_audience_saved: "Gửi tới những cơ quan báo chí đã chọn trong bản nháp.", confirm_publish_h: "Đăng “{title}” ngay?",
+  confirm_reach: "Gửi tới {outlets} cơ quan báo chí, {journalists} nhà báo, {emails} địa chỉ e-mail.",
+  confirm_reach_outlets: "{outlets} cơ quan báo chí", confirm_reach_unknown: "Chưa tính được số người nhận.",
+  confirm_retract_body: "Thông cáo sẽ được đánh dấu đã thu hồi ở mọi nơi; {outlets} đã nhận sẽ được báo.", confirm_retract_h: "Thu hồi “{title}”?",
+  confirm_retract_scheduled: "Thông cáo sẽ không được đăng.", confirm_schedule_h: "Hẹn giờ đăng “{title}”?", confirm_when: "Thời điểm: {when}",
+  confirm_revoke_h: "Đăng xuất thiết bị này?", confirm_revoke_current_h: "Đăng xuất chính thiết bị bạn đang dùng?", corrected_by: "Đã được đính chính",
+  correction_keeps_files: "Bản đính chính giữ {n} tệp của bản gốc; có thể gỡ hoặc thêm sau khi lưu.", count_open: "đang chờ", count_unread: "chưa đọc",
+  date_dmy: "Ngày (ngày/tháng/năm)", date_placeholder: "dd/mm/yyyy", feed_all_read: "Bạn đã xác nhận mọi thông tin gửi tới cơ quan mình.",
+  fix_dates: "Hãy sửa ngày giờ chưa đúng trước.", last_seen: "dùng lần cuối", menu: "Danh mục", newer_page: "Mới hơn", news: "Thông cáo báo chí",
+  newsroom: "Thông tin báo chí", older_page: "Cũ hơn",
+  past_time: "Thời điểm này đã qua: hãy chọn một thời điểm trong tương lai, hoặc bấm “Đăng ngay”.", preview_as_press: "Xem trước như báo chí sẽ thấy",
+  program: "Chương trình", published_msg: "Đã đăng “{title}”.", release: "Thông cáo", remember_me: "Giữ đăng nhập trên thiết bị này (30 ngày)",
+  renew: "Gia hạn", revoke_session: "Đăng xuất thiết bị này", right_now: "ngay bây giờ", saved_at: "Đã lưu lúc {at}.", saving: "Đang lưu…",
+  scheduled_msg: "Đã hẹn giờ đăng lúc {when}.", session_revoked: "Đã đăng xuất {device}.", sessions: "Phiên đăng nhập",
+  sessions_note: "Các trình duyệt và thiết bị đang đăng nhập bằng tài khoản của bạn. Nếu có thiết bị lạ, hãy đăng xuất nó và đổi mật khẩu.",
+  sign_in_to_see: "Thông tin này dành cho báo chí: hãy đăng nhập để xem.", signed_in_at: "Đăng nhập lúc", this_device: "Thiết bị này",
+  time_24h: "Giờ (24 giờ)", unknown_device: "Thiết bị không rõ", unread_n: "{n} tin chưa đọc", unsaved: "Có thay đổi chưa lưu.",
+  why_conferences: "Họp báo: {held}/{required} theo yêu cầu", why_coverage: "Thông tin đến báo chí: {coverage}",
+  why_no_spokesperson: "Chưa có người phát ngôn", why_overdue: "{overdue} câu hỏi quá hạn", wrong_password: "Sai e-mail hoặc mật khẩu.",
+  note_email_off: "Chưa gửi được e-mail: máy chủ chưa cấu hình kênh e-mail.", note_suppressed: "Địa chỉ e-mail này đang bị chặn (thư bị trả lại hoặc người nhận từ chối).", note_outlet_stopped: "Không gửi: cơ quan báo chí không còn được cấp phép.", note_retracted: "Không gửi: thông cáo đã bị thu hồi.", note_timeout: "Máy chủ nhận không trả lời kịp; sẽ thử lại.", note_refused: "Máy chủ nhận từ chối; sẽ thử lại nếu còn lượt.", note_private_target: "Địa chỉ nhận nằm trong mạng nội bộ nên bị từ chối.",
 };
 
 const en = {
@@ -169,6 +195,32 @@ const en = {
   first_pickup: "first after {m} minutes", spread_chart: "Articles over time", minutes_after: "Minutes after publication",
   pickups: "Articles", matched_link: "links it", matched_text: "same story", matched_declared: "declared by the outlet",
   lag: "after {m} minutes", i_published: "I published this at", declare: "Declare", declared_ok: "Your article is recorded.",
+  // Issue 31.
+  accreditation_set: "{outlet}: {status}.", accredited_open: "No end date.", accredited_until_line: "Valid until {at} (Vietnam time).",
+  acked_ok: "Acknowledged.", all_news: "All releases", atom_note: "News readers can follow the",
+  bad_date: "Not a date: write day/month/year, e.g. 07/12/2026.", bad_time: "Not a time: write 24-hour time, e.g. 15:30.", clear_filter: "Clear",
+  confirm_accreditation_h: "{outlet}: {status}?", confirm_accreditation_stop_h: "{outlet}: {status}?",
+  confirm_accreditation_stop: "This outlet and its {n} journalists will receive no new release, including those waiting to be sent.",
+  confirm_audience_saved: "To the outlets chosen in the draft.", confirm_publish_h: "Publish “{title}” now?",
+  confirm_reach: "To {outlets} outlets, {journalists} journalists, {emails} e-mail addresses.", confirm_reach_outlets: "{outlets} outlets",
+  confirm_reach_unknown: "The audience could not be counted yet.",
+  confirm_retract_body: "The release will show as retracted everywhere; the {outlets} that received it are told.",
+  confirm_retract_h: "Retract “{title}”?", confirm_retract_scheduled: "The release will not be published.", confirm_schedule_h: "Schedule “{title}”?",
+  confirm_when: "When: {when}", confirm_revoke_h: "Sign this device out?", confirm_revoke_current_h: "Sign out the device you are using?",
+  corrected_by: "Corrected", correction_keeps_files: "The correction keeps the original's {n} files; remove or add after saving.", count_open: "open",
+  count_unread: "unread", date_dmy: "Date (day/month/year)", date_placeholder: "dd/mm/yyyy",
+  feed_all_read: "You have acknowledged everything sent to your outlet.", fix_dates: "Correct the dates and times first.", last_seen: "last used",
+  menu: "Menu", newer_page: "Newer", news: "Press releases", newsroom: "Newsroom", older_page: "Older",
+  past_time: "That time has passed: choose a time ahead, or press “Publish now”.", preview_as_press: "Preview as the press will see it",
+  program: "Program", published_msg: "Published “{title}”.", release: "Release", remember_me: "Keep me signed in on this device (30 days)",
+  renew: "Renew", revoke_session: "Sign this device out", right_now: "right now", saved_at: "Saved at {at}.", saving: "Saving…",
+  scheduled_msg: "Scheduled for {when}.", session_revoked: "Signed out {device}.", sessions: "Sessions",
+  sessions_note: "The browsers and devices signed in to your account. If you do not recognise one, sign it out and change your password.",
+  sign_in_to_see: "This is for the press: sign in to read it.", signed_in_at: "Signed in", this_device: "This device", time_24h: "Time (24-hour)",
+  unknown_device: "Unknown device", unread_n: "{n} unread", unsaved: "Changes not saved yet.",
+  why_conferences: "Conferences: {held} of {required} required", why_coverage: "Reached the press: {coverage}", why_no_spokesperson: "No spokesperson",
+  why_overdue: "{overdue} questions overdue", wrong_password: "Wrong e-mail or password.",
+  note_email_off: "Not e-mailed: the server's e-mail channel is not configured.", note_suppressed: "This address is suppressed (bounced or complained).", note_outlet_stopped: "Not sent: the outlet is no longer accredited.", note_retracted: "Not sent: the release was retracted.", note_timeout: "The receiving server did not answer in time; will retry.", note_refused: "The receiving server refused; will retry while attempts remain.", note_private_target: "The target is on a private network and was refused.",
 };
 
 export const MESSAGES = { vi, en };
@@ -200,13 +252,51 @@ export const values = (/** @type {keyof typeof ENUMS} */ name) => Object.keys(EN
 
 const locale = () => (lang.value === "en" ? "en-GB" : "vi-VN");
 
+/** The parts of an instant in Vietnam time, 24-hour. */
+function vnParts(/** @type {string} */ iso) {
+  /** @type {Record<string, string>} */
+  const p = {};
+  const f = new Intl.DateTimeFormat("en-GB", {
+    timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+  for (const part of f.formatToParts(new Date(iso))) p[part.type] = part.value;
+  return p;
+}
+
+const MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** "7 tháng 12, 2026" / "7 December 2026". */
+function longDate(/** @type {Record<string, string>} */ p) {
+  const d = Number(p.day);
+  const m = Number(p.month);
+  return lang.value === "en" ? `${d} ${MONTHS_EN[m - 1]} ${p.year}` : `${d} tháng ${m}, ${p.year}`;
+}
+
 export const fmt = {
-  dateTime: (/** @type {string|null|undefined} */ iso) =>
-    iso ? new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, dateStyle: "short", timeStyle: "short" }).format(new Date(iso)) : "",
-  date: (/** @type {string|null|undefined} */ iso) =>
-    iso ? new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, dateStyle: "medium" }).format(new Date(iso)) : "",
+  /** "07/12/2026 03:30" in Vietnam time, in both languages (day first, 24-hour). */
+  dateTime: (/** @type {string|null|undefined} */ iso) => {
+    if (!iso) return "";
+    const p = vnParts(iso);
+    return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+  },
+  /** "7 tháng 12, 2026 03:30" / "7 December 2026 03:30": for sentences and confirmations. */
+  long: (/** @type {string|null|undefined} */ iso) => {
+    if (!iso) return "";
+    const p = vnParts(iso);
+    return `${longDate(p)} ${p.hour}:${p.minute}`;
+  },
+  /** "07/12/2026". */
+  date: (/** @type {string|null|undefined} */ iso) => {
+    if (!iso) return "";
+    const p = vnParts(iso);
+    return `${p.day}/${p.month}/${p.year}`;
+  },
   month: (/** @type {Date} */ d) => new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, month: "short", year: "numeric" }).format(d),
-  time: (/** @type {string} */ iso) => new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, timeStyle: "short" }).format(new Date(iso)),
+  /** "03:30", 24-hour, Vietnam time. */
+  time: (/** @type {string} */ iso) => {
+    const p = vnParts(iso);
+    return `${p.hour}:${p.minute}`;
+  },
   number: (/** @type {number} */ n, digits = 0) => new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n),
   percent: (/** @type {number} */ n) => new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 0 }).format(n),
 };

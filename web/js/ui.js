@@ -5,8 +5,8 @@ import { html, useState, useEffect, useCallback, signal } from "./lib.js";
 import { t, label, values, fmt } from "./i18n.js";
 
 /** The status line under the header (role=status): what just happened, or went wrong. */
-export const status = signal({ text: "", kind: "" });
-export const notify = (/** @type {string} */ text, kind = "ok") => { status.value = { text, kind }; };
+export const status = signal({ text: "", kind: "", at: 0 });
+export const notify = (/** @type {string} */ text, kind = "ok") => { status.value = { text, kind, at: Date.now() }; };
 export const fail = (/** @type {unknown} */ e) => notify(e instanceof Error ? e.message : String(e), "error");
 
 /**
@@ -30,6 +30,19 @@ export function useAsync(load, deps) {
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { ...state, reload };
+}
+
+/**
+ * Runs `reload` every `ms` while the tab is visible: pages whose data others change (answers,
+ * replies, new questions) follow without a manual reload.
+ * @param {() => void} reload
+ * @param {number} ms
+ */
+export function usePoll(reload, ms) {
+  useEffect(() => {
+    const timer = setInterval(() => { if (!document.hidden) reload(); }, ms);
+    return () => clearInterval(timer);
+  }, [reload, ms]);
 }
 
 /** What a loading or failed `useAsync` shows; null once there is data. */
@@ -87,15 +100,22 @@ export function Table({ id, columns, rows, rowClass, initial, caption }) {
     })
     : rows;
   const by = (/** @type {string} */ key) => setSort((s) => ({ key, dir: s.key === key ? -s.dir : 1 }));
-  return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id=${id}>
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id=${id} class="stack">
     ${caption && html`<caption>${caption}</caption>`}
     <thead><tr>${columns.map((c) => html`<th scope="col" class=${c.num ? "num" : ""}
         aria-sort=${sort.key === c.key ? (sort.dir > 0 ? "ascending" : "descending") : "none"}>
       <button type="button" class="sort" onClick=${() => by(c.key)}>${c.text}</button></th>`)}</tr></thead>
     <tbody>${sorted.map((r) => html`<tr class=${rowClass ? rowClass(r) : ""}>
-      ${columns.map((c) => html`<td class=${c.num ? "num" : ""}>${c.render ? c.render(r) : String(c.value ? c.value(r) : r[c.key] ?? "")}</td>`)}
+      ${columns.map((c) => html`<td class=${c.num ? "num" : ""} data-label=${c.text}>${c.render ? c.render(r) : String(c.value ? c.value(r) : r[c.key] ?? "")}</td>`)}
     </tr>`)}</tbody>
   </table></div>`;
+}
+
+/** A category label cut to what its slot holds (about 7 units of width per character at the
+ * chart's font size), so neighbouring labels never overlap; the full name is its tooltip. */
+function fit(/** @type {string} */ text, /** @type {number} */ slot) {
+  const room = Math.max(3, Math.floor((slot - 4) / 7));
+  return text.length > room ? `${text.slice(0, room - 1)}…` : text;
 }
 
 const W = 640;
@@ -148,7 +168,7 @@ export function BarChart({ id, title, yLabel, data, percent = false }) {
           ${d.target != null && html`<rect class="target" x=${cx - bw / 2 - 3} y=${y(d.target)} width=${bw + 6} height=${Math.max(0, PAD.t + ih - y(d.target))} />`}
           <rect x=${cx - bw / 2} y=${y(d.value)} width=${bw} height=${Math.max(0, PAD.t + ih - y(d.value))}><title>${`${d.label}: ${show(d.value)}`}</title></rect>
           <text class="value" x=${cx} y=${y(d.value) - 4} text-anchor="middle">${show(d.value)}</text>
-          <text class="cat" x=${cx} y=${PAD.t + ih + 16} text-anchor="middle">${d.label.length > 14 ? `${d.label.slice(0, 13)}…` : d.label}</text>
+          <text class="cat" x=${cx} y=${PAD.t + ih + 16} text-anchor="middle"><title>${d.label}</title>${fit(d.label, slot)}</text>
         </g>`;
       })}
     </svg>

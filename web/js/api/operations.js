@@ -10,6 +10,8 @@ export const ME = `query Me { me { id email role unit { id name code } outlet { 
 export const LOGIN = `mutation Login($email: String!, $password: String!) {
   login(email: $email, password: $password) { token account { id role } } }`;
 export const LOGOUT = `mutation Logout { logout }`;
+export const MY_SESSIONS = `query MySessions { mySessions { id createdAt lastSeenAt userAgent current } }`;
+export const REVOKE_SESSION = `mutation RevokeSession($id: UUID!) { revokeSession(id: $id) }`;
 export const ACCEPT_INVITATION = `mutation Accept($token: String!, $password: String!) {
   acceptInvitation(token: $token, password: $password) { token } }`;
 
@@ -20,9 +22,9 @@ export const UNIT = `query Unit($id: UUID!) { unit(id: $id) { id code name level
   spokespersons { id fullName position phone email isPrimary } } }`;
 export const RELEASES = `query Releases($unitId: UUID, $kind: ReleaseKind, $status: ReleaseStatus, $search: String, $first: Int, $after: String) {
   releases(unitId: $unitId, kind: $kind, status: $status, search: $search, first: $first, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${RELEASE_CARD} deliveryStats { targeted delivered acknowledged failed pending } } } } }`;
+    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${RELEASE_CARD} correctedBy { id title } deliveryStats { targeted delivered acknowledged failed pending } } } } }`;
 export const RELEASE = `query Release($id: UUID!) { release(id: $id) { ${RELEASE_CARD} body bodyHtml retractedAt retractReason
-  supersedes { id title } audience { allAccredited outletIds kinds scopes }
+  supersedes { id title } correctedBy { id title } audience { allAccredited outletIds kinds scopes }
   attachments { id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl keepsMetadata }
   deliveryStats { targeted pending delivered acknowledged failed downloads outletsDownloaded } } }`;
 export const DELIVERY_STATS = `query Stats($id: UUID!) { release(id: $id) { id deliveryStats { targeted pending delivered acknowledged failed downloads outletsDownloaded } } }`;
@@ -56,6 +58,8 @@ export const DELIVERIES = `query Deliveries($releaseId: UUID, $channel: Channel,
     edges { node { id channel status attempts lastError createdAt deliveredAt acknowledgedAt outlet { id name } acknowledgedBy { fullName } } } } }`;
 export const DELIVERY_UPDATED = `subscription DeliveryUpdated($releaseId: UUID!) { deliveryUpdated(releaseId: $releaseId) {
   id channel status attempts lastError createdAt deliveredAt acknowledgedAt outlet { id name } acknowledgedBy { fullName } } }`;
+export const OPEN_COUNTS = `query OpenCounts($unitId: UUID) { inquiries(unitId: $unitId, status: OPEN) { id }
+  pressReports(unitId: $unitId, status: OPEN) { id } }`;
 export const INQUIRIES = `query Inquiries($unitId: UUID, $status: InquiryStatus, $overdueOnly: Boolean) {
   inquiries(unitId: $unitId, status: $status, overdueOnly: $overdueOnly) {
     id question status askedAt dueAt overdue answer answeredAt declineReason rating
@@ -66,7 +70,11 @@ export const DECLINE = `mutation Decline($id: UUID!, $reason: String!) { decline
 // Journalist
 export const FEED = `subscription Feed($since: String) { releasePublished(since: $since) { cursor release { ${RELEASE_CARD}
   attachments { id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl keepsMetadata } } } }`;
-export const ACKED = `query Acked { deliveries(channel: LIVE, status: ACKNOWLEDGED, first: 100) { edges { node { release { id } } } } }`;
+export const RECEIVED = `query Received($first: Int, $after: String, $unreadOnly: Boolean) {
+  received(first: $first, after: $after, unreadOnly: $unreadOnly) { totalCount unread pageInfo { hasNextPage endCursor }
+    edges { cursor node { deliveredAt acknowledged acknowledgedAt release { ${RELEASE_CARD} correctedBy { id title }
+      attachments { ${ATTACHMENT} } } } } } }`;
+export const UNREAD = `query Unread { received(first: 0, unreadOnly: true) { unread } }`;
 export const ACKNOWLEDGE = `mutation Ack($releaseId: UUID!) { acknowledgeRelease(releaseId: $releaseId) { id status } }`;
 export const RSVP = `mutation Rsvp($releaseId: UUID!, $attending: Boolean!) { rsvp(releaseId: $releaseId, attending: $attending) { myRsvp attendeeCount } }`;
 export const ASK = `mutation Ask($unitId: UUID!, $question: String!) { askQuestion(unitId: $unitId, question: $question) { id } }`;
@@ -106,8 +114,11 @@ export const REGISTER_OUTLET = `mutation RegisterOutlet($input: RegisterOutletIn
 export const SET_ACCREDITATION = `mutation SetAccreditation($outletId: UUID!, $status: AccreditationStatus!, $until: DateTime) {
   setAccreditation(outletId: $outletId, status: $status, until: $until) { id accreditation accreditedUntil } }`;
 export const REGISTER_JOURNALIST = `mutation RegisterJournalist($input: RegisterJournalistInput!) { registerJournalist(input: $input) { id } }`;
-export const AUDIT_EVENTS = `query Audit($first: Int, $after: String) { auditEvents(first: $first, after: $after) {
-  id seq at action entity entityId hash actor { email role } } }`;
+export const AUDIT_EVENTS = `query Audit($first: Int, $after: String, $actorId: UUID, $action: String, $unitId: UUID,
+  $from: DateTime, $to: DateTime) {
+  auditEvents(first: $first, after: $after, actorId: $actorId, action: $action, unitId: $unitId, from: $from, to: $to, newestFirst: true) {
+    id seq at action entity entityId hash details actor { id email role name } } }`;
+export const AUDIT_ACTORS = `query AuditActors { units { id name } }`;
 export const VERIFY = `query Verify { verifyAuditLog { ok eventsChecked firstBadSeq } }`;
 export const CHECKPOINT = `query Checkpoint { auditCheckpoint { seq hash at signature publicKey } }`;
 export const VERIFY_AGAINST = `query VerifyAgainst($checkpoint: AuditCheckpointInput!) {

@@ -3,7 +3,10 @@
 // and spokespersons, outlets and their accreditation, journalists), the audit log (paging,
 // filter, verification, signed checkpoints) and suppressed e-mail addresses.
 import { html, useState } from "../lib.js";
-import { t, label, fmt, values, fromLocalInput, toLocalInput, todayInVietnam } from "../i18n.js";
+import { t, label, fmt, values, fromLocalInput, toLocalInput, todayInVietnam, lang } from "../i18n.js";
+import { confirmAct } from "../confirm.js";
+import { DateTimeField } from "../datetime.js";
+import { ACTIONS, FAMILIES, DETAIL_KEYS } from "../audit_words.js";
 import { request, download } from "../api/client.js";
 import * as op from "../api/operations.js";
 import { useAsync, Pending, Badge, EnumSelect, Table, BarChart, notify, fail } from "../ui.js";
@@ -12,9 +15,15 @@ import { Webhooks } from "./webhooks.js";
 /** The first instant of a Vietnamese calendar day (YYYY-MM-DD). */
 const dayStart = (/** @type {string} */ d) => `${d}T00:00:00+07:00`;
 
-/** A unit needs attention: no spokesperson, overdue answers, too few conferences, or press not reached. */
-const attention = (/** @type {any} */ u) => !u.hasActiveSpokesperson || u.inquiriesOverdue > 0
-  || u.pressConferencesHeld < u.pressConferencesRequired || (u.releasesPublished > 0 && u.deliveryCoverage < 0.9);
+/** Why a unit needs attention (message keys): no spokesperson, overdue answers, too few
+ * conferences, or press not reached; empty when it does not. */
+const reasons = (/** @type {any} */ u) => [
+  !u.hasActiveSpokesperson && "why_no_spokesperson",
+  u.inquiriesOverdue > 0 && "why_overdue",
+  u.pressConferencesHeld < u.pressConferencesRequired && "why_conferences",
+  u.releasesPublished > 0 && u.deliveryCoverage < 0.9 && "why_coverage",
+].filter(Boolean);
+const attention = (/** @type {any} */ u) => reasons(u).length > 0;
 
 /** The last six calendar months (Vietnam time), oldest first, each as [from, to). */
 function lastMonths() {
@@ -46,7 +55,8 @@ export function Dashboard() {
   const rows = report.data ? [...report.data].sort((a, b) => Number(attention(b)) - Number(attention(a))) : [];
   const flagged = rows.filter(attention).length;
   const columns = [
-    { key: "unit", text: t("unit"), value: (/** @type {any} */ u) => u.unit.name, render: (/** @type {any} */ u) => html`<a href=${`#/units/${u.unit.id}`}>${u.unit.name}</a>${attention(u) ? html` <span class="badge s-failed">${t("attention")}</span>` : ""}` },
+    { key: "unit", text: t("unit"), value: (/** @type {any} */ u) => u.unit.name, render: (/** @type {any} */ u) => html`<a href=${`#/units/${u.unit.id}`}>${u.unit.name}</a>${attention(u) ? html` <span class="badge s-failed">${t("attention")}</span>
+      <ul class="why">${reasons(u).map((k) => html`<li>${t(k, { overdue: u.inquiriesOverdue, held: u.pressConferencesHeld, required: u.pressConferencesRequired, coverage: fmt.percent(u.deliveryCoverage) })}</li>`)}</ul>` : ""}` },
     { key: "sp", text: t("has_spokesperson"), value: (/** @type {any} */ u) => u.hasActiveSpokesperson, render: (/** @type {any} */ u) => (u.hasActiveSpokesperson ? t("yes") : html`<strong class="error">${t("no")}</strong>`) },
     { key: "releasesPublished", text: t("releases_published"), num: true },
     { key: "conf", text: `${t("conferences_held")} / ${t("conferences_required")}`, num: true, value: (/** @type {any} */ u) => u.pressConferencesHeld - u.pressConferencesRequired, render: (/** @type {any} */ u) => `${u.pressConferencesHeld} / ${u.pressConferencesRequired}` },
@@ -55,15 +65,17 @@ export function Dashboard() {
     { key: "inquiriesOverdue", text: t("answers_overdue"), num: true },
     { key: "answersUnsatisfied", text: t("unsatisfied"), num: true },
     { key: "median", text: t("median_hours"), num: true, value: (/** @type {any} */ u) => u.medianResponseHours ?? -1, render: (/** @type {any} */ u) => (u.medianResponseHours == null ? "—" : fmt.number(u.medianResponseHours, 1)) },
-    { key: "deliveryCoverage", text: t("coverage"), num: true, render: (/** @type {any} */ u) => fmt.percent(u.deliveryCoverage) },
+    // A unit that published nothing reached nobody and missed nobody: no share to show.
+    { key: "deliveryCoverage", text: t("coverage"), num: true, value: (/** @type {any} */ u) => (u.releasesPublished > 0 ? u.deliveryCoverage : -1),
+      render: (/** @type {any} */ u) => (u.releasesPublished > 0 ? fmt.percent(u.deliveryCoverage) : "—") },
   ];
-  const short = (/** @type {any} */ u) => u.unit.code || u.unit.name;
+  const short = (/** @type {any} */ u) => u.unit.name;
   return html`<h1>${t("dashboard")}</h1>
     <form id="period" class="filters" onSubmit=${(/** @type {any} */ e) => { e.preventDefault(); setPeriod(draft); }}>
       <div class="field"><label for="from">${t("from")}</label><input id="from" type="date" required value=${draft.from} onInput=${(/** @type {any} */ e) => setDraft({ ...draft, from: e.currentTarget.value })} /></div>
       <div class="field"><label for="to">${t("to")}</label><input id="to" type="date" required value=${draft.to} onInput=${(/** @type {any} */ e) => setDraft({ ...draft, to: e.currentTarget.value })} /></div>
       <button type="submit">${t("run")}</button>
-      <button type="button" class="secondary" id="report-csv" onClick=${() => download(`/exports/compliance.csv?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, `compliance-${period.from}-${period.to}.csv`).catch(fail)}>${t("download_csv")}</button>
+      <button type="button" class="secondary" id="report-csv" onClick=${() => download(`/exports/compliance.csv?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&lang=${lang.value}`, `compliance-${period.from}-${period.to}.csv`).catch(fail)}>${t("download_csv")}</button>
     </form>
     <${Pending} state=${report} />
     ${report.data && html`
@@ -117,16 +129,17 @@ function Units({ units, admin, reload }) {
   const { error, submit } = useSubmit(reload);
   const [chosen, setChosen] = useState("");
   const endTerm = async (/** @type {any} */ p) => {
-    if (!window.confirm(t("confirm_end_term", { name: p.fullName }))) return;
+    const yes = await confirmAct({ title: t("end_term"), lines: [t("confirm_end_term", { name: p.fullName })], action: t("end_term"), danger: true });
+    if (!yes) return;
     try { await request(op.END_TERM, { id: p.id }); notify(t("saved")); setChosen(p.unit ? p.unit.id : ""); reload(); } catch (e) { fail(e); }
   };
   return html`<section aria-labelledby="units-h"><h2 id="units-h">${t("units")}</h2>
-    <div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id="units">
+    <div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id="units" class="stack">
       <thead><tr><th scope="col">${t("code")}</th><th scope="col">${t("unit")}</th><th scope="col">${t("level")}</th><th scope="col">${t("spokespersons")}</th></tr></thead>
       <tbody>${units.map((/** @type {any} */ u) => html`<tr class=${u.spokespersons.length ? "" : "attention"} data-unit-id=${u.id}>
-        <td>${u.code}</td><td><a href=${`#/units/${u.id}`}>${u.name}</a>${u.parent && html`<br /><small class="muted">${u.parent.name}</small>`}</td>
-        <td>${label("UnitLevel", u.level)}</td>
-        <td>${u.spokespersons.length === 0 && html`<strong class="error">${t("no_spokesperson")}</strong> `}
+        <td data-label=${t("code")}>${u.code}</td><td data-label=${t("unit")}><a href=${`#/units/${u.id}`}>${u.name}</a>${u.parent && html`<br /><small class="muted">${u.parent.name}</small>`}</td>
+        <td data-label=${t("level")}>${label("UnitLevel", u.level)}</td>
+        <td data-label=${t("spokespersons")}>${u.spokespersons.length === 0 && html`<strong class="error">${t("no_spokesperson")}</strong> `}
           ${u.spokespersons.map((/** @type {any} */ p) => html`<div class="person">${p.fullName}, ${p.position}${p.isPrimary ? " ★" : ""}
             <small class="muted">${t("active_from")} ${fmt.date(p.activeFrom)}</small>
             ${admin && html` <button type="button" class="secondary small end-term" onClick=${() => endTerm({ ...p, unit: u })}>${t("end_term")}</button>`}</div>`)}
@@ -172,29 +185,40 @@ function Outlets({ outlets, admin, reload }) {
     const left = new Date(o.accreditedUntil).getTime() - now;
     return left < 0 ? "expired" : left < SOON ? "expiring" : "";
   };
-  const setStatus = async (/** @type {any} */ o, /** @type {string} */ s) => {
+  const setStatus = async (/** @type {any} */ o, /** @type {string} */ s, /** @type {any} */ select = null) => {
+    const end = fromLocalInput(until[o.id] ?? toLocalInput(o.accreditedUntil));
+    const stops = s !== "ACCREDITED";
+    const yes = await confirmAct({
+      title: t(stops ? "confirm_accreditation_stop_h" : "confirm_accreditation_h", { outlet: o.name, status: label("AccreditationStatus", s) }),
+      lines: [stops ? t("confirm_accreditation_stop", { n: o.journalists.length }) : end ? t("accredited_until_line", { at: fmt.long(end) }) : t("accredited_open")],
+      action: label("AccreditationStatus", s),
+      danger: stops,
+    });
+    if (select) select.value = "";
+    if (!yes) return;
     try {
-      await request(op.SET_ACCREDITATION, { outletId: o.id, status: s, until: fromLocalInput(until[o.id] ?? toLocalInput(o.accreditedUntil)) });
-      notify(t("saved"));
+      await request(op.SET_ACCREDITATION, { outletId: o.id, status: s, until: end });
+      notify(t("accreditation_set", { outlet: o.name, status: label("AccreditationStatus", s) }));
       reload();
     } catch (e) { fail(e); }
   };
   return html`<section aria-labelledby="outlets-h"><h2 id="outlets-h">${t("outlets")}</h2>
-    <div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id="outlets">
+    <div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id="outlets" class="stack">
       <thead><tr><th scope="col">${t("outlet")}</th><th scope="col">${t("kind")}</th><th scope="col">${t("accreditation")}</th>
         <th scope="col">${t("accredited_until")}</th><th scope="col">${t("journalists")}</th></tr></thead>
       <tbody>${[...outlets].sort((a, b) => Number(Boolean(expiry(b))) - Number(Boolean(expiry(a)))).map((/** @type {any} */ o) => html`<tr data-outlet-id=${o.id} class=${expiry(o) ? "attention" : ""}>
-        <td><strong>${o.name}</strong><br /><small class="muted">${o.licenceNumber} · ${o.email}</small></td>
-        <td>${label("OutletKind", o.kind)}, ${label("OutletScope", o.scope)}</td>
-        <td><${Badge} enumName="AccreditationStatus" value=${o.accreditation} />
+        <td data-label=${t("outlet")}><strong>${o.name}</strong><br /><small class="muted">${o.licenceNumber} · ${o.email}</small></td>
+        <td data-label=${t("kind")}>${label("OutletKind", o.kind)}, ${label("OutletScope", o.scope)}</td>
+        <td data-label=${t("accreditation")}><${Badge} enumName="AccreditationStatus" value=${o.accreditation} />
           ${admin && html`<div class="inline"><label class="sr-only" for=${`acc-${o.id}`}>${t("set_status")}</label>
-            <select id=${`acc-${o.id}`} onChange=${(/** @type {any} */ e) => e.currentTarget.value && setStatus(o, e.currentTarget.value)}>
+            <select id=${`acc-${o.id}`} onChange=${(/** @type {any} */ e) => e.currentTarget.value && setStatus(o, e.currentTarget.value, e.currentTarget)}>
               <option value="">${t("set_status")}…</option>${values("AccreditationStatus").filter((s) => s !== o.accreditation).map((s) => html`<option value=${s}>${label("AccreditationStatus", s)}</option>`)}
             </select></div>`}</td>
-        <td>${fmt.date(o.accreditedUntil)}${expiry(o) && html` <span class="badge s-failed">${t(expiry(o))}</span>`}
-          ${admin && html`<div><label class="sr-only" for=${`until-${o.id}`}>${t("accredited_until")}</label>
-            <input id=${`until-${o.id}`} type="datetime-local" value=${until[o.id] ?? toLocalInput(o.accreditedUntil)} onInput=${(/** @type {any} */ e) => setUntil({ ...until, [o.id]: e.currentTarget.value })} /></div>`}</td>
-        <td>${o.journalists.map((/** @type {any} */ j) => html`<div>${j.fullName} <small class="muted">${j.email}${j.pressCardNumber ? ` · ${j.pressCardNumber}` : ""}</small></div>`)}</td>
+        <td data-label=${t("accredited_until")}>${fmt.date(o.accreditedUntil)}${expiry(o) && html` <span class="badge s-failed">${t(expiry(o))}</span>`}
+          ${admin && html`<${DateTimeField} id=${`until-${o.id}`} label=${t("accredited_until")} value=${until[o.id] ?? toLocalInput(o.accreditedUntil)}
+            onChange=${(/** @type {string} */ v) => setUntil({ ...until, [o.id]: v })} />
+            ${o.accreditation === "ACCREDITED" && html`<button type="button" class="secondary small renew" onClick=${() => setStatus(o, "ACCREDITED")}>${t("renew")}</button>`}`}</td>
+        <td data-label=${t("journalists")}>${o.journalists.map((/** @type {any} */ j) => html`<div>${j.fullName} <small class="muted">${j.email}${j.pressCardNumber ? ` · ${j.pressCardNumber}` : ""}</small></div>`)}</td>
       </tr>`)}</tbody></table></div>
     ${admin && html`<p class="error" role="alert">${error}</p><div class="row">
       <form id="new-outlet" class="card" onSubmit=${submit((f) => request(op.REGISTER_OUTLET, { input: { name: f.name.value, kind: f.kind.value, scope: f.scope.value, licenceNumber: f.licence.value, email: f.email.value } }))}>
@@ -221,16 +245,54 @@ function Outlets({ outlets, admin, reload }) {
 
 const AUDIT_PAGE = 50;
 
+/** An action in words, in the reader's language. */
+function actionWords(/** @type {string} */ action) {
+  const i = lang.value === "en" ? 1 : 0;
+  const known = /** @type {Record<string, string[]>} */ (ACTIONS)[action];
+  if (known) return known[i];
+  const family = /** @type {Record<string, string[]>} */ (FAMILIES)[action.split(".")[0]];
+  return family ? family[i] : action;
+}
+
+/** Detail values that are codes of the API, by key: shown as their words. */
+const DETAIL_ENUMS = { kind: "ReleaseKind", status: "AccreditationStatus", level: "UnitLevel", channel: "Channel", mode: "EmailMode" };
+
+/** An event's details (canonical JSON) as "what: value" lines; unit ids by their names. */
+function detailLines(/** @type {string|null} */ details, /** @type {Record<string, string>} */ unitNames = {}) {
+  if (!details) return [];
+  let d;
+  try { d = JSON.parse(details); } catch { return [details]; }
+  if (!d || typeof d !== "object") return [];
+  const i = lang.value === "en" ? 1 : 0;
+  // "by" says which kind of actor acted (the actor is named above): not a change.
+  return Object.entries(d).filter(([k, v]) => v != null && v !== "" && k !== "by").map(([k, v]) => {
+    const name = /** @type {Record<string, string[]>} */ (DETAIL_KEYS)[k];
+    const en = /** @type {Record<string, string>} */ (DETAIL_ENUMS)[k];
+    const value = typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v) ? fmt.dateTime(v)
+      : typeof v === "string" && unitNames[v] ? unitNames[v]
+        : typeof v === "string" && en ? label(/** @type {any} */ (en), v)
+          : typeof v === "object" ? JSON.stringify(v) : String(v);
+    return `${name ? name[i] : k}: ${value}`;
+  });
+}
+
+/** The audit log as a record: newest first, filtered by the server (person, kind of action,
+ * unit, period) over the whole log; each event in words, with what changed and who did it. */
 export function Audit() {
   /** Cursors of the pages seen: `after` of each (null for the newest). */
   const [after, setAfter] = useState(/** @type {(string|null)[]} */ ([null]));
-  const [filter, setFilter] = useState("");
+  const [filter, setFilter] = useState({ actorId: /** @type {string|null} */ (null), actorName: "", action: "", unitId: "", from: "", to: "" });
   const [result, setResult] = useState(/** @type {any} */ (null));
   const [checkpoint, setCheckpoint] = useState(/** @type {any} */ (null));
+  const units = useAsync(() => request(op.AUDIT_ACTORS).then((d) => d.units), []);
   const cursor = after[after.length - 1];
-  const state = useAsync(() => request(op.AUDIT_EVENTS, { first: AUDIT_PAGE, after: cursor }).then((d) => d.auditEvents), [cursor]);
+  const vars = {
+    first: AUDIT_PAGE, after: cursor, actorId: filter.actorId, action: filter.action || null, unitId: filter.unitId || null,
+    from: filter.from ? fromLocalInput(filter.from) : null, to: filter.to ? fromLocalInput(filter.to) : null,
+  };
+  const state = useAsync(() => request(op.AUDIT_EVENTS, vars).then((d) => d.auditEvents), [JSON.stringify(vars)]);
   const events = state.data || [];
-  const shown = filter ? events.filter((/** @type {any} */ e) => `${e.action} ${e.entity} ${e.actor ? e.actor.email : ""}`.toLowerCase().includes(filter.toLowerCase())) : events;
+  const change = (/** @type {Partial<typeof filter>} */ patch) => { setAfter([null]); setFilter({ ...filter, ...patch }); };
   const verify = async () => {
     try { setResult((await request(op.VERIFY)).verifyAuditLog); } catch (e) { fail(e); }
   };
@@ -240,6 +302,10 @@ export function Audit() {
   const against = async () => {
     try { setResult((await request(op.VERIFY_AGAINST, { checkpoint: { seq: checkpoint.seq, hash: checkpoint.hash } })).verifyAuditLogAgainst); } catch (e) { fail(e); }
   };
+  const i = lang.value === "en" ? 1 : 0;
+  /** @type {Record<string, string>} */
+  const unitNames = Object.fromEntries((units.data || []).map((/** @type {any} */ u) => [u.id, u.name]));
+  const who = (/** @type {any} */ a) => (a ? `${a.name || a.email} (${label("Role", a.role)})` : t("system"));
   return html`<h1>${t("audit")}</h1>
     <div class="filters">
       <button type="button" id="verify" onClick=${verify}>${t("verify")}</button>
@@ -249,18 +315,33 @@ export function Audit() {
     <p id="verify-result" role="status" class=${result ? (result.ok ? "ok" : "error") : ""}>${result && (result.ok ? t("intact", { n: fmt.number(result.eventsChecked) }) : t("tampered", { seq: result.firstBadSeq }))}</p>
     ${checkpoint && html`<details id="checkpoint-detail"><summary>#${checkpoint.seq} · ${fmt.dateTime(checkpoint.at)}</summary>
       <dl class="facts mono"><dt>hash</dt><dd>${checkpoint.hash}</dd><dt>signature</dt><dd>${checkpoint.signature}</dd><dt>public key</dt><dd>${checkpoint.publicKey}</dd></dl></details>`}
-    <div class="filters"><div class="field grow"><label for="audit-filter">${t("filter_page")}</label>
-      <input id="audit-filter" type="search" value=${filter} onInput=${(/** @type {any} */ e) => setFilter(e.currentTarget.value)} /></div></div>
+    <form class="filters" id="audit-filters" onSubmit=${(/** @type {any} */ e) => e.preventDefault()}>
+      <div class="field"><label for="audit-action">${t("action")}</label>
+        <select id="audit-action" onChange=${(/** @type {any} */ e) => change({ action: e.currentTarget.value })}>
+          <option value="">${t("all")}</option>
+          ${Object.entries(FAMILIES).map(([k, v]) => html`<option value=${k} selected=${filter.action === k}>${v[i]}</option>`)}
+        </select></div>
+      <div class="field"><label for="audit-unit">${t("unit")}</label>
+        <select id="audit-unit" onChange=${(/** @type {any} */ e) => change({ unitId: e.currentTarget.value })}>
+          <option value="">${t("all")}</option>
+          ${(units.data || []).map((/** @type {any} */ u) => html`<option value=${u.id} selected=${filter.unitId === u.id}>${u.name}</option>`)}
+        </select></div>
+      <${DateTimeField} id="audit-from" label=${t("from")} value=${filter.from} onChange=${(/** @type {string} */ v, /** @type {boolean} */ ok) => ok && change({ from: v })} />
+      <${DateTimeField} id="audit-to" label=${t("to")} value=${filter.to} onChange=${(/** @type {string} */ v, /** @type {boolean} */ ok) => ok && change({ to: v })} />
+      ${filter.actorId && html`<p class="notice" id="audit-actor">${t("actor")}: ${filter.actorName}
+        <button type="button" class="link small" onClick=${() => change({ actorId: null, actorName: "" })}>${t("clear_filter")}</button></p>`}
+    </form>
     <${Pending} state=${state} />
-    <div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id="audit-log">
-      <thead><tr><th scope="col" class="num">#</th><th scope="col">${t("at")}</th><th scope="col">${t("actor")}</th><th scope="col">${t("action")}</th><th scope="col">${t("entity")}</th></tr></thead>
-      <tbody>${shown.map((/** @type {any} */ e) => html`<tr><td class="num">${e.seq}</td><td>${fmt.dateTime(e.at)}</td>
-        <td>${e.actor ? html`${e.actor.email} <small class="muted">${label("Role", e.actor.role)}</small>` : t("system")}</td>
-        <td><code>${e.action}</code></td><td>${e.entity}${e.entityId && html` <small class="muted mono">${e.entityId.slice(0, 8)}</small>`}</td></tr>`)}</tbody>
-    </table></div>
+    ${state.data && events.length === 0 && html`<p class="muted">${t("empty")}</p>`}
+    <ol class="record" id="audit-log">${events.map((/** @type {any} */ e) => html`<li class="card" data-seq=${e.seq}>
+      <p class="meta"><span class="mono">#${e.seq}</span> · <time datetime=${e.at}>${fmt.dateTime(e.at)}</time> ·
+        ${e.actor ? html`<button type="button" class="link small who" onClick=${() => change({ actorId: e.actor.id, actorName: who(e.actor) })}>${who(e.actor)}</button>` : t("system")}</p>
+      <p><strong>${actionWords(e.action)}</strong> <small class="muted mono">${e.action}</small></p>
+      ${detailLines(e.details, unitNames).length > 0 && html`<ul class="details">${detailLines(e.details, unitNames).map((l) => html`<li>${l}</li>`)}</ul>`}
+    </li>`)}</ol>
     <p class="pager">
-      <button type="button" class="secondary" disabled=${after.length < 2} onClick=${() => setAfter(after.slice(0, -1))}>${t("prev_page")}</button>
-      <button type="button" class="secondary" id="audit-older" disabled=${events.length < AUDIT_PAGE} onClick=${() => setAfter([...after, String(events[events.length - 1].seq)])}>${t("next_page")}</button>
+      <button type="button" class="secondary" disabled=${after.length < 2} onClick=${() => setAfter(after.slice(0, -1))}>${t("newer_page")}</button>
+      <button type="button" class="secondary" id="audit-older" disabled=${events.length < AUDIT_PAGE} onClick=${() => setAfter([...after, String(events[events.length - 1].seq)])}>${t("older_page")}</button>
     </p>`;
 }
 

@@ -6,24 +6,29 @@ import { t, label, fmt, values, lang, todayInVietnam, TIME_ZONE } from "../i18n.
 import { request, token } from "../api/client.js";
 import { subscribe } from "../api/live.js";
 import * as op from "../api/operations.js";
-import { useAsync, Pending, Badge, EnumSelect, notify, fail } from "../ui.js";
+import { useAsync, usePoll, Pending, Badge, EnumSelect, notify, fail } from "../ui.js";
 import { ReleaseItem } from "./public.js";
 import { downloadIcs, monthGrid } from "../calendar.js";
 import { Gallery } from "../files.js";
+import { refreshCounts } from "../counts.js";
 
+/** The feed: what reached the outlet (`received`, with its acknowledgement from the server, so
+ * unread stays unread after any navigation, tab or device), newest first, and live items on top. */
 export function Feed({ me }) {
   const [items, setItems] = useState(/** @type {any[]} */ ([]));
-  const [acked, setAcked] = useState(/** @type {Set<string>} */ (new Set()));
+  const [page, setPage] = useState(/** @type {any} */ (null));
   const [onlyUnread, setOnlyUnread] = useState(false);
   const [state, setState] = useState("");
+  const [error, setError] = useState("");
+  const load = async (/** @type {string|null} */ after) => {
+    const d = await request(op.RECEIVED, { first: 20, after, unreadOnly: onlyUnread });
+    const got = d.received.edges.map((/** @type {any} */ e) => ({ ...e.node.release, acknowledged: e.node.acknowledged, deliveredAt: e.node.deliveredAt }));
+    setItems((old) => (after ? [...old, ...got.filter((r) => !old.some((x) => x.id === r.id))] : got));
+    setPage(d.received);
+  };
+  useEffect(() => { setError(""); load(null).catch((e) => setError(e.message)); }, [onlyUnread]);
   useEffect(() => {
     const key = `cursor:${me.id}`;
-    const put = (/** @type {any} */ r) => setItems((old) => [r, ...old.filter((x) => x.id !== r.id)]);
-    (async () => {
-      const [log, list] = await Promise.all([request(op.ACKED), request(op.RELEASES, { first: 20 })]);
-      setAcked(new Set(log.deliveries.edges.map((/** @type {any} */ e) => e.node.release.id)));
-      setItems((live) => [...live, ...list.releases.edges.map((/** @type {any} */ e) => e.node).filter((r) => !live.some((x) => x.id === r.id))]);
-    })().catch(fail);
     const sub = subscribe({
       token: token.value,
       query: op.FEED,
@@ -32,7 +37,13 @@ export function Feed({ me }) {
         const item = p.data && p.data.releasePublished;
         if (!item) return;
         localStorage.setItem(key, item.cursor);
-        put({ ...item.release, fresh: true });
+        // A live item is a new delivery: unread until someone at the outlet acknowledges it.
+        setItems((old) => {
+          const known = old.find((x) => x.id === item.release.id);
+          const next = { ...item.release, acknowledged: known ? known.acknowledged : false, fresh: true };
+          return [next, ...old.filter((x) => x.id !== item.release.id)];
+        });
+        refreshCounts();
       },
       onState: setState,
     });
@@ -41,25 +52,30 @@ export function Feed({ me }) {
   const ack = async (/** @type {string} */ id) => {
     try {
       await request(op.ACKNOWLEDGE, { releaseId: id });
-      setAcked((s) => new Set([...s, id]));
+      setItems((old) => old.map((r) => (r.id === id ? { ...r, acknowledged: true } : r)));
+      notify(t("acked_ok"));
+      refreshCounts();
     } catch (e) { fail(e); }
   };
-  const unread = (/** @type {any} */ r) => r.status === "PUBLISHED" && !acked.has(r.id) && r.fresh;
+  const unread = (/** @type {any} */ r) => r.status === "PUBLISHED" && !r.acknowledged;
   const shown = items.filter((r) => !onlyUnread || unread(r));
   return html`<h1>${t("feed")} <span class="muted">— ${me.outlet ? me.outlet.name : ""}</span></h1>
     <p class="toolbar"><span id="live-state" class=${`pill ${state}`}>${state === "live" ? t("live") : state === "offline" ? t("offline") : t("loading")}</span>
-      <label class="check"><input type="checkbox" id="only-unread" checked=${onlyUnread} onChange=${() => setOnlyUnread(!onlyUnread)} /> ${t("show_unread")}</label></p>
+      <label class="check"><input type="checkbox" id="only-unread" checked=${onlyUnread} onChange=${() => setOnlyUnread(!onlyUnread)} /> ${t("show_unread")}</label>
+      ${page && html`<span class="muted" id="unread-count">${t("unread_n", { n: fmt.number(page.unread) })}</span>`}</p>
+    ${error && html`<p class="error" role="alert">${error}</p>`}
     <div id="feed" aria-live="polite">
-      ${shown.length === 0 && html`<p class="muted">${t("feed_empty")}</p>`}
+      ${page && shown.length === 0 && html`<p class="muted">${onlyUnread ? t("feed_all_read") : t("feed_empty")}</p>`}
       ${shown.map((r) => html`<div class=${unread(r) ? "unread" : ""} data-release-id=${r.id} key=${r.id}>
         <${ReleaseItem} r=${r}>
           <p class="actions">${unread(r) ? html`<span class="badge s-unread">${t("unread")}</span> <button type="button" class="ack" onClick=${() => ack(r.id)}>${t("ack")}</button>`
-            : acked.has(r.id) ? html`<span class="ok">${t("read")}</span>` : ""}
+            : r.acknowledged ? html`<span class="ok">${t("read")}</span>` : ""}
             ${r.pressConference && html` <button type="button" class="secondary" onClick=${() => downloadIcs(r)}>${t("ics")}</button>`}</p>
           ${r.attachments && r.attachments.length > 0 && html`<${Gallery} files=${r.attachments} compact />`}
         <//>
       </div>`)}
-    </div>`;
+    </div>
+    ${page && page.pageInfo.hasNextPage && html`<p><button type="button" class="secondary" id="feed-more" onClick=${() => load(page.pageInfo.endCursor).catch(fail)}>${t("more")}</button></p>`}`;
 }
 
 export function Archive() {
@@ -122,6 +138,7 @@ export function Conferences() {
 
 export function MyQuestions() {
   const state = useAsync(() => Promise.all([request(op.INQUIRIES, {}), request(op.UNITS)]), []);
+  usePoll(state.reload, 20000);
   const [error, setError] = useState("");
   const ask = async (/** @type {any} */ ev) => {
     ev.preventDefault();

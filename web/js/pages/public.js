@@ -12,6 +12,7 @@ export function ReleaseItem({ r, children }) {
     <h3><a href=${`#/releases/${r.id}`}>${r.title}</a></h3>
     <p class="meta">${r.unit.name} · ${label("ReleaseKind", r.kind)} · <${Badge} enumName="ReleaseStatus" value=${r.status} />
       ${r.publishedAt && html` · <time datetime=${r.publishedAt}>${fmt.dateTime(r.publishedAt)}</time>`}</p>
+    ${r.correctedBy && html`<p class="notice warn corrected" role="note">${t("corrected_by")}: <a href=${`#/releases/${r.correctedBy.id}`}>${r.correctedBy.title}</a></p>`}
     <p>${r.summary}</p>
     ${r.pressConference && html`<p class="conf">${t("starts")}: <time datetime=${r.pressConference.startsAt}>${fmt.dateTime(r.pressConference.startsAt)}</time> · ${r.pressConference.location}</p>`}
     ${children}
@@ -19,22 +20,26 @@ export function ReleaseItem({ r, children }) {
 }
 
 function Roster({ people }) {
-  return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id="roster">
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id="roster" class="stack">
     <caption class="sr-only">${t("roster")}</caption>
     <thead><tr><th scope="col">${t("unit")}</th><th scope="col">${t("name")}</th><th scope="col">${t("position")}</th>
       <th scope="col">${t("phone")}</th><th scope="col">${t("email")}</th></tr></thead>
     <tbody>${people.map((p) => html`<tr>
-      <td><a href=${`#/units/${p.unit.id}`}>${p.unit.name}</a></td><td>${p.fullName}</td><td>${p.position}</td>
-      <td><a href=${`tel:${p.phone.replace(/\s/g, "")}`}>${p.phone}</a></td><td><a href=${`mailto:${p.email}`}>${p.email}</a></td>
+      <td data-label=${t("unit")}><a href=${`#/units/${p.unit.id}`}>${p.unit.name}</a></td><td data-label=${t("name")}>${p.fullName}</td>
+      <td data-label=${t("position")}>${p.position}</td>
+      <td data-label=${t("phone")}><a href=${`tel:${p.phone.replace(/\s/g, "")}`}>${p.phone}</a></td>
+      <td data-label=${t("email")}><a href=${`mailto:${p.email}`}>${p.email}</a></td>
     </tr>`)}</tbody>
   </table></div>`;
 }
 
+/** The public home, a newsroom: the latest public releases, the conferences ahead, then the
+ * roster of spokespersons with tap-to-call and tap-to-mail. */
 export function PublicHome() {
   const state = useAsync(async () => {
     const [roster, recent, conferences] = await Promise.all([
       request(op.ROSTER),
-      request(op.RELEASES, { status: "PUBLISHED", first: 10 }),
+      request(op.RELEASES, { status: "PUBLISHED", first: 6 }),
       request(op.RELEASES, { status: "PUBLISHED", kind: "PRESS_CONFERENCE", first: 20 }),
     ]);
     const now = Date.now();
@@ -44,19 +49,19 @@ export function PublicHome() {
     return { roster: roster.spokespersonRoster, recent: recent.releases.edges.map((e) => e.node), upcoming };
   }, []);
   const d = state.data;
-  return html`<h1>${t("roster")}</h1>
+  return html`<h1>${t("newsroom")}</h1>
     <${Pending} state=${state} />
-    ${d && html`<${Roster} people=${d.roster} />
-      <div class="row">
-        <section aria-labelledby="recent-h"><h2 id="recent-h">${t("recent")}</h2>
-          <div id="recent">${d.recent.length ? d.recent.map((r) => html`<${ReleaseItem} r=${r} />`) : html`<p class="muted">${t("empty")}</p>`}</div>
-        </section>
-        <section aria-labelledby="upcoming-h"><h2 id="upcoming-h">${t("upcoming")}</h2>
-          <div id="upcoming">${d.upcoming.length ? d.upcoming.map((r) => html`<${ReleaseItem} r=${r} />`) : html`<p class="muted">${t("empty")}</p>`}</div>
-          <h2>${t("atom")}</h2>
-          <ul class="plain"><li><a href="/feeds/releases.atom">${t("atom_all")}</a></li></ul>
-        </section>
-      </div>`}`;
+    ${d && html`<section aria-labelledby="recent-h"><h2 id="recent-h">${t("recent")}</h2>
+        <div id="recent" class="grid">${d.recent.length ? d.recent.map((r) => html`<${ReleaseItem} r=${r} />`) : html`<p class="muted">${t("empty")}</p>`}</div>
+        <p><a class="button secondary" href="#/news" id="all-news">${t("all_news")}</a></p>
+      </section>
+      <section aria-labelledby="upcoming-h"><h2 id="upcoming-h">${t("upcoming")}</h2>
+        <div id="upcoming" class="grid">${d.upcoming.length ? d.upcoming.map((r) => html`<${ReleaseItem} r=${r} />`) : html`<p class="muted">${t("empty")}</p>`}</div>
+      </section>
+      <section aria-labelledby="roster-h"><h2 id="roster-h">${t("roster")}</h2>
+        <${Roster} people=${d.roster} />
+        <p class="muted">${t("atom_note")} <a href="/feeds/releases.atom">${t("atom")}</a></p>
+      </section>`}`;
 }
 
 export function UnitPage({ arg }) {

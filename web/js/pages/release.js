@@ -3,11 +3,14 @@
 // authority the delivery timeline, the delivery log (filters, live updates, CSV); for its unit's
 // spokesperson the actions its status allows.
 import { html, useState, useEffect } from "../lib.js";
-import { t, label, fmt, fromLocalInput, toLocalInput } from "../i18n.js";
+import { t, label, fmt, fromLocalInput, toLocalInput, lang } from "../i18n.js";
+import { DateTimeField } from "../datetime.js";
+import { confirmAct } from "../confirm.js";
+import { SignInToSee } from "../signin.js";
 import { request, download, token } from "../api/client.js";
 import { subscribe } from "../api/live.js";
 import * as op from "../api/operations.js";
-import { useAsync, Pending, Badge, EnumSelect, SpreadChart, notify, fail } from "../ui.js";
+import { useAsync, usePoll, Pending, Badge, EnumSelect, SpreadChart, notify, fail } from "../ui.js";
 import { downloadIcs } from "../calendar.js";
 import { Gallery, Downloads } from "../files.js";
 import { Spread, DeclarePickup } from "./monitoring.js";
@@ -15,6 +18,17 @@ import { Spread, DeclarePickup } from "./monitoring.js";
 export function ReleasePage({ arg, me }) {
   const state = useAsync(() => request(op.RELEASE, { id: arg }).then((d) => d.release), [arg]);
   const r = state.data;
+  // A scheduled release turns published at its embargo: the page follows without a reload.
+  useEffect(() => {
+    if (!r || r.status !== "SCHEDULED" || !r.publishAt) return;
+    const wait = new Date(r.publishAt).getTime() - Date.now();
+    if (wait > 2 ** 31 - 1) return;
+    const timer = setTimeout(state.reload, Math.max(0, wait) + 1500);
+    return () => clearTimeout(timer);
+  }, [r && r.status, r && r.publishAt]);
+  useEffect(() => { if (r) document.title = `${r.title} — pressnet`; }, [r && r.title]);
+  // Someone not signed in may be following a link to a press-only release: sign in, then here.
+  if (state.data === null && !me) return html`<${SignInToSee} />`;
   if (state.data === null) return html`<h1>${t("not_found")}</h1>`;
   if (!r) return html`<${Pending} state=${state} />`;
   const role = me && me.role;
@@ -25,6 +39,7 @@ export function ReleasePage({ arg, me }) {
       <${Badge} enumName="ReleaseStatus" value=${r.status} /> · ${label("Visibility", r.visibility)} · ${t("version")} ${r.version}</p>
     <h1>${r.title}</h1>
     ${r.supersedes && html`<p class="notice">${t("correction_of")} <a href=${`#/releases/${r.supersedes.id}`}>${r.supersedes.title}</a></p>`}
+    ${r.correctedBy && html`<p class="notice warn corrected" role="note">${t("corrected_by")}: <a href=${`#/releases/${r.correctedBy.id}`}>${r.correctedBy.title}</a></p>`}
     ${r.status === "RETRACTED" && html`<p class="notice warn" role="note">${t("retracted_note")}${r.retractReason ? `: ${r.retractReason}` : ""}</p>`}
     <p class="meta">${r.publishedAt ? html`${t("published_at")} <time datetime=${r.publishedAt}>${fmt.dateTime(r.publishedAt)}</time>`
       : r.publishAt ? html`${t("publish_at")}: <time datetime=${r.publishAt}>${fmt.dateTime(r.publishAt)}</time> (${t("tz_note")})` : ""}</p>
@@ -46,6 +61,8 @@ function Conference({ r, me, ownUnit }) {
   const [mine, setMine] = useState(c.myRsvp);
   const [count, setCount] = useState(c.attendeeCount);
   const attendees = useAsync(() => (ownUnit ? request(op.ATTENDEES, { id: r.id }) : Promise.resolve(null)), [r.id, ownUnit, count]);
+  // Replies keep coming while the page is open: the list is read again every 15 seconds.
+  usePoll(attendees.reload, 15000);
   const rsvp = async (/** @type {boolean} */ attending) => {
     try {
       const d = await request(op.RSVP, { releaseId: r.id, attending });
@@ -87,35 +104,87 @@ function Acknowledge({ r }) {
 
 function Actions({ r, reload }) {
   const [at, setAt] = useState(toLocalInput(r.publishAt));
+  const [atValid, setAtValid] = useState(true);
   const [reason, setReason] = useState("");
+  const [error, setError] = useState("");
   const run = async (/** @type {string} */ query, /** @type {any} */ vars, /** @type {string} */ done) => {
-    try { await request(query, vars); notify(t(done)); reload(); } catch (e) { fail(e); }
+    setError("");
+    try { await request(query, vars); notify(done); reload(); } catch (e) { setError(e instanceof Error ? e.message : String(e)); }
+  };
+  const s = r.deliveryStats;
+  const audience = t("confirm_reach_outlets", { outlets: fmt.number(s && s.targeted ? s.targeted : 0) });
+  const publishNow = async () => {
+    const yes = await confirmAct({
+      title: t("confirm_publish_h", { title: r.title }),
+      lines: [t("confirm_audience_saved"), t("confirm_when", { when: t("right_now") }), label("Visibility", r.visibility)],
+      action: t("publish"),
+    });
+    if (yes) run(op.PUBLISH, { id: r.id }, t("published_msg", { title: r.title }));
+  };
+  const schedule = async (/** @type {any} */ e) => {
+    e.preventDefault();
+    const iso = fromLocalInput(at);
+    if (!atValid || !iso) { setError(t("fix_dates")); return; }
+    if (new Date(iso).getTime() <= Date.now()) { setError(t("past_time")); return; }
+    const yes = await confirmAct({
+      title: t("confirm_schedule_h", { title: r.title }),
+      lines: [t("confirm_audience_saved"), t("confirm_when", { when: fmt.long(iso) })],
+      action: t("schedule"),
+    });
+    if (yes) run(op.PUBLISH, { id: r.id, at: iso }, t("scheduled_msg", { when: fmt.long(iso) }));
+  };
+  const retract = async (/** @type {any} */ e) => {
+    e.preventDefault();
+    const yes = await confirmAct({
+      title: t("confirm_retract_h", { title: r.title }),
+      lines: [r.status === "PUBLISHED" ? t("confirm_retract_body", { outlets: audience }) : t("confirm_retract_scheduled"), `${t("reason")}: ${reason}`],
+      action: t("retract"),
+      danger: true,
+    });
+    if (yes) run(op.RETRACT, { id: r.id, reason }, t("retracted_ok"));
   };
   const editable = r.status === "DRAFT" || r.status === "SCHEDULED";
   return html`<section class="card" aria-labelledby="act-h"><h2 id="act-h">${t("status")}: ${label("ReleaseStatus", r.status)}</h2>
     ${editable && html`<p class="actions"><a class="button secondary" href=${`#/edit/${r.id}`}>${t("edit")}</a>
-      ${r.status === "DRAFT" && html`<button type="button" id="publish-now" onClick=${() => run(op.PUBLISH, { id: r.id }, "published_ok")}>${t("publish")}</button>`}
-      ${r.status === "SCHEDULED" && html`<button type="button" class="secondary" id="cancel-schedule" onClick=${() => run(op.CANCEL_SCHEDULE, { id: r.id }, "unscheduled_ok")}>${t("cancel_schedule")}</button>`}</p>
-      <form class="inline" onSubmit=${(/** @type {any} */ e) => { e.preventDefault(); run(op.PUBLISH, { id: r.id, at: fromLocalInput(at) }, "scheduled_ok"); }}>
-        <label for="schedule-at">${t("publish_at")}</label>
-        <input id="schedule-at" type="datetime-local" required value=${at} onInput=${(/** @type {any} */ e) => setAt(e.currentTarget.value)} aria-describedby="schedule-tz" />
-        <small id="schedule-tz" class="muted">${t("tz_note")}</small>
+      ${r.status === "DRAFT" && html`<button type="button" id="publish-now" onClick=${publishNow}>${t("publish")}</button>`}
+      ${r.status === "SCHEDULED" && html`<button type="button" class="secondary" id="cancel-schedule" onClick=${() => run(op.CANCEL_SCHEDULE, { id: r.id }, t("unscheduled_ok"))}>${t("cancel_schedule")}</button>`}</p>
+      <form class="schedule-form" onSubmit=${schedule}>
+        <${DateTimeField} id="schedule-at" label=${t("publish_at")} required value=${at} onChange=${(/** @type {string} */ v, /** @type {boolean} */ ok) => { setAt(v); setAtValid(ok); }} />
         <button type="submit" id="schedule">${t("schedule")}</button>
       </form>`}
     ${r.status === "DRAFT" && html`<p><button type="button" class="danger" id="discard" onClick=${async () => {
-      if (!window.confirm(t("confirm_discard"))) return;
+      const yes = await confirmAct({ title: t("confirm_discard"), action: t("discard"), danger: true });
+      if (!yes) return;
       try { await request(op.DISCARD, { id: r.id }); notify(t("discarded")); location.hash = "#/console"; } catch (e) { fail(e); }
     }}>${t("discard")}</button></p>`}
-    ${(r.status === "PUBLISHED" || r.status === "SCHEDULED") && html`<form class="inline" id="retract" onSubmit=${(/** @type {any} */ e) => { e.preventDefault(); run(op.RETRACT, { id: r.id, reason }, "retracted_ok"); }}>
+    ${(r.status === "PUBLISHED" || r.status === "SCHEDULED") && html`<form class="inline" id="retract" onSubmit=${retract}>
       <label for="retract-reason">${t("retract_reason")}</label>
       <input id="retract-reason" required value=${reason} onInput=${(/** @type {any} */ e) => setReason(e.currentTarget.value)} />
       <button type="submit" class="danger">${t("retract")}</button>
     </form>`}
-    ${r.status === "PUBLISHED" && html`<p><a class="button secondary" id="correct" href=${`#/new/${r.id}`}>${t("correction")}</a></p>`}
+    <p class="error" role="alert" id="act-error">${error}</p>
+    ${r.status === "PUBLISHED" && !r.correctedBy && html`<p><a class="button secondary" id="correct" href=${`#/new/${r.id}`}>${t("correction")}</a></p>`}
   </section>`;
 }
 
 const PAGE = 100;
+
+/** A delivery's last error in the reader's language: the server's notes are matched to the
+ * dictionary's; anything else (an SMTP server's own reply) is shown as it came. */
+const NOTES = [
+  [/e-mail channel is off/i, "note_email_off"],
+  [/suppress/i, "note_suppressed"],
+  [/suspend|revoked|no longer accredited|not accredited/i, "note_outlet_stopped"],
+  [/retracted/i, "note_retracted"],
+  [/timed? ?out/i, "note_timeout"],
+  [/refused|rejected|5\d\d /i, "note_refused"],
+  [/private|loopback/i, "note_private_target"],
+];
+function deliveryNote(/** @type {string} */ text) {
+  const hit = NOTES.find(([re]) => /** @type {RegExp} */ (re).test(text));
+  // The server's own words stay available to whoever needs them (the tooltip), not read out.
+  return hit ? html`<span title=${text}>${t(/** @type {string} */ (hit[1]))}</span>` : text;
+}
 
 /** Every delivery of the release (paged in), kept current by deliveryUpdated. */
 function Deliveries({ r }) {
@@ -183,14 +252,15 @@ function Deliveries({ r }) {
     <div class="filters">
       <div class="field"><label for="f-channel">${t("channel")}</label><${EnumSelect} id="f-channel" enumName="Channel" any value=${channel} onChange=${setChannel} /></div>
       <div class="field"><label for="f-status">${t("status")}</label><${EnumSelect} id="f-status" enumName="DeliveryStatus" any value=${statusFilter} onChange=${setStatusFilter} /></div>
-      <button type="button" class="secondary" id="deliveries-csv" onClick=${() => download(`/exports/deliveries.csv?releaseId=${r.id}`, `deliveries-${r.id}.csv`).catch(fail)}>${t("download_csv")}</button>
+      <button type="button" class="secondary" id="deliveries-csv" onClick=${() => download(`/exports/deliveries.csv?releaseId=${r.id}&lang=${lang.value}`, `deliveries-${r.id}.csv`).catch(fail)}>${t("download_csv")}</button>
     </div>
-    <div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id="delivery-log">
+    <div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id="delivery-log" class="stack">
       <thead><tr><th scope="col">${t("outlet")}</th><th scope="col">${t("channel")}</th><th scope="col">${t("status")}</th>
         <th scope="col">${t("delivered_at")}</th><th scope="col">${t("acknowledged_by")}</th><th scope="col" class="num">${t("attempts")}</th></tr></thead>
-      <tbody>${shown.map((d) => html`<tr data-delivery-id=${d.id}><td>${d.outlet.name}</td><td>${label("Channel", d.channel)}</td>
-        <td><${Badge} enumName="DeliveryStatus" value=${d.status} />${d.lastError && html` <small class="error">${d.lastError}</small>`}</td>
-        <td>${fmt.dateTime(reached(d))}</td><td>${d.acknowledgedBy ? d.acknowledgedBy.fullName : ""}</td><td class="num">${d.attempts}</td></tr>`)}</tbody>
+      <tbody>${shown.map((d) => html`<tr data-delivery-id=${d.id}><td data-label=${t("outlet")}>${d.outlet.name}</td><td data-label=${t("channel")}>${label("Channel", d.channel)}</td>
+        <td data-label=${t("status")}><${Badge} enumName="DeliveryStatus" value=${d.status} />${d.lastError && html` <small class="error">${deliveryNote(d.lastError)}</small>`}</td>
+        <td data-label=${t("delivered_at")}>${fmt.dateTime(reached(d))}</td><td data-label=${t("acknowledged_by")}>${d.acknowledgedBy ? d.acknowledgedBy.fullName : ""}</td>
+        <td class="num" data-label=${t("attempts")}>${d.attempts}</td></tr>`)}</tbody>
     </table></div>
   </section>`;
 }

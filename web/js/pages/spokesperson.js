@@ -1,12 +1,14 @@
 // The spokesperson's pages: the unit's releases with filters, the editor (drafts, Markdown
 // preview rendered by the server, the audience picker with its reach, visibility, topics,
 // conference fields, publish now or on an embargo), and the question inbox.
-import { html, useState, useEffect } from "../lib.js";
+import { html, useState, useEffect, useRef } from "../lib.js";
 import { t, label, fmt, values, fromLocalInput, toLocalInput } from "../i18n.js";
 import { request } from "../api/client.js";
 import * as op from "../api/operations.js";
-import { useAsync, Pending, Badge, EnumSelect, EnumChecks, notify, fail } from "../ui.js";
-import { Uploader } from "../files.js";
+import { useAsync, usePoll, Pending, Badge, EnumSelect, EnumChecks, notify, fail } from "../ui.js";
+import { Uploader, Gallery } from "../files.js";
+import { DateTimeField } from "../datetime.js";
+import { confirmAct } from "../confirm.js";
 
 export function Console({ me }) {
   const [status, setStatus] = useState(/** @type {string|null} */ (null));
@@ -30,14 +32,15 @@ export function Console({ me }) {
       <a class="button" href="#/new" id="new-release">${t("new_release")}</a>
     </div>
     <${Pending} state=${state} />
-    ${state.data && html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id="my-releases">
+    ${state.data && html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t("table_region")}><table id="my-releases" class="stack">
       <thead><tr><th scope="col">${t("title")}</th><th scope="col">${t("kind")}</th><th scope="col">${t("status")}</th>
         <th scope="col">${t("published_at")}</th><th scope="col">${t("delivery")}</th></tr></thead>
       <tbody>${rows.map((r) => html`<tr data-release-id=${r.id}>
-        <td><a href=${r.status === "DRAFT" ? `#/edit/${r.id}` : `#/releases/${r.id}`}>${r.title}</a></td>
-        <td>${label("ReleaseKind", r.kind)}</td><td><${Badge} enumName="ReleaseStatus" value=${r.status} /></td>
-        <td>${fmt.dateTime(r.publishedAt || r.publishAt)}</td>
-        <td>${r.deliveryStats.targeted > 0 && html`<${Reach} s=${r.deliveryStats} />`}</td>
+        <td data-label=${t("title")}><a href=${r.status === "DRAFT" ? `#/edit/${r.id}` : `#/releases/${r.id}`}>${r.title}</a>
+          ${r.correctedBy && html`<small class="corrected-mark">${t("corrected_by")}: <a href=${`#/releases/${r.correctedBy.id}`}>${r.correctedBy.title}</a></small>`}</td>
+        <td data-label=${t("kind")}>${label("ReleaseKind", r.kind)}</td><td data-label=${t("status")}><${Badge} enumName="ReleaseStatus" value=${r.status} /></td>
+        <td data-label=${t("published_at")}>${fmt.dateTime(r.publishedAt || r.publishAt)}</td>
+        <td data-label=${t("delivery")}>${r.deliveryStats.targeted > 0 && html`<${Reach} s=${r.deliveryStats} />`}</td>
       </tr>`)}</tbody>
     </table></div>
     <p class="muted">${t("results", { n: fmt.number(state.data.releases.totalCount) })}
@@ -79,6 +82,15 @@ function formOf(/** @type {any} */ r) {
   };
 }
 
+/** Whether a "YYYY-MM-DDTHH:mm" Vietnam time is still ahead. */
+const ahead = (/** @type {string} */ local) => {
+  const iso = fromLocalInput(local);
+  return iso != null && new Date(iso).getTime() > Date.now();
+};
+
+/** How long the editor waits after the last keystroke before saving a draft by itself. */
+const AUTOSAVE_MS = 4000;
+
 /** `#/new` (a new release), `#/new/{id}` (a correction of id), `#/edit/{id}` (a draft or scheduled one). */
 export function Editor({ arg, me }) {
   const editing = location.hash.startsWith("#/edit/") ? arg : "";
@@ -90,6 +102,11 @@ export function Editor({ arg, me }) {
   const [error, setError] = useState("");
   const [savedId, setSavedId] = useState(editing);
   const [version, setVersion] = useState(0);
+  const [files, setFiles] = useState(/** @type {any[]} */ ([]));
+  // "saved" (with when), "dirty" (changes not saved yet), "saving", or "" before any edit.
+  const [saveState, setSaveState] = useState({ kind: "", at: "" });
+  const [invalid, setInvalid] = useState(/** @type {Record<string, boolean>} */ ({}));
+  const busy = useRef(false);
   const outlets = useAsync(() => request(op.OUTLETS, { accreditation: "ACCREDITED" }).then((d) => d.outlets), []);
   useEffect(() => {
     const id = editing || correcting;
@@ -99,12 +116,16 @@ export function Editor({ arg, me }) {
     request(op.RELEASE, { id }).then(({ release: r }) => {
       if (!current) return;
       if (!r) { setError(t("not_found")); return; }
+      setFiles(r.attachments || []);
       if (editing) { setF(formOf(r)); setVersion(r.version); }
       else setF({ ...formOf(r), kind: "CORRECTION", title: `${t("correction")}: ${r.title}`, supersedesId: r.id, visibility: r.visibility, publishAt: "" });
     }, fail);
     return () => { current = false; };
   }, [editing, correcting]);
-  const set = (/** @type {Partial<typeof EMPTY>} */ patch) => setF((old) => ({ ...old, ...patch }));
+  const set = (/** @type {Partial<typeof EMPTY>} */ patch) => {
+    setF((old) => ({ ...old, ...patch }));
+    setSaveState((s) => (s.kind === "saving" ? s : { kind: "dirty", at: s.at }));
+  };
   const audience = audienceOf(f);
   const audienceKey = JSON.stringify(audience);
   useEffect(() => {
@@ -129,30 +150,75 @@ export function Editor({ arg, me }) {
   });
   /** Saves (creating the draft the first time); resolves to its id. */
   const save = async () => {
-    if (savedId) {
-      const d = await request(op.UPDATE_RELEASE, { id: savedId, input: fields() });
-      setVersion(d.updateRelease.version);
-      return savedId;
+    setSaveState((s) => ({ kind: "saving", at: s.at }));
+    try {
+      let id = savedId;
+      if (savedId) {
+        const d = await request(op.UPDATE_RELEASE, { id: savedId, input: fields() });
+        setVersion(d.updateRelease.version);
+      } else {
+        const input = { ...fields(), unitId: me.unit.id, supersedesId: f.supersedesId || null };
+        const d = await request(op.CREATE_RELEASE, { input });
+        id = d.createRelease.id;
+        setSavedId(id);
+      }
+      setSaveState({ kind: "saved", at: new Date().toISOString() });
+      return id;
+    } catch (e) {
+      setSaveState((s) => ({ kind: "dirty", at: s.at }));
+      throw e;
     }
-    const input = { ...fields(), unitId: me.unit.id, supersedesId: f.supersedesId || null };
-    const d = await request(op.CREATE_RELEASE, { input });
-    setSavedId(d.createRelease.id);
-    return d.createRelease.id;
   };
+  // Autosave: a draft with a title, summary and body is saved a few seconds after the last
+  // change (never a published one: editing is only for drafts and scheduled releases).
+  useEffect(() => {
+    if (saveState.kind !== "dirty" || !f.title.trim() || !f.summary.trim() || !f.body.trim()) return;
+    if (Object.values(invalid).some(Boolean)) return;
+    const timer = setTimeout(() => {
+      if (busy.current) return;
+      save().catch(() => { /* shown as "not saved"; the next change tries again */ });
+    }, AUTOSAVE_MS);
+    return () => clearTimeout(timer);
+  }, [f, saveState.kind]);
+  const audienceLine = () => (reach
+    ? t("confirm_reach", { outlets: fmt.number(reach.outlets), journalists: fmt.number(reach.journalists), emails: fmt.number(reach.emailRecipients) })
+    : t("confirm_reach_unknown"));
   const act = async (/** @type {"draft"|"publish"|"schedule"} */ what) => {
     setError("");
+    // The embargo's own field matters only when scheduling.
+    if (Object.entries(invalid).some(([k, bad]) => bad && (what === "schedule" || k !== "publishAt"))) { setError(t("fix_dates")); return; }
+    if (what === "schedule" && !ahead(f.publishAt)) { setError(t("past_time")); return; }
+    if (what !== "draft") {
+      const when = what === "schedule" ? fmt.long(fromLocalInput(f.publishAt)) : t("right_now");
+      const yes = await confirmAct({
+        title: t(what === "schedule" ? "confirm_schedule_h" : "confirm_publish_h", { title: f.title || "…" }),
+        lines: [audienceLine(), t("confirm_when", { when }),
+          label("Visibility", f.visibility || (f.mode === "all" ? "PUBLIC" : "PRESS_ONLY"))],
+        action: t(what === "schedule" ? "schedule" : "publish"),
+      });
+      if (!yes) return;
+    }
+    busy.current = true;
     try {
       const id = await save();
       if (what === "draft") { notify(t("draft_saved")); return; }
-      await request(op.PUBLISH, { id, at: what === "schedule" ? fromLocalInput(f.publishAt) : null });
-      notify(t(what === "schedule" ? "scheduled_ok" : "published_ok"));
+      const at = what === "schedule" ? fromLocalInput(f.publishAt) : null;
+      await request(op.PUBLISH, { id, at });
+      notify(what === "schedule" ? t("scheduled_msg", { when: fmt.long(at) }) : t("published_msg", { title: f.title }));
       location.hash = `#/releases/${id}`;
-    } catch (e) { setError(e instanceof Error ? e.message : String(e)); }
+    } catch (e) { setError(e instanceof Error ? e.message : String(e)); } finally { busy.current = false; }
   };
   const input = (/** @type {keyof typeof EMPTY} */ k) => (/** @type {any} */ e) => set({ [k]: e.currentTarget.value });
+  const when = (/** @type {keyof typeof EMPTY} */ k) => (/** @type {string} */ v, /** @type {boolean} */ ok) => {
+    set({ [k]: v });
+    setInvalid((old) => ({ ...old, [k]: !ok }));
+  };
   const list = outlets.data || [];
+  const conf = conference();
   return html`<h1>${editing ? t("edit") : f.supersedesId ? t("correction") : t("new_release")}${version ? html` <span class="muted">v${version}</span>` : ""}</h1>
-    <form id="write" onSubmit=${(/** @type {any} */ e) => { e.preventDefault(); act("publish"); }}>
+    <p id="save-state" class="muted" aria-live="polite">${saveState.kind === "saved" ? t("saved_at", { at: fmt.time(saveState.at) })
+      : saveState.kind === "saving" ? t("saving") : saveState.kind === "dirty" ? t("unsaved") : ""}</p>
+    <form id="write" onSubmit=${(/** @type {any} */ e) => { e.preventDefault(); /* Enter never sends: publishing is its own button */ }}>
       <div class="row">
         <div class="field"><label for="kind">${t("kind")}</label>
           <${EnumSelect} id="kind" name="kind" enumName="ReleaseKind" value=${f.kind} onChange=${(/** @type {string} */ v) => set({ kind: v })} /></div>
@@ -170,7 +236,15 @@ export function Editor({ arg, me }) {
       </div>
       ${tab === "write"
         ? html`<label for="body">${t("body")}</label><textarea id="body" name="body" required rows="12" value=${f.body} onInput=${input("body")}></textarea>`
-        : html`<div id="preview" class="body card" aria-live="polite" dangerouslySetInnerHTML=${{ __html: previewHtml }}></div>`}
+        : html`<article id="preview" class="release card" aria-live="polite" aria-label=${t("preview_as_press")}>
+            <p class="meta">${me.unit.name} · ${label("ReleaseKind", f.kind)}</p>
+            <h2>${f.title}</h2><p class="lead">${f.summary}</p>
+            <div class="body" dangerouslySetInnerHTML=${{ __html: previewHtml }}></div>
+            ${f.topics.trim() && html`<p class="meta">${t("topics")}: ${f.topics}</p>`}
+            <${Gallery} files=${files} compact />
+            ${conf && html`<dl class="facts"><dt>${t("starts")}</dt><dd>${fmt.long(conf.startsAt)}</dd>
+              <dt>${t("location")}</dt><dd>${conf.location}</dd></dl>`}
+          </article>`}
       <label for="topics">${t("topics")}</label><input id="topics" name="topics" value=${f.topics} aria-describedby="topics-hint" onInput=${input("topics")} />
       <small id="topics-hint" class="muted">${t("topics_hint")}</small>
       <fieldset class="audience"><legend>${t("audience")}</legend>
@@ -186,27 +260,22 @@ export function Editor({ arg, me }) {
         <p id="reach" class="reach-line" aria-live="polite">${reach && t("reach", { outlets: fmt.number(reach.outlets), journalists: fmt.number(reach.journalists), emails: fmt.number(reach.emailRecipients) })}</p>
       </fieldset>
       ${f.kind === "PRESS_CONFERENCE" && html`<fieldset><legend>${t("conference")}</legend>
-        <div class="row">
-          <div class="field"><label for="starts">${t("starts")}</label><input id="starts" name="startsAt" type="datetime-local" required value=${f.startsAt} onInput=${input("startsAt")} /></div>
-          <div class="field"><label for="ends">${t("ends")}</label><input id="ends" name="endsAt" type="datetime-local" value=${f.endsAt} onInput=${input("endsAt")} /></div>
-        </div>
+        <${DateTimeField} id="starts" label=${t("starts")} required value=${f.startsAt} onChange=${when("startsAt")} />
+        <${DateTimeField} id="ends" label=${t("ends")} value=${f.endsAt} onChange=${when("endsAt")} />
         <label for="location">${t("location")}</label><input id="location" name="location" required value=${f.location} onInput=${input("location")} />
-        <div class="row">
-          <div class="field"><label for="rsvp-deadline">${t("rsvp_deadline")}</label><input id="rsvp-deadline" type="datetime-local" value=${f.rsvpDeadline} onInput=${input("rsvpDeadline")} /></div>
-          <div class="field"><label for="capacity">${t("capacity")}</label><input id="capacity" type="number" min="1" value=${f.capacity} onInput=${input("capacity")} /></div>
-        </div>
-        <small class="muted">${t("tz_note")}</small></fieldset>`}
+        <${DateTimeField} id="rsvp-deadline" label=${t("rsvp_deadline")} value=${f.rsvpDeadline} onChange=${when("rsvpDeadline")} />
+        <div class="field"><label for="capacity">${t("capacity")}</label><input id="capacity" type="number" min="1" value=${f.capacity} onInput=${input("capacity")} /></div>
+      </fieldset>`}
+      ${f.supersedesId && !savedId && files.length > 0 && html`<p class="notice" id="keeps-files">${t("correction_keeps_files", { n: files.length })}</p>`}
       <${Uploader} releaseId=${savedId} ensureSaved=${save} />
       <p class="error" role="alert" id="write-error">${error}</p>
       <div class="actions">
         <button type="button" class="secondary" name="draft" onClick=${() => act("draft")}>${t("save_draft")}</button>
-        <button type="submit" name="publish">${t("publish")}</button>
-        <span class="schedule">
-          <label for="publish-at" class="inline-label">${t("publish_at")}</label>
-          <input id="publish-at" name="publishAt" type="datetime-local" value=${f.publishAt} aria-describedby="publish-tz" onInput=${input("publishAt")} />
-          <small id="publish-tz" class="muted">${t("tz_note")}</small>
-          <button type="button" name="schedule" class="secondary" disabled=${!f.publishAt} onClick=${() => act("schedule")}>${t("schedule")}</button>
-        </span>
+        <button type="button" name="publish" onClick=${() => act("publish")}>${t("publish")}</button>
+      </div>
+      <div class="schedule">
+        <${DateTimeField} id="publish-at" label=${t("publish_at")} value=${f.publishAt} onChange=${when("publishAt")} />
+        <button type="button" name="schedule" class="secondary" disabled=${!f.publishAt} onClick=${() => act("schedule")}>${t("schedule")}</button>
       </div>
     </form>`;
 }
@@ -218,6 +287,7 @@ export function Inbox({ me }) {
   const [status, setStatus] = useState(/** @type {string|null} */ ("OPEN"));
   const [overdueOnly, setOverdueOnly] = useState(false);
   const state = useAsync(() => request(op.INQUIRIES, { unitId: me.unit.id, status, overdueOnly }), [status, overdueOnly]);
+  usePoll(state.reload, 20000);
   const items = state.data ? [...state.data.inquiries].sort((a, b) => a.dueAt.localeCompare(b.dueAt)) : [];
   return html`<h1>${t("inbox")}</h1>
     <div class="filters">

@@ -1,0 +1,329 @@
+//! Issue 31 in headless Chromium: a web app people trust with their name. Each test answers
+//! one or more of the numbered problems: (1) nothing is sent by accident, (2) unread survives,
+//! (3) links land after sign-in, (4) corrections are marked and carry their files, (5) the
+//! feedback is true, (6) Vietnamese everywhere, (7) the audit log reads as a record, (9) the
+//! dashboard's traps, (10) a phone is not an afterthought. Every page is checked at 360 and
+//! 1366 px with axe-core (`check_page`), and in English where words matter.
+use fantoccini::Locator;
+use pressnet_tests::browser::{check_page, page_errors, sign_in, wait_for, Browser};
+use pressnet_tests::page::*;
+use pressnet_tests::*;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+async fn published_count(app: &TestApp) -> i64 {
+    app.db_count("SELECT COUNT(*) FROM releases WHERE status IN ('PUBLISHED', 'SCHEDULED')")
+        .await
+}
+
+async fn dialog_open(c: &fantoccini::Client) -> bool {
+    c.execute(
+        "return !!document.querySelector('dialog#confirm[open]')",
+        vec![],
+    )
+    .await
+    .ok()
+    .and_then(|v| v.as_bool())
+    .unwrap_or(false)
+}
+
+db_test!(
+    async fn enter_never_publishes_and_sending_is_confirmed_with_its_audience_and_moment(app) {
+        let Some(browser) = Browser::start().await else { return };
+        let w = World::build(&app, 2).await;
+        let c = browser.client().await;
+        sign_in(&c, &app.base, "duc@syt.vn", PASSWORD).await;
+        wait_for(&c, "#my-releases").await;
+        goto(&c, &app, "#/new").await;
+        fill(&c, "#title", "Thông báo lịch họp báo").await;
+        fill(&c, "#summary", "Họp báo định kỳ tháng 12").await;
+        fill(&c, "#body", "Mời các cơ quan báo chí.").await;
+        select(&c, "#kind", "PRESS_CONFERENCE").await;
+        fill_when(&c, "starts", "20/12/2030", "09:00").await;
+        fill(&c, "#location", "Hội trường tầng 2").await;
+        // Enter in every single-line field of the editor: nothing is sent, nothing is asked.
+        let fields = c
+            .execute(
+                "return [...document.querySelectorAll('#write input')].filter(i => !['checkbox','radio','file'].includes(i.type)).map(i => '#' + i.id)",
+                vec![],
+            )
+            .await
+            .expect("fields");
+        let fields: Vec<String> = serde_json::from_value(fields).expect("ids");
+        assert!(fields.len() >= 10, "{fields:?}");
+        for f in &fields {
+            wait_for(&c, f).await.send_keys("\u{E007}").await.unwrap_or_else(|e| panic!("Enter in {f}: {e}"));
+        }
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert_eq!(published_count(&app).await, 0, "Enter in {fields:?} published");
+        assert!(!dialog_open(&c).await);
+
+        // A time that has passed is refused by the form, before anything is asked.
+        fill_when(&c, "publish-at", "07/12/2020", "03:30").await;
+        click(&c, "button[name=schedule]").await;
+        wait_text(&c, "#write-error", "đã qua").await;
+        assert!(!dialog_open(&c).await);
+        // A date that is not one says so where it is typed.
+        fill_when(&c, "publish-at", "31/02/2031", "03:30").await;
+        wait_text(&c, "#publish-at", "Ngày chưa đúng").await;
+
+        // Publishing asks first, naming the audience and the moment; Cancel sends nothing.
+        click(&c, "button[name=publish]").await;
+        wait_text(&c, "#confirm-body", "2 cơ quan báo chí").await;
+        wait_text(&c, "#confirm-body", "ngay bây giờ").await;
+        let focused = c.execute("return document.activeElement.className", vec![]).await.expect("focus");
+        assert!(focused.as_str().unwrap_or_default().contains("cancel"), "the dialog starts on Cancel: {focused}");
+        check_page(&c, "spokesperson-confirm-publish", "dialog#confirm[open]").await;
+        click(&c, "dialog#confirm button.cancel").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(published_count(&app).await, 0);
+        // Scheduled, in English, typed day first whatever the language: 7 December, not 12 July.
+        fill_when(&c, "publish-at", "07/12/2030", "15:30").await;
+        click(&c, "#lang").await;
+        click(&c, "button[name=schedule]").await;
+        wait_text(&c, "#confirm-body", "7 December 2030 15:30").await;
+        confirm(&c).await;
+        wait_text(&c, "#status", "Scheduled for 7 December 2030 15:30").await;
+        until("scheduled", async || published_count(&app).await == 1).await;
+        let r = app.gql_as(&w.spokesperson).run("{ releases(status: SCHEDULED){ edges { node { publishAt } } } }", json!({})).await;
+        assert_eq!(r.data()["releases"]["edges"][0]["node"]["publishAt"].as_str().map(|s| s.starts_with("2030-12-07T08:30:00")), Some(true), "{}", r.body);
+        // The announcement is a live region, read out.
+        let live = wait_for(&c, "#status").await.attr("aria-live").await.ok().flatten();
+        assert_eq!(live.as_deref(), Some("polite"));
+        assert_eq!(page_errors(&c).await, Vec::<String>::new());
+        c.close().await.ok();
+    }
+);
+
+db_test!(
+    async fn unread_survives_navigation_and_a_new_tab_and_a_link_lands_after_sign_in(app) {
+        let Some(browser) = Browser::start().await else { return };
+        let w = World::build(&app, 2).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let a = publish_now(&sp, &w.unit_id, "Thông cáo thứ nhất", json!({"allAccredited": true})).await;
+        publish_now(&sp, &w.unit_id, "Thông cáo thứ hai", json!({"allAccredited": true})).await;
+        let press = publish_now(&sp, &w.unit_id, "Chỉ dành cho báo chí", json!({"outletIds": [w.outlets[0].0]})).await;
+
+        // The link from an e-mail, opened with nobody signed in: sign in, then the release.
+        let c = browser.client().await;
+        goto(&c, &app, &format!("releases/{press}")).await;
+        wait_for(&c, "#sign-in-to-see").await;
+        check_page(&c, "link-sign-in", "form#login").await;
+        fill(&c, "#email", "pv0@bao0.vn").await;
+        fill(&c, "#password", "not the password").await;
+        click(&c, "form#login button[type=submit]").await;
+        wait_text(&c, "#login-error", "Sai e-mail hoặc mật khẩu").await;
+        fill(&c, "#password", PASSWORD).await;
+        click(&c, "#remember").await;
+        click(&c, "form#login button[type=submit]").await;
+        wait_text(&c, "main h1", "Chỉ dành cho báo chí").await;
+        until("the page's title", async || {
+            c.title().await.unwrap_or_default().contains("Chỉ dành cho báo chí")
+        })
+        .await;
+
+        // The feed: three unread, counted in the navigation.
+        goto(&c, &app, "#/feed").await;
+        until("three unread", async || c.find_all(Locator::Css("#feed .unread")).await.map(|v| v.len()).unwrap_or(0) == 3).await;
+        wait_text(&c, "#count-feed", "3").await;
+        click(&c, &format!("[data-release-id=\"{a}\"] button.ack")).await;
+        wait_for(&c, &format!("[data-release-id=\"{a}\"]:not(.unread)")).await;
+        wait_text(&c, "#count-feed", "2").await;
+        // Away and back: still two unread, the acknowledged one read.
+        goto(&c, &app, "#/archive").await;
+        wait_for(&c, "#search").await;
+        goto(&c, &app, "#/feed").await;
+        until("two unread", async || c.find_all(Locator::Css("#feed .unread")).await.map(|v| v.len()).unwrap_or(0) == 2).await;
+        wait_text(&c, &format!("[data-release-id=\"{a}\"]"), "Đã xác nhận").await;
+        click(&c, "#only-unread").await;
+        until("only the unread", async || c.find_all(Locator::Css("#feed > [data-release-id]")).await.map(|v| v.len()).unwrap_or(0) == 2).await;
+        check_page(&c, "journalist-feed-unread", "#feed .unread").await;
+
+        // A new tab on this device: signed in by the kept session, the same two unread.
+        let tab = c.new_window(true).await.expect("new tab");
+        c.switch_to_window(tab.handle).await.expect("switch");
+        goto(&c, &app, "#/feed").await;
+        until("two unread in the new tab", async || c.find_all(Locator::Css("#feed .unread")).await.map(|v| v.len()).unwrap_or(0) == 2).await;
+
+        // Sessions: this device, and the one the test harness opened, ended from here.
+        goto(&c, &app, "#/sessions").await;
+        until("two sessions", async || c.find_all(Locator::Css("#sessions li")).await.map(|v| v.len()).unwrap_or(0) == 2).await;
+        wait_text(&c, "#sessions", "Thiết bị này").await;
+        check_page(&c, "sessions", "#sessions li").await;
+        click(&c, "#sessions li:not(:has(.s-delivered)) button.revoke").await;
+        confirm(&c).await;
+        until("one session", async || c.find_all(Locator::Css("#sessions li")).await.map(|v| v.len()).unwrap_or(0) == 1).await;
+        assert_eq!(app.gql_as(&w.outlets[0].1).run("{ me { id } }", json!({})).await.code(), "UNAUTHENTICATED");
+        assert_eq!(page_errors(&c).await, Vec::<String>::new());
+        c.close().await.ok();
+    }
+);
+
+db_test!(
+    async fn a_correction_is_marked_on_its_original_and_the_audit_log_reads_as_a_record(app) {
+        let Some(browser) = Browser::start().await else { return };
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = draft(&sp, &w.unit_id, "Lịch tiêm chủng tháng 12", json!({"allAccredited": true})).await;
+        let pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n".to_vec();
+        let up = upload(&app, &w.spokesperson, &id, "Lịch tiêm.pdf", pdf, Some("Lịch chi tiết")).await;
+        assert!(up["errors"].is_null(), "{up}");
+        assert_eq!(sp.run(PUBLISH, json!({"id": id})).await.data()["publishRelease"]["status"], "PUBLISHED");
+
+        let c = browser.client().await;
+        sign_in(&c, &app.base, "duc@syt.vn", PASSWORD).await;
+        wait_for(&c, "#my-releases").await;
+        goto(&c, &app, &format!("#/releases/{id}")).await;
+        click(&c, "#correct").await;
+        // The correction starts from the original's words and files.
+        wait_value(&c, "#title", "Đính chính: Lịch tiêm chủng tháng 12").await;
+        wait_value(&c, "#body", "Nội dung").await;
+        wait_text(&c, "#keeps-files", "1").await;
+        fill(&c, "#summary", "Sửa ngày tiêm: 12/12").await;
+        click(&c, "button[name=publish]").await;
+        confirm(&c).await;
+        wait_text(&c, "#status", "Đã đăng").await;
+        let list = sp.run("{ releases(kind: CORRECTION){ edges { node { id attachments { filename } } } } }", json!({})).await;
+        let node = list.data()["releases"]["edges"][0]["node"].clone();
+        assert_eq!(node["attachments"][0]["filename"], "Lịch tiêm.pdf", "{}", list.body);
+        let cid = node["id"].as_str().expect("id").to_owned();
+        // The original says so, with a link, on its page and in lists.
+        goto(&c, &app, &format!("#/releases/{id}")).await;
+        wait_text(&c, ".release .corrected", "Đã được đính chính").await;
+        wait_for(&c, &format!(".release .corrected a[href='#/releases/{cid}']")).await;
+        assert!(c.find(Locator::Id("correct")).await.is_err(), "corrected once is enough");
+        check_page(&c, "release-corrected", ".release .corrected").await;
+        goto(&c, &app, "").await;
+        wait_text(&c, &format!("#recent [data-release-id='{id}']"), "Đã được đính chính").await;
+        c.close().await.ok();
+
+        // The authority's audit log: newest first, in words, filtered by the server.
+        let c = browser.client().await;
+        sign_in(&c, &app.base, ADMIN_EMAIL, PASSWORD).await;
+        wait_for(&c, "#report-table").await;
+        // A unit that published nothing has no coverage to show (not 100 %).
+        let row = text_of(&c, "#report-table").await;
+        assert!(row.contains("Sở Tài chính"), "{row}");
+        let coverage = c
+            .execute(
+                "const r = [...document.querySelectorAll('#report-table tbody tr')].find(r => r.textContent.includes('Sở Tài chính'));
+                 return r.lastElementChild.textContent.trim()",
+                vec![],
+            )
+            .await
+            .expect("coverage");
+        assert_eq!(coverage.as_str(), Some("—"));
+        goto(&c, &app, "#/audit").await;
+        wait_for(&c, "#audit-log > li").await;
+        let seqs: Vec<i64> = serde_json::from_value(
+            c.execute("return [...document.querySelectorAll('#audit-log > li')].map(l => Number(l.dataset.seq))", vec![])
+                .await
+                .expect("seqs"),
+        )
+        .expect("numbers");
+        assert!(seqs.windows(2).all(|p| p[0] > p[1]), "newest first: {seqs:?}");
+        select(&c, "#audit-action", "release").await;
+        wait_text(&c, "#audit-log", "Đăng thông cáo").await;
+        until("release events only", async || {
+            let actions: Vec<String> = c
+                .execute("return [...document.querySelectorAll('#audit-log li small.mono')].map(s => s.textContent)", vec![])
+                .await
+                .ok()
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default();
+            !actions.is_empty() && actions.iter().all(|a| a.starts_with("release."))
+        })
+        .await;
+        // What changed, and who did it by name and role.
+        wait_text(&c, "#audit-log", "Tiêu đề: Lịch tiêm chủng tháng 12").await;
+        wait_text(&c, "#audit-log", "Lê Minh Đức (Người phát ngôn)").await;
+        click(&c, "#audit-log button.who").await;
+        wait_for(&c, "#audit-actor").await;
+        check_page(&c, "authority-audit-filtered", "#audit-log > li").await;
+        assert_eq!(page_errors(&c).await, Vec::<String>::new());
+        c.close().await.ok();
+    }
+);
+
+/// The contrast ratio of two CSS colours (WCAG 2), computed in the page.
+const CONTRAST: &str = r#"
+    const rgb = s => s.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+    const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    const [a, b] = [lum(arguments[0]), lum(arguments[1])];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+"#;
+
+db_test!(
+    async fn a_phone_gets_a_compact_header_cards_a_newsroom_and_words_not_codes(app) {
+        let Some(browser) = Browser::start().await else { return };
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Thông cáo về mùa lũ", json!({"allAccredited": true})).await;
+        for i in 0..3 {
+            publish_now(&sp, &w.unit_id, &format!("Tin lưu trữ số {i}"), json!({"allAccredited": true})).await;
+        }
+        let c = browser.client().await;
+        c.set_window_size(360, 740).await.expect("phone");
+        goto(&c, &app, "").await;
+        wait_for(&c, "#recent [data-release-id]").await;
+        // One line of header; the navigation behind a menu button.
+        pressnet_tests::browser::screenshot(&c, "phone-header-360").await;
+        let height = c.execute("return document.querySelector('header.top').getBoundingClientRect().height", vec![]).await.expect("height");
+        assert!(height.as_f64().unwrap_or(999.0) <= 64.0, "the header takes {height} px");
+        let nav_shown = c.execute("return getComputedStyle(document.getElementById('nav')).display", vec![]).await.expect("nav");
+        assert_eq!(nav_shown.as_str(), Some("none"));
+        click(&c, "#menu-toggle").await;
+        click(&c, "#nav a[href='#/news']").await;
+        // The public archive: search and paging, as cards; the page names itself.
+        wait_for(&c, "#news [data-release-id]").await;
+        until("the title", async || c.title().await.unwrap_or_default().starts_with("Thông cáo báo chí")).await;
+        fill(&c, "#news-q", "luu tru").await;
+        click(&c, "#news-search button[type=submit]").await;
+        wait_text(&c, "#news-count", "3").await;
+        check_page(&c, "public-news", "#news [data-release-id]").await;
+        // The roster as cards with tap-to-call and tap-to-mail, no sideways scrolling.
+        goto(&c, &app, "").await;
+        c.set_window_size(360, 740).await.expect("phone");
+        wait_for(&c, "#roster a[href^='tel:']").await;
+        let header_shown = c.execute("return getComputedStyle(document.querySelector('#roster thead')).position", vec![]).await.expect("thead");
+        assert_eq!(header_shown.as_str(), Some("absolute"), "the roster's header row is hidden: its cells name themselves");
+        check_page(&c, "public-home-newsroom", "#roster").await;
+        // The skip link, focused, covers nothing; the focus ring stands out at 3:1 or better.
+        c.set_window_size(1366, 900).await.expect("laptop");
+        goto(&c, &app, "").await;
+        wait_for(&c, "#recent [data-release-id]").await;
+        c.execute("document.querySelector('a.skip').focus()", vec![]).await.expect("focus");
+        let overlap = c
+            .execute(
+                "const s = document.querySelector('a.skip').getBoundingClientRect();
+                 return [...document.querySelectorAll('header.top a, header.top button')].some(e => { const r = e.getBoundingClientRect();
+                   return r.width > 0 && s.left < r.right && r.left < s.right && s.top < r.bottom && r.top < s.bottom; })",
+                vec![],
+            )
+            .await
+            .expect("overlap");
+        assert_eq!(overlap.as_bool(), Some(false), "the focused skip link covers the header");
+        c.active_element().await.expect("focus").send_keys("\u{E004}").await.expect("Tab");
+        let colours = c
+            .execute("const s = getComputedStyle(document.activeElement); return [s.outlineColor, getComputedStyle(document.body).backgroundColor]", vec![])
+            .await
+            .expect("colours");
+        let ratio = c.execute(CONTRAST, vec![colours[0].clone(), colours[1].clone()]).await.expect("ratio");
+        assert!(ratio.as_f64().unwrap_or(0.0) >= 3.0, "focus ring {colours}: {ratio}");
+
+        // The spokesperson's delivery log, with e-mail off, in Vietnamese.
+        sign_in(&c, &app.base, "duc@syt.vn", PASSWORD).await;
+        wait_for(&c, "#my-releases").await;
+        goto(&c, &app, &format!("#/releases/{id}")).await;
+        wait_for(&c, "#delivery-log tbody tr").await;
+        let log = text_of(&c, "#delivery-log").await;
+        assert!(!log.contains("PRESSNET_SMTP_URL"), "{log}");
+        c.set_window_size(360, 740).await.expect("phone");
+        check_page(&c, "spokesperson-delivery-log-cards", "#delivery-log").await;
+        let v: Value = c.execute("return document.title", vec![]).await.expect("title");
+        assert!(v.as_str().unwrap_or_default().contains("Thông cáo về mùa lũ"), "{v}");
+        assert_eq!(page_errors(&c).await, Vec::<String>::new());
+        c.close().await.ok();
+    }
+);
