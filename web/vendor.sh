@@ -20,6 +20,8 @@ PACKAGES=(
   "htm@3.1.1 dist/htm.mjs=htm.js"
   "@preact/signals-core@1.14.5 dist/signals-core.mjs=signals-core.js"
   "@preact/signals@2.11.4 dist/signals.mjs=signals.js"
+  # Pasting from Word and Google Docs: their HTML turned into the Markdown the server keeps.
+  "turndown@7.2.5 lib/turndown.browser.es.js=turndown.js"
 )
 # Bare specifier -> vendored path, as the browser will ask for it.
 REWRITES=(

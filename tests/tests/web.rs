@@ -398,6 +398,8 @@ db_test!(
         fill(&c, "#j-card", "TNB-0042").await;
         click(&c, "#new-journalist button[type=submit]").await;
         wait_text(&c, &format!("[data-outlet-id='{oid}']"), "Nguyễn Văn Hùng").await;
+        // E-mail is off here: the administrator is given the link to pass on.
+        wait_text(&c, "#invite-link", "/#/invite/").await;
         // Its newsroom system's webhook: the secret shown once, then only the URL; a test event
         // goes out and its outcome shows among the endpoint's recent attempts.
         let rx = pressnet_tests::receiver::Receiver::start().await;

@@ -339,3 +339,30 @@ db_test!(
         assert!(d.contains("Trực tuyến") && !d.contains(",LIVE,"), "{d}");
     }
 );
+
+db_test!(
+    async fn with_e_mail_off_the_administrator_is_given_the_invitation_link_to_pass_on(app) {
+        let w = World::build(&app, 1).await;
+        let a = app.gql_as(&w.admin);
+        let r = a
+            .run("mutation($i:RegisterJournalistInput!){ registerJournalist(input:$i){ id } }",
+                json!({"i": {"outletId": w.outlets[0].0, "fullName": "Nguyễn Văn Hùng", "email": "Hung@bbg.vn"}}))
+            .await;
+        assert!(r.body["errors"].is_null(), "{}", r.body);
+        let q = "query($e:String!){ invitationLink(email:$e) }";
+        let link = a.run(q, json!({"e": "hung@bbg.vn"})).await;
+        let url = link.data()["invitationLink"].as_str().expect("a link").to_owned();
+        assert!(url.contains("/#/invite/"), "{url}");
+        // Nobody else may read it.
+        assert_eq!(app.gql_as(&w.auditor).run(q, json!({"e": "hung@bbg.vn"})).await.code(), "FORBIDDEN");
+        assert_eq!(app.gql_as(&w.outlets[0].1).run(q, json!({"e": "hung@bbg.vn"})).await.code(), "FORBIDDEN");
+        // It works, once; then there is no link to give.
+        let secret = url.rsplit('/').next().expect("token");
+        let ok = app.gql()
+            .run("mutation($t:String!,$p:String!){ acceptInvitation(token:$t, password:$p){ token } }", json!({"t": secret, "p": "mat-khau-moi-123"}))
+            .await;
+        assert!(ok.data()["acceptInvitation"]["token"].is_string(), "{}", ok.body);
+        assert!(a.run(q, json!({"e": "hung@bbg.vn"})).await.data()["invitationLink"].is_null());
+        assert!(a.run(q, json!({"e": "nobody@bbg.vn"})).await.data()["invitationLink"].is_null());
+    }
+);

@@ -41,6 +41,34 @@ db_test!(
         select(&c, "#kind", "PRESS_CONFERENCE").await;
         fill_when(&c, "starts", "20/12/2030", "09:00").await;
         fill(&c, "#location", "Hội trường tầng 2").await;
+        // Pasted from Word: its headings, bold, lists and links kept as Markdown, its styles,
+        // comments and <o:p> gone.
+        let word = r#"<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{mso-style-parent:"";}</style></head><body>
+            <!--StartFragment--><h2 class="MsoHeading2">Lịch họp báo<o:p></o:p></h2>
+            <p class="MsoNormal" style="mso-margin-top-alt:auto"><span style="font-weight:bold">Thời gian:</span> 9 giờ<o:p>&nbsp;</o:p></p>
+            <ul><li>Phóng viên mang thẻ</li><li>Đăng ký trước</li></ul>
+            <p><a href="https://ubnd.example.vn/hop-bao">Chi tiết</a></p><!--EndFragment--></body></html>"#;
+        c.execute(
+            "const dt = new DataTransfer(); dt.setData('text/html', arguments[0]); dt.setData('text/plain', 'x');
+             const area = document.getElementById('body'); area.focus(); area.setSelectionRange(area.value.length, area.value.length);
+             area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));",
+            vec![json!(word)],
+        )
+        .await
+        .expect("paste");
+        wait_value(&c, "#body", "## Lịch họp báo").await;
+        let body = wait_for(&c, "#body").await.prop("value").await.ok().flatten().unwrap_or_default();
+        for kept in ["**Thời gian:**", "- Phóng viên mang thẻ", "[Chi tiết](https://ubnd.example.vn/hop-bao)", "Mời các cơ quan báo chí."] {
+            assert!(body.contains(kept), "{kept} lost from {body:?}");
+        }
+        for gone in ["mso", "o:p", "StartFragment", "MsoNormal"] {
+            assert!(!body.contains(gone), "{gone} left in {body:?}");
+        }
+        // The toolbar marks a selection.
+        c.execute("const a = document.getElementById('body'); a.focus(); const i = a.value.indexOf('##'); a.setSelectionRange(i, i + 2);", vec![]).await.expect("select");
+        click(&c, ".md-toolbar [data-mark='md_italic']").await;
+        wait_value(&c, "#body", "*##*").await;
+
         // Enter in every single-line field of the editor: nothing is sent, nothing is asked.
         let fields = c
             .execute(

@@ -27,6 +27,19 @@ pub struct RegistryQuery;
 
 #[Object]
 impl RegistryQuery {
+    /// The set-password link of an invitation not yet e-mailed (the e-mail channel is off, or
+    /// the message still waits), for the administrator to pass on by hand; null once it was
+    /// sent, taken or has expired (ADMIN).
+    async fn invitation_link(&self, ctx: &Context<'_>, email: String) -> Result<Option<String>> {
+        if email.len() > 254 {
+            return Err(AppError::bad_input("email", "at most 254 characters").into());
+        }
+        Ok(
+            crate::services::accounts::unsent_invitation_link(app(ctx)?, viewer(ctx), &email)
+                .await?,
+        )
+    }
+
     /// An outlet's webhook endpoints (ADMIN), without their secrets.
     #[graphql(
         complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Endpoints, child_complexity)"

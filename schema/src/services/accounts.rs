@@ -403,3 +403,44 @@ pub async fn ensure_staff_account(
     audit::record(ctx, change).await?;
     Ok(model)
 }
+
+/// The set-password link of `email`'s invitation while it has not been e-mailed (the e-mail
+/// channel is off, or the message still waits), for the administrator to pass on by hand; `None`
+/// once sent, taken or expired. ADMIN only: the link lets its holder choose the password.
+#[tracing::instrument(skip(ctx, viewer), err(Debug, level = "debug"))]
+pub async fn unsent_invitation_link(
+    ctx: &AppContext,
+    viewer: &crate::auth::Viewer,
+    email: &str,
+) -> AppResult<Option<String>> {
+    use crate::entities::outbox;
+    use crate::enums::{DeliveryStatus, MailKind};
+    use sea_orm::QueryOrder;
+    viewer.require_admin()?;
+    let email = email.trim().to_lowercase();
+    let Some(row) = outbox::Entity::find()
+        .filter(outbox::Column::Kind.eq(MailKind::Invitation))
+        .filter(outbox::Column::Recipient.eq(email.as_str()))
+        .filter(outbox::Column::Status.ne(DeliveryStatus::Delivered))
+        .filter(outbox::Column::SentAt.is_null())
+        .order_by_desc(outbox::Column::CreatedAt)
+        .one(&ctx.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let payload: crate::mail::render::Payload =
+        serde_json::from_str(&row.payload).unwrap_or_default();
+    let Some(link) = payload.link else {
+        return Ok(None);
+    };
+    // Still a live invitation: not taken, not expired.
+    let secret = link.rsplit('/').next().unwrap_or_default();
+    let live = auth_token::Entity::find()
+        .filter(auth_token::Column::TokenHash.eq(token::digest(secret)))
+        .filter(auth_token::Column::Purpose.eq(token::PURPOSE_INVITE))
+        .filter(auth_token::Column::ExpiresAt.gt(ctx.clock.now()))
+        .one(&ctx.db)
+        .await?;
+    Ok(live.map(|_| link))
+}

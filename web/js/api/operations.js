@@ -113,6 +113,7 @@ export const REMOVE_WEBHOOK = `mutation RemoveWebhook($id: UUID!) { removeWebhoo
 export const REGISTER_OUTLET = `mutation RegisterOutlet($input: RegisterOutletInput!) { registerOutlet(input: $input) { id } }`;
 export const SET_ACCREDITATION = `mutation SetAccreditation($outletId: UUID!, $status: AccreditationStatus!, $until: DateTime) {
   setAccreditation(outletId: $outletId, status: $status, until: $until) { id accreditation accreditedUntil } }`;
+export const INVITATION_LINK = `query InvitationLink($email: String!) { invitationLink(email: $email) }`;
 export const REGISTER_JOURNALIST = `mutation RegisterJournalist($input: RegisterJournalistInput!) { registerJournalist(input: $input) { id } }`;
 export const AUDIT_EVENTS = `query Audit($first: Int, $after: String, $actorId: UUID, $action: String, $unitId: UUID,
   $from: DateTime, $to: DateTime) {

@@ -108,6 +108,25 @@ export function Registry({ me }) {
     ${admin && outlets.length > 0 && html`<${Webhooks} outlets=${outlets} />`}`;
 }
 
+/**
+ * After registering someone without a password: the invitation's link when it could not be
+ * e-mailed (the e-mail channel is off), for the administrator to pass on; null otherwise.
+ */
+async function unsentInvitation(/** @type {string} */ email, /** @type {string} */ password) {
+  if (password) return null;
+  const d = await request(op.INVITATION_LINK, { email });
+  return d.invitationLink ? { email, link: d.invitationLink } : null;
+}
+
+/** The link to pass on, shown once to the administrator. */
+function InviteLink({ invite }) {
+  if (!invite) return null;
+  return html`<div class="notice warn" id="invite-link" role="status">
+    <p>${t("invite_unsent", { email: invite.email })}</p>
+    <p><code class="secret">${invite.link}</code></p>
+  </div>`;
+}
+
 /** Runs a registry mutation from a form, then reloads. */
 function useSubmit(/** @type {() => void} */ reload) {
   const [error, setError] = useState("");
@@ -127,6 +146,7 @@ function useSubmit(/** @type {() => void} */ reload) {
 
 function Units({ units, admin, reload }) {
   const { error, submit } = useSubmit(reload);
+  const [invite, setInvite] = useState(/** @type {any} */ (null));
   const [chosen, setChosen] = useState("");
   const endTerm = async (/** @type {any} */ p) => {
     const yes = await confirmAct({ title: t("end_term"), lines: [t("confirm_end_term", { name: p.fullName })], action: t("end_term"), danger: true });
@@ -145,10 +165,14 @@ function Units({ units, admin, reload }) {
             ${admin && html` <button type="button" class="secondary small end-term" onClick=${() => endTerm({ ...p, unit: u })}>${t("end_term")}</button>`}</div>`)}
           ${admin && html`<button type="button" class="link small" onClick=${() => setChosen(u.id)}>${u.spokespersons.length ? t("register_spokesperson") : t("replace")}</button>`}</td>
       </tr>`)}</tbody></table></div>
-    ${admin && html`<p class="error" role="alert">${error}</p><div class="row">
-      <form id="new-spokesperson" class="card" onSubmit=${submit((f) => request(op.REGISTER_SPOKESPERSON, { input: {
-        unitId: f.unit.value, fullName: f.fullName.value, position: f.position.value, phone: f.phone.value, email: f.email.value,
-        appointmentRef: f.appointmentRef.value || null, isPrimary: f.isPrimary.checked, password: f.password.value || null } }))}>
+    ${admin && html`<p class="error" role="alert">${error}</p><${InviteLink} invite=${invite} /><div class="row">
+      <form id="new-spokesperson" class="card" onSubmit=${submit(async (f) => {
+        const [email, password] = [f.email.value, f.password.value];
+        await request(op.REGISTER_SPOKESPERSON, { input: {
+          unitId: f.unit.value, fullName: f.fullName.value, position: f.position.value, phone: f.phone.value, email,
+          appointmentRef: f.appointmentRef.value || null, isPrimary: f.isPrimary.checked, password: password || null } });
+        setInvite(await unsentInvitation(email.trim().toLowerCase(), password));
+      })}>
         <h3>${t("register_spokesperson")}</h3>
         <label for="sp-unit">${t("unit")}</label><select id="sp-unit" name="unit" required value=${chosen} onChange=${(/** @type {any} */ e) => setChosen(e.currentTarget.value)}>
           ${units.map((/** @type {any} */ u) => html`<option value=${u.id} selected=${u.id === chosen}>${u.name}</option>`)}</select>
@@ -178,6 +202,7 @@ const SOON = 30 * 86400e3;
 
 function Outlets({ outlets, admin, reload }) {
   const { error, submit } = useSubmit(reload);
+  const [invite, setInvite] = useState(/** @type {any} */ (null));
   const [until, setUntil] = useState(/** @type {Record<string, string>} */ ({}));
   const now = Date.now();
   const expiry = (/** @type {any} */ o) => {
@@ -220,7 +245,7 @@ function Outlets({ outlets, admin, reload }) {
             ${o.accreditation === "ACCREDITED" && html`<button type="button" class="secondary small renew" onClick=${() => setStatus(o, "ACCREDITED")}>${t("renew")}</button>`}`}</td>
         <td data-label=${t("journalists")}>${o.journalists.map((/** @type {any} */ j) => html`<div>${j.fullName} <small class="muted">${j.email}${j.pressCardNumber ? ` · ${j.pressCardNumber}` : ""}</small></div>`)}</td>
       </tr>`)}</tbody></table></div>
-    ${admin && html`<p class="error" role="alert">${error}</p><div class="row">
+    ${admin && html`<p class="error" role="alert">${error}</p><${InviteLink} invite=${invite} /><div class="row">
       <form id="new-outlet" class="card" onSubmit=${submit((f) => request(op.REGISTER_OUTLET, { input: { name: f.name.value, kind: f.kind.value, scope: f.scope.value, licenceNumber: f.licence.value, email: f.email.value } }))}>
         <h3>${t("register_outlet")}</h3>
         <label for="o-name">${t("outlet")}</label><input id="o-name" name="name" required />
@@ -230,7 +255,11 @@ function Outlets({ outlets, admin, reload }) {
         <label for="o-email">${t("email")}</label><input id="o-email" name="email" type="email" required />
         <p><button type="submit">${t("register_outlet")}</button></p>
       </form>
-      <form id="new-journalist" class="card" onSubmit=${submit((f) => request(op.REGISTER_JOURNALIST, { input: { outletId: f.outlet.value, fullName: f.fullName.value, email: f.email.value, pressCardNumber: f.card.value || null, password: f.password.value || null } }))}>
+      <form id="new-journalist" class="card" onSubmit=${submit(async (f) => {
+        const [email, password] = [f.email.value, f.password.value];
+        await request(op.REGISTER_JOURNALIST, { input: { outletId: f.outlet.value, fullName: f.fullName.value, email, pressCardNumber: f.card.value || null, password: password || null } });
+        setInvite(await unsentInvitation(email.trim().toLowerCase(), password));
+      })}>
         <h3>${t("register_journalist")}</h3>
         <label for="j-outlet">${t("outlet")}</label><select id="j-outlet" name="outlet" required>${outlets.map((/** @type {any} */ o) => html`<option value=${o.id}>${o.name}</option>`)}</select>
         <label for="j-name">${t("name")}</label><input id="j-name" name="fullName" required />

@@ -9,6 +9,7 @@ import { useAsync, usePoll, Pending, Badge, EnumSelect, EnumChecks, notify, fail
 import { Uploader, Gallery } from "../files.js";
 import { DateTimeField } from "../datetime.js";
 import { confirmAct } from "../confirm.js";
+import { MarkdownToolbar, onPasteMarkdown } from "../markdown_tools.js";
 
 export function Console({ me }) {
   const [status, setStatus] = useState(/** @type {string|null} */ (null));
@@ -235,7 +236,11 @@ export function Editor({ arg, me }) {
         <button type="button" id="show-preview" aria-pressed=${tab === "preview"} onClick=${showPreview}>${t("preview")}</button>
       </div>
       ${tab === "write"
-        ? html`<label for="body">${t("body")}</label><textarea id="body" name="body" required rows="12" value=${f.body} onInput=${input("body")}></textarea>`
+        ? html`<label for="body">${t("body")}</label>
+          <${MarkdownToolbar} target="body" value=${f.body} onChange=${(/** @type {string} */ v) => set({ body: v })} />
+          <textarea id="body" name="body" required rows="12" value=${f.body} aria-describedby="body-hint" onInput=${input("body")}
+            onPaste=${onPasteMarkdown((/** @type {string} */ v) => set({ body: v }))}></textarea>
+          <small id="body-hint" class="muted">${t("body_hint")}</small>`
         : html`<article id="preview" class="release card" aria-live="polite" aria-label=${t("preview_as_press")}>
             <p class="meta">${me.unit.name} · ${label("ReleaseKind", f.kind)}</p>
             <h2>${f.title}</h2><p class="lead">${f.summary}</p>
