@@ -229,6 +229,9 @@ db_test!(
         let c = browser.client().await;
         sign_in(&c, &app.base, ADMIN_EMAIL, PASSWORD).await;
         wait_for(&c, "#report-table").await;
+        // The period is typed and shown day first, whatever the browser's locale.
+        let today = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%d/%m/%Y").to_string();
+        wait_value(&c, "#to", &today).await;
         // A unit that published nothing has no coverage to show (not 100 %).
         let row = text_of(&c, "#report-table").await;
         assert!(row.contains("Sở Tài chính"), "{row}");
@@ -353,5 +356,60 @@ db_test!(
         assert!(v.as_str().unwrap_or_default().contains("Thông cáo về mùa lũ"), "{v}");
         assert_eq!(page_errors(&c).await, Vec::<String>::new());
         c.close().await.ok();
+    }
+);
+
+/// Visible text of `main` that is an API code (PRESS_RELEASE, release.publish): none should be,
+/// except the audit log's codes shown beside their words (`.mono`).
+const CODES: &str = r#"
+    const main = document.querySelector('main').cloneNode(true);
+    main.querySelectorAll('.mono, code, .secret, input, textarea, select').forEach(e => e.remove());
+    const text = main.innerText;
+    return [...new Set(text.match(/\b[A-Z]{2,}(?:_[A-Z]+)+\b|\b[a-z]+\.[a-z_]+_[a-z_]+\b|\b(?:true|false)\b|PRESSNET_[A-Z_]+/g) || [])];
+"#;
+
+db_test!(
+    async fn every_page_speaks_vietnamese_or_english_in_words_never_codes(app) {
+        let Some(browser) = Browser::start().await else { return };
+        let w = World::build(&app, 1).await;
+        let sp = app.gql_as(&w.spokesperson);
+        let id = publish_now(&sp, &w.unit_id, "Thông cáo kiểm tra ngôn ngữ", json!({"allAccredited": true})).await;
+        let pages: [(&str, &str, &[&str]); 3] = [
+            ("pv0@bao0.vn", "journalist", &["#/feed", "#/archive", "#/conferences", "#/questions", "#/settings", "#/sessions"]),
+            ("duc@syt.vn", "spokesperson", &["#/console", "#/new", "#/inbox", "#/press-reports"]),
+            (ADMIN_EMAIL, "admin", &["#/dashboard", "#/registry", "#/audit", "#/monitoring", "#/suppressions"]),
+        ];
+        for (email, role, routes) in pages {
+            let c = browser.client().await;
+            sign_in(&c, &app.base, email, PASSWORD).await;
+            wait_for(&c, "#signout").await;
+            let mut all: Vec<String> = routes.iter().map(|r| (*r).to_owned()).collect();
+            all.push(format!("#/releases/{id}"));
+            for lang in ["vi", "en"] {
+                c.execute("localStorage.setItem('lang', arguments[0])", vec![json!(lang)]).await.expect("lang");
+                for route in &all {
+                    goto(&c, &app, route).await;
+                    c.refresh().await.expect("reload");
+                    wait_for(&c, "main h1").await;
+                    tokio::time::sleep(Duration::from_millis(700)).await;
+                    let html_lang = c.execute("return document.documentElement.lang", vec![]).await.expect("lang");
+                    assert_eq!(html_lang.as_str(), Some(lang));
+                    let codes: Vec<String> = serde_json::from_value(c.execute(CODES, vec![]).await.expect("codes")).unwrap_or_default();
+                    assert!(codes.is_empty(), "{role} {route} in {lang} shows codes: {codes:?}");
+                    let title = c.title().await.unwrap_or_default();
+                    assert!(title.ends_with("— pressnet"), "{route}: {title}");
+                }
+            }
+            // English pages pass the same checks as Vietnamese ones.
+            for route in routes.iter().take(2) {
+                goto(&c, &app, route).await;
+                wait_for(&c, "main h1").await;
+                let name = format!("en-{role}-{}", route.trim_start_matches("#/"));
+                check_page(&c, &name, "main h1").await;
+            }
+            c.execute("localStorage.setItem('lang', 'vi')", vec![]).await.ok();
+            assert_eq!(page_errors(&c).await, Vec::<String>::new(), "{role}");
+            c.close().await.ok();
+        }
     }
 );

@@ -79,4 +79,11 @@ export const DETAIL_KEYS = {
   until: ["Đến", "Until"], at: ["Lúc", "At"], publishAt: ["Hẹn giờ", "Publish at"], filename: ["Tệp", "File"],
   release: ["Thông cáo", "Release"], outlets: ["Số cơ quan báo chí", "Outlets"], changed: ["Đã sửa", "Changed"],
   session: ["Phiên", "Session"], name: ["Tên", "Name"], code: ["Mã", "Code"], url: ["URL", "URL"],
+  fullName: ["Họ tên", "Name"], position: ["Chức vụ", "Position"], isPrimary: ["Người phát ngôn chính", "Primary"],
+  appointmentRef: ["Quyết định bổ nhiệm", "Appointment"], phone: ["Điện thoại", "Phone"], outlet: ["Cơ quan báo chí", "Outlet"],
+  outletId: ["Cơ quan báo chí", "Outlet"], unit: ["Đơn vị", "Unit"], level: ["Cấp", "Level"], parentId: ["Trực thuộc", "Parent"],
+  accreditation: ["Cấp phép", "Accreditation"], licenceNumber: ["Giấy phép", "Licence"], pressCardNumber: ["Thẻ nhà báo", "Press card"],
+  attending: ["Dự họp báo", "Attending"], rating: ["Đánh giá", "Rating"], question: ["Câu hỏi", "Question"], answer: ["Trả lời", "Answer"],
+  mode: ["Cách nhận e-mail", "E-mail mode"], topic: ["Chủ đề", "Topic"], caption: ["Chú thích", "Caption"], credit: ["Tác giả", "Credit"],
+  invited: ["Gửi thư mời", "Invited"], escalation: ["Nhắc lại", "Escalation"], recipient: ["Người nhận", "Recipient"],
 };

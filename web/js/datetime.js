@@ -85,3 +85,31 @@ function combine(/** @type {{date: string, time: string}} */ p) {
   if (!tm) return { value: "", valid: false, error: t("bad_time") };
   return { value: `${d}T${tm}`, valid: true, error: "" };
 }
+
+/** "YYYY-MM-DD" as "dd/mm/yyyy". */
+const dmy = (/** @type {string} */ iso) => (iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : "");
+
+/**
+ * A date alone, typed day/month/year whatever the browser's locale. `onChange(value, valid)`:
+ * value is "YYYY-MM-DD" (a Vietnamese calendar day), or "" while what is typed is not a date.
+ * @param {{id: string, label: string, value: string, required?: boolean,
+ *   onChange: (value: string, valid: boolean) => void}} props
+ */
+export function DateField({ id, label: text, value, required = false, onChange }) {
+  const [typed, setTyped] = useState(dmy(value));
+  const [error, setError] = useState("");
+  useEffect(() => { if (parseDate(typed) !== value) setTyped(dmy(value)); }, [value]);
+  return html`<div class="field">
+    <label for=${id}>${text} <small class="inline-hint">(${t("date_placeholder")})</small></label>
+    <input id=${id} class="date" inputmode="numeric" autocomplete="off" placeholder=${t("date_placeholder")} required=${required}
+      aria-invalid=${error ? "true" : undefined} aria-describedby=${error ? `${id}-error` : undefined} value=${typed}
+      onInput=${(/** @type {any} */ e) => {
+        const v = e.currentTarget.value;
+        setTyped(v);
+        const d = parseDate(v);
+        setError(d || !v.trim() ? "" : t("bad_date"));
+        onChange(d || "", Boolean(d));
+      }} />
+    ${error && html`<small id=${`${id}-error`} class="error">${error}</small>`}
+  </div>`;
+}

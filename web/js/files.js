@@ -20,6 +20,12 @@ export function bytes(/** @type {string|number} */ n) {
 /** The path of a file URL (served by this origin), for fetch. */
 const path = (/** @type {string} */ url) => new URL(url, location.origin).pathname + new URL(url, location.origin).search;
 
+/** A release's photo on its card (the first image among its files), or nothing. */
+export function CardPhoto({ files }) {
+  const a = (files || []).find((/** @type {any} */ f) => f.thumbnailUrl && f.contentType.startsWith("image/"));
+  return a ? html`<div class="card-photo"><${Thumb} a=${a} /></div>` : null;
+}
+
 function Thumb({ a }) {
   const [src, setSrc] = useState("");
   useEffect(() => {

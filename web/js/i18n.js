@@ -305,13 +305,13 @@ export const fmt = {
   percent: (/** @type {number} */ n) => new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 0 }).format(n),
 };
 
-/** An instant as the value of an <input type="datetime-local">, in Vietnam time. */
+/** An instant as "YYYY-MM-DDTHH:mm" in Vietnam time (what DateTimeField holds). */
 export function toLocalInput(/** @type {string|null|undefined} */ iso) {
   if (!iso) return "";
   return new Date(new Date(iso).getTime() + 7 * 3600 * 1000).toISOString().slice(0, 16);
 }
 
-/** An <input type="datetime-local"> value (Vietnam time) as an RFC 3339 instant, or null. */
+/** A "YYYY-MM-DDTHH:mm" Vietnam time (DateTimeField) as an RFC 3339 instant, or null. */
 export function fromLocalInput(/** @type {string} */ value) {
   return value ? `${value.length === 16 ? `${value}:00` : value}${OFFSET}` : null;
 }

@@ -23,6 +23,11 @@ export const UNIT = `query Unit($id: UUID!) { unit(id: $id) { id code name level
 export const RELEASES = `query Releases($unitId: UUID, $kind: ReleaseKind, $status: ReleaseStatus, $search: String, $first: Int, $after: String) {
   releases(unitId: $unitId, kind: $kind, status: $status, search: $search, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${RELEASE_CARD} correctedBy { id title } deliveryStats { targeted delivered acknowledged failed pending } } } } }`;
+/** The newsroom's cards: with their files, for the photo (small pages only: each file costs). */
+export const NEWS_RELEASES = `query NewsReleases($kind: ReleaseKind, $search: String, $first: Int, $after: String) {
+  releases(kind: $kind, status: PUBLISHED, search: $search, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { ${RELEASE_CARD} correctedBy { id title } attachments { id filename contentType caption thumbnailUrl } } } } }`;
 export const RELEASE = `query Release($id: UUID!) { release(id: $id) { ${RELEASE_CARD} body bodyHtml retractedAt retractReason
   supersedes { id title } correctedBy { id title } audience { allAccredited outletIds kinds scopes }
   attachments { id filename contentType size sizeBytes sha256 caption credit width height url thumbnailUrl webUrl keepsMetadata }
@@ -73,7 +78,7 @@ export const FEED = `subscription Feed($since: String) { releasePublished(since:
 export const RECEIVED = `query Received($first: Int, $after: String, $unreadOnly: Boolean) {
   received(first: $first, after: $after, unreadOnly: $unreadOnly) { totalCount unread pageInfo { hasNextPage endCursor }
     edges { cursor node { deliveredAt acknowledged acknowledgedAt release { ${RELEASE_CARD} correctedBy { id title }
-      attachments { ${ATTACHMENT} } } } } } }`;
+      attachments { id filename contentType sizeBytes sha256 caption credit width height url thumbnailUrl keepsMetadata } } } } } }`;
 export const UNREAD = `query Unread { received(first: 0, unreadOnly: true) { unread } }`;
 export const ACKNOWLEDGE = `mutation Ack($releaseId: UUID!) { acknowledgeRelease(releaseId: $releaseId) { id status } }`;
 export const RSVP = `mutation Rsvp($releaseId: UUID!, $attending: Boolean!) { rsvp(releaseId: $releaseId, attending: $attending) { myRsvp attendeeCount } }`;

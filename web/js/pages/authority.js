@@ -5,7 +5,7 @@
 import { html, useState } from "../lib.js";
 import { t, label, fmt, values, fromLocalInput, toLocalInput, todayInVietnam, lang } from "../i18n.js";
 import { confirmAct } from "../confirm.js";
-import { DateTimeField } from "../datetime.js";
+import { DateTimeField, DateField } from "../datetime.js";
 import { ACTIONS, FAMILIES, DETAIL_KEYS } from "../audit_words.js";
 import { request, download } from "../api/client.js";
 import * as op from "../api/operations.js";
@@ -72,8 +72,8 @@ export function Dashboard() {
   const short = (/** @type {any} */ u) => u.unit.name;
   return html`<h1>${t("dashboard")}</h1>
     <form id="period" class="filters" onSubmit=${(/** @type {any} */ e) => { e.preventDefault(); setPeriod(draft); }}>
-      <div class="field"><label for="from">${t("from")}</label><input id="from" type="date" required value=${draft.from} onInput=${(/** @type {any} */ e) => setDraft({ ...draft, from: e.currentTarget.value })} /></div>
-      <div class="field"><label for="to">${t("to")}</label><input id="to" type="date" required value=${draft.to} onInput=${(/** @type {any} */ e) => setDraft({ ...draft, to: e.currentTarget.value })} /></div>
+      <${DateField} id="from" label=${t("from")} required value=${draft.from} onChange=${(/** @type {string} */ v) => v && setDraft({ ...draft, from: v })} />
+      <${DateField} id="to" label=${t("to")} required value=${draft.to} onChange=${(/** @type {string} */ v) => v && setDraft({ ...draft, to: v })} />
       <button type="submit">${t("run")}</button>
       <button type="button" class="secondary" id="report-csv" onClick=${() => download(`/exports/compliance.csv?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&lang=${lang.value}`, `compliance-${period.from}-${period.to}.csv`).catch(fail)}>${t("download_csv")}</button>
     </form>
@@ -300,7 +300,8 @@ function detailLines(/** @type {string|null} */ details, /** @type {Record<strin
     const value = typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v) ? fmt.dateTime(v)
       : typeof v === "string" && unitNames[v] ? unitNames[v]
         : typeof v === "string" && en ? label(/** @type {any} */ (en), v)
-          : typeof v === "object" ? JSON.stringify(v) : String(v);
+          : typeof v === "boolean" ? t(v ? "yes" : "no")
+            : typeof v === "object" ? JSON.stringify(v) : String(v);
     return `${name ? name[i] : k}: ${value}`;
   });
 }

@@ -21,7 +21,8 @@ export function Feed({ me }) {
   const [state, setState] = useState("");
   const [error, setError] = useState("");
   const load = async (/** @type {string|null} */ after) => {
-    const d = await request(op.RECEIVED, { first: 20, after, unreadOnly: onlyUnread });
+    // Ten at a time: each item's files are priced by the most any release has.
+    const d = await request(op.RECEIVED, { first: 10, after, unreadOnly: onlyUnread });
     const got = d.received.edges.map((/** @type {any} */ e) => ({ ...e.node.release, acknowledged: e.node.acknowledged, deliveredAt: e.node.deliveredAt }));
     setItems((old) => (after ? [...old, ...got.filter((r) => !old.some((x) => x.id === r.id))] : got));
     setPage(d.received);

@@ -14,13 +14,13 @@ export function News() {
   const [more, setMore] = useState(/** @type {any[]} */ ([]));
   const state = useAsync(() => {
     setMore([]);
-    return request(op.RELEASES, { search: query.search || null, kind: query.kind, status: "PUBLISHED", first: 20 });
+    return request(op.NEWS_RELEASES, { search: query.search || null, kind: query.kind, first: 20 });
   }, [query]);
   const pages = state.data ? [state.data.releases, ...more] : [];
   const last = pages[pages.length - 1];
   const next = async () => {
     try {
-      const d = await request(op.RELEASES, { search: query.search || null, kind: query.kind, status: "PUBLISHED", first: 20, after: last.pageInfo.endCursor });
+      const d = await request(op.NEWS_RELEASES, { search: query.search || null, kind: query.kind, first: 20, after: last.pageInfo.endCursor });
       setMore([...more, d.releases]);
     } catch (e) { fail(e); }
   };

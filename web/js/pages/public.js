@@ -5,10 +5,12 @@ import { t, label, fmt } from "../i18n.js";
 import { request } from "../api/client.js";
 import * as op from "../api/operations.js";
 import { useAsync, Pending, Badge } from "../ui.js";
+import { CardPhoto } from "../files.js";
 
 /** One release in a list: title to its page, unit, kind and time. */
 export function ReleaseItem({ r, children }) {
   return html`<article class="card" data-release-id=${r.id}>
+    ${!children && html`<${CardPhoto} files=${r.attachments} />`}
     <h3><a href=${`#/releases/${r.id}`}>${r.title}</a></h3>
     <p class="meta">${r.unit.name} · ${label("ReleaseKind", r.kind)} · <${Badge} enumName="ReleaseStatus" value=${r.status} />
       ${r.publishedAt && html` · <time datetime=${r.publishedAt}>${fmt.dateTime(r.publishedAt)}</time>`}</p>
@@ -39,7 +41,7 @@ export function PublicHome() {
   const state = useAsync(async () => {
     const [roster, recent, conferences] = await Promise.all([
       request(op.ROSTER),
-      request(op.RELEASES, { status: "PUBLISHED", first: 6 }),
+      request(op.NEWS_RELEASES, { first: 6 }),
       request(op.RELEASES, { status: "PUBLISHED", kind: "PRESS_CONFERENCE", first: 20 }),
     ]);
     const now = Date.now();
