@@ -68,6 +68,7 @@ db_test!(
         click(&c, "#new-release").await;
         fill(&c, "#title", "Lịch tiêm chủng mở rộng").await;
         fill(&c, "#summary", "Tiêm miễn phí cho trẻ dưới 5 tuổi").await;
+        click(&c, "#mode-markdown").await;
         fill(&c, "#body", "# Lịch tiêm\n\nTại các trạm y tế, **miễn phí**.").await;
         fill(&c, "#topics", "y tế, tiêm chủng").await;
         click(&c, "#show-preview").await;

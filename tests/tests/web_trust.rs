@@ -37,7 +37,8 @@ db_test!(
         goto(&c, &app, "#/new").await;
         fill(&c, "#title", "Thông báo lịch họp báo").await;
         fill(&c, "#summary", "Họp báo định kỳ tháng 12").await;
-        fill(&c, "#body", "Mời các cơ quan báo chí.").await;
+        // The rich-text editor (the default): typed, then pasted into from Word.
+        wait_for(&c, "#body-rich").await.send_keys("Mời các cơ quan báo chí.").await.expect("type");
         select(&c, "#kind", "PRESS_CONFERENCE").await;
         fill_when(&c, "starts", "20/12/2030", "09:00").await;
         fill(&c, "#location", "Hội trường tầng 2").await;
@@ -48,14 +49,15 @@ db_test!(
             <p class="MsoNormal" style="mso-margin-top-alt:auto"><span style="font-weight:bold">Thời gian:</span> 9 giờ<o:p>&nbsp;</o:p></p>
             <ul><li>Phóng viên mang thẻ</li><li>Đăng ký trước</li></ul>
             <p><a href="https://ubnd.example.vn/hop-bao">Chi tiết</a></p><!--EndFragment--></body></html>"#;
-        c.execute(
-            "const dt = new DataTransfer(); dt.setData('text/html', arguments[0]); dt.setData('text/plain', 'x');
-             const area = document.getElementById('body'); area.focus(); area.setSelectionRange(area.value.length, area.value.length);
-             area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));",
-            vec![json!(word)],
-        )
-        .await
-        .expect("paste");
+        let paste = "const dt = new DataTransfer(); dt.setData('text/html', arguments[0]); dt.setData('text/plain', 'x');
+             const el = document.querySelector(arguments[1]); el.focus();
+             if (el.setSelectionRange) el.setSelectionRange(el.value.length, el.value.length);
+             el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));";
+        c.execute(paste, vec![json!(word), json!("#body-rich")]).await.expect("paste");
+        wait_text(&c, "#body-rich h2", "Lịch họp báo").await;
+        wait_text(&c, "#body-rich strong", "Thời gian:").await;
+        // Kept as Markdown: the Markdown view shows what the server will store.
+        click(&c, "#mode-markdown").await;
         wait_value(&c, "#body", "## Lịch họp báo").await;
         let body = wait_for(&c, "#body").await.prop("value").await.ok().flatten().unwrap_or_default();
         for kept in ["**Thời gian:**", "- Phóng viên mang thẻ", "[Chi tiết](https://ubnd.example.vn/hop-bao)", "Mời các cơ quan báo chí."] {
@@ -64,6 +66,10 @@ db_test!(
         for gone in ["mso", "o:p", "StartFragment", "MsoNormal"] {
             assert!(!body.contains(gone), "{gone} left in {body:?}");
         }
+        // Pasted into the Markdown view, the same.
+        fill(&c, "#body", "Mời các cơ quan báo chí.").await;
+        c.execute(paste, vec![json!(word), json!("#body")]).await.expect("paste");
+        wait_value(&c, "#body", "Mời các cơ quan báo chí.\n\n## Lịch họp báo").await;
         // The toolbar marks a selection.
         c.execute("const a = document.getElementById('body'); a.focus(); const i = a.value.indexOf('##'); a.setSelectionRange(i, i + 2);", vec![]).await.expect("select");
         click(&c, ".md-toolbar [data-mark='md_italic']").await;
@@ -205,7 +211,7 @@ db_test!(
         click(&c, "#correct").await;
         // The correction starts from the original's words and files.
         wait_value(&c, "#title", "Đính chính: Lịch tiêm chủng tháng 12").await;
-        wait_value(&c, "#body", "Nội dung").await;
+        wait_text(&c, "#body-rich strong", "chi tiết").await;
         wait_text(&c, "#keeps-files", "1").await;
         fill(&c, "#summary", "Sửa ngày tiêm: 12/12").await;
         click(&c, "button[name=publish]").await;

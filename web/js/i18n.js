@@ -117,6 +117,7 @@ const vi = {
   note_email_off: "Chưa gửi được e-mail: máy chủ chưa cấu hình kênh e-mail.", note_suppressed: "Địa chỉ e-mail này đang bị chặn (thư bị trả lại hoặc người nhận từ chối).", note_outlet_stopped: "Không gửi: cơ quan báo chí không còn được cấp phép.", note_retracted: "Không gửi: thông cáo đã bị thu hồi.", note_timeout: "Máy chủ nhận không trả lời kịp; sẽ thử lại.", note_refused: "Máy chủ nhận từ chối; sẽ thử lại nếu còn lượt.", note_private_target: "Địa chỉ nhận nằm trong mạng nội bộ nên bị từ chối.",
   invite_unsent: "Chưa gửi được thư mời tới {email} (kênh e-mail chưa bật). Hãy chuyển liên kết đặt mật khẩu này cho người được mời:",
   md_toolbar: "Định dạng nội dung", md_bold: "Chữ đậm", md_italic: "Chữ nghiêng", md_heading: "Tiêu đề mục", md_list: "Danh sách", md_numbered: "Danh sách đánh số", md_quote: "Trích dẫn", md_link: "Liên kết", body_hint: "Có thể dán trực tiếp từ Word hoặc Google Docs: tiêu đề, chữ đậm, danh sách và liên kết được giữ.",
+  markdown: "Markdown", body_rich: "Nội dung", md_link_prompt: "Địa chỉ liên kết (https://…)",
 };
 
 const en = {
@@ -225,6 +226,7 @@ const en = {
   note_email_off: "Not e-mailed: the server's e-mail channel is not configured.", note_suppressed: "This address is suppressed (bounced or complained).", note_outlet_stopped: "Not sent: the outlet is no longer accredited.", note_retracted: "Not sent: the release was retracted.", note_timeout: "The receiving server did not answer in time; will retry.", note_refused: "The receiving server refused; will retry while attempts remain.", note_private_target: "The target is on a private network and was refused.",
   invite_unsent: "The invitation to {email} could not be e-mailed (the e-mail channel is off). Pass this set-password link on to them:",
   md_toolbar: "Formatting", md_bold: "Bold", md_italic: "Italic", md_heading: "Section heading", md_list: "List", md_numbered: "Numbered list", md_quote: "Quote", md_link: "Link", body_hint: "Paste straight from Word or Google Docs: headings, bold, lists and links are kept.",
+  markdown: "Markdown", body_rich: "Body", md_link_prompt: "Link address (https://…)",
 };
 
 export const MESSAGES = { vi, en };

@@ -7,22 +7,16 @@ import { t } from "./i18n.js";
 import TurndownService from "/vendor/turndown/turndown.js";
 
 const turndown = new TurndownService({ headingStyle: "atx", bulletListMarker: "-", emDelimiter: "*", codeBlockStyle: "fenced" });
-// Word marks bold and italic with spans and classes as often as with <b>/<i>.
-turndown.addRule("wordBold", {
-  filter: (node) => node.nodeName === "SPAN" && /font-weight:\s*(bold|[6-9]00)/i.test(node.getAttribute("data-style") || ""),
-  replacement: (content) => (content.trim() ? `**${content.trim()}** ` : content),
-});
-turndown.addRule("wordItalic", {
-  filter: (node) => node.nodeName === "SPAN" && /font-style:\s*italic/i.test(node.getAttribute("data-style") || ""),
-  replacement: (content) => (content.trim() ? `*${content.trim()}* ` : content),
-});
 turndown.remove(["style", "script", "meta", "link", "title", "xml"]);
 
-/** Pasted HTML (from Word, Google Docs, a web page) as Markdown. */
-export function htmlToMarkdown(/** @type {string} */ source) {
-  // Parsed inert (DOMParser runs no script and loads nothing), cleaned, then converted. The
-  // page's CSP applies to the parsed document too: Word's <style> blocks and style attributes
-  // would be refused (and reported) there, so they are dropped or renamed first.
+/**
+ * Pasted HTML (from Word, Google Docs, a web page) reduced to its meaning, as a document:
+ * comments, <style>, Word's own elements (<o:p>) and Google Docs' wrapper gone; bold and italic
+ * that Word expresses in style attributes turned into <strong> and <em>; no style attribute
+ * left. The page's CSP applies even to an inert parsed document, and would refuse (and report)
+ * Word's <style> blocks and style attributes, so those are renamed before parsing.
+ */
+export function cleanPastedHtml(/** @type {string} */ source) {
   const safe = source
     .replace(/<style[\s\S]*?<\/style>/gi, "")
     .replace(/\sstyle\s*=\s*("[^"]*"|'[^']*')/gi, " data-style=$1");
@@ -31,13 +25,23 @@ export function htmlToMarkdown(/** @type {string} */ source) {
   const comments = [];
   while (walker.nextNode()) comments.push(walker.currentNode);
   for (const c of comments) c.parentNode && c.parentNode.removeChild(c);
-  // Word's own elements (<o:p>) and Google Docs' wrapper (<b id="docs-internal-guid…"> with
-  // font-weight: normal) carry no meaning of their own.
   for (const el of [...doc.body.querySelectorAll("*")]) {
     if (el.tagName.includes(":")) el.replaceWith(...el.childNodes);
   }
   for (const b of [...doc.body.querySelectorAll("b[id^='docs-internal-guid']")]) b.replaceWith(...b.childNodes);
-  const md = turndown.turndown(doc.body);
+  for (const span of [...doc.body.querySelectorAll("span[data-style]")]) {
+    const style = span.getAttribute("data-style") || "";
+    let node = /** @type {Element} */ (span);
+    if (/font-style:\s*italic/i.test(style)) { const em = doc.createElement("em"); em.append(...node.childNodes); node.replaceWith(em); node = em; }
+    if (/font-weight:\s*(bold|[6-9]00)/i.test(style)) { const strong = doc.createElement("strong"); strong.append(...node.childNodes); node.replaceWith(strong); }
+  }
+  for (const el of [...doc.body.querySelectorAll("[data-style], [class]")]) { el.removeAttribute("data-style"); el.removeAttribute("class"); }
+  return doc;
+}
+
+/** Pasted HTML (from Word, Google Docs, a web page) as Markdown. */
+export function htmlToMarkdown(/** @type {string} */ source) {
+  const md = turndown.turndown(cleanPastedHtml(source).body);
   return md
     .replace(/\u00a0/g, " ")
     .replace(/^(\s*)([-*]|\d+\.) {2,}/gm, "$1$2 ")
@@ -79,7 +83,7 @@ const MARKS = [
   { key: "md_list", label: "•", prefix: "- " },
   { key: "md_numbered", label: "1.", prefix: "1. " },
   { key: "md_quote", label: "❝", prefix: "> " },
-  { key: "md_link", label: "🔗", wrap: ["[", "](https://)"] },
+  { key: "md_link", label: "↗", wrap: ["[", "](https://)"] },
 ];
 
 /**

@@ -10,6 +10,7 @@ import { Uploader, Gallery } from "../files.js";
 import { DateTimeField } from "../datetime.js";
 import { confirmAct } from "../confirm.js";
 import { MarkdownToolbar, onPasteMarkdown } from "../markdown_tools.js";
+import { RichEditor } from "../rich_editor.js";
 
 export function Console({ me }) {
   const [status, setStatus] = useState(/** @type {string|null} */ (null));
@@ -232,10 +233,15 @@ export function Editor({ arg, me }) {
       <label for="title">${t("title")}</label><input id="title" name="title" required maxlength="300" value=${f.title} onInput=${input("title")} />
       <label for="summary">${t("summary")}</label><textarea id="summary" name="summary" required rows="3" value=${f.summary} onInput=${input("summary")}></textarea>
       <div class="tabs" role="group" aria-label=${t("body")}>
-        <button type="button" aria-pressed=${tab === "write"} onClick=${() => setTab("write")}>${t("editor")}</button>
+        <button type="button" id="mode-rich" aria-pressed=${tab === "write"} onClick=${() => setTab("write")}>${t("editor")}</button>
+        <button type="button" id="mode-markdown" aria-pressed=${tab === "markdown"} onClick=${() => setTab("markdown")}>${t("markdown")}</button>
         <button type="button" id="show-preview" aria-pressed=${tab === "preview"} onClick=${showPreview}>${t("preview")}</button>
       </div>
       ${tab === "write"
+        ? html`<p class="label" id="body-label">${t("body_rich")}</p>
+          <${RichEditor} id="body-rich" labelledBy="body-label" markdown=${f.body} onChange=${(/** @type {string} */ v) => set({ body: v })} />
+          <small class="muted">${t("body_hint")}</small>`
+        : tab === "markdown"
         ? html`<label for="body">${t("body")}</label>
           <${MarkdownToolbar} target="body" value=${f.body} onChange=${(/** @type {string} */ v) => set({ body: v })} />
           <textarea id="body" name="body" required rows="12" value=${f.body} aria-describedby="body-hint" onInput=${input("body")}
