@@ -136,6 +136,18 @@ db_test!(
     }
 );
 
+/// `POST /auth/resume` with the cookie, as the web app sends it (or, without the header, as a
+/// cross-site form would).
+async fn resume(app: &TestApp, cookie: &str, from_the_app: bool) -> reqwest::Response {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}/auth/resume", app.base))
+        .header("cookie", cookie);
+    if from_the_app {
+        req = req.header("x-requested-with", "pressnet");
+    }
+    req.send().await.expect("resume")
+}
+
 db_test!(
     async fn a_session_kept_on_a_device_comes_back_in_a_new_tab_by_its_cookie_and_ends_with_sign_out(app) {
         let _w = World::build(&app, 1).await;
@@ -158,16 +170,9 @@ db_test!(
         let pair = cookie.split(';').next().expect("pair").to_owned();
 
         // A cross-site form cannot send the header: refused.
-        let r = http.post(format!("{}/auth/resume", app.base)).header("cookie", &pair).send().await.expect("resume");
-        assert_eq!(r.status().as_u16(), 403);
+        assert_eq!(resume(&app, &pair, false).await.status().as_u16(), 403);
         // The web app's own request gets the session back for the new tab.
-        let r = http
-            .post(format!("{}/auth/resume", app.base))
-            .header("cookie", &pair)
-            .header("x-requested-with", "pressnet")
-            .send()
-            .await
-            .expect("resume");
+        let r = resume(&app, &pair, true).await;
         assert_eq!(r.status().as_u16(), 200);
         assert_eq!(r.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
         let body: Value = r.json().await.expect("json");
@@ -187,13 +192,7 @@ db_test!(
 
         // Signed out: the cookie brings nothing back and is cleared.
         app.gql_as(&token).run("mutation { logout }", json!({})).await;
-        let r = http
-            .post(format!("{}/auth/resume", app.base))
-            .header("cookie", &pair)
-            .header("x-requested-with", "pressnet")
-            .send()
-            .await
-            .expect("resume");
+        let r = resume(&app, &pair, true).await;
         assert_eq!(r.status().as_u16(), 401);
         let cleared = r.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         assert!(cleared.contains("Max-Age=0"), "{cleared}");

@@ -118,6 +118,8 @@ const vi = {
   invite_unsent: "Chưa gửi được thư mời tới {email} (kênh e-mail chưa bật). Hãy chuyển liên kết đặt mật khẩu này cho người được mời:",
   md_toolbar: "Định dạng nội dung", md_bold: "Chữ đậm", md_italic: "Chữ nghiêng", md_heading: "Tiêu đề mục", md_list: "Danh sách", md_numbered: "Danh sách đánh số", md_quote: "Trích dẫn", md_link: "Liên kết", body_hint: "Có thể dán trực tiếp từ Word hoặc Google Docs: tiêu đề, chữ đậm, danh sách và liên kết được giữ.",
   markdown: "Markdown", body_rich: "Nội dung", md_link_prompt: "Địa chỉ liên kết (https://…)",
+  // The API's input fields, named in errors (extensions.field).
+  field_publishAt: "Thời điểm hẹn giờ đăng đã qua hoặc chưa đúng", field_title: "Tiêu đề", field_summary: "Tóm tắt", field_body: "Nội dung", field_email: "E-mail", field_password: "Mật khẩu (ít nhất 8 ký tự)", field_audience: "Gửi tới", field_pressConference: "Thông tin họp báo", field_startsAt: "Thời điểm bắt đầu", field_rsvpDeadline: "Hạn đăng ký", field_phone: "Điện thoại", field_code: "Mã đơn vị", field_url: "Địa chỉ (URL)", field_until: "Hiệu lực đến", field_reason: "Lý do", field_question: "Câu hỏi", field_answer: "Câu trả lời", field_supersedesId: "Thông cáo được đính chính", field_file: "Tệp", field_search: "Từ khóa", field_token: "Liên kết mời đã hết hạn hoặc đã dùng",
 };
 
 const en = {
@@ -227,6 +229,7 @@ const en = {
   invite_unsent: "The invitation to {email} could not be e-mailed (the e-mail channel is off). Pass this set-password link on to them:",
   md_toolbar: "Formatting", md_bold: "Bold", md_italic: "Italic", md_heading: "Section heading", md_list: "List", md_numbered: "Numbered list", md_quote: "Quote", md_link: "Link", body_hint: "Paste straight from Word or Google Docs: headings, bold, lists and links are kept.",
   markdown: "Markdown", body_rich: "Body", md_link_prompt: "Link address (https://…)",
+  field_publishAt: "Publish time", field_title: "Title", field_summary: "Summary", field_body: "Body", field_email: "E-mail", field_password: "Password", field_audience: "Audience", field_pressConference: "Conference", field_startsAt: "Start", field_rsvpDeadline: "RSVP deadline", field_phone: "Phone", field_code: "Unit code", field_url: "URL", field_until: "Valid until", field_reason: "Reason", field_question: "Question", field_answer: "Answer", field_supersedesId: "Corrected release", field_file: "File", field_search: "Search", field_token: "Invitation",
 };
 
 export const MESSAGES = { vi, en };

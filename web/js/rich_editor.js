@@ -81,7 +81,8 @@ export function RichEditor({ id, labelledBy, markdown, onChange }) {
       q.clipboard.dangerouslyPasteHTML(at, cleanPastedHtml(source).body.innerHTML, "user");
     }, true);
     q.on("text-change", (/** @type {any} */ _d, /** @type {any} */ _o, /** @type {string} */ source) => {
-      if (source === "silent") return;
+      // Only what the person did: Quill's own changes (its start, a body shown) are not edits.
+      if (source !== "user") return;
       const md = q.getLength() <= 1 ? "" : htmlToMarkdown(q.getSemanticHTML());
       mine.current = md;
       change.current(md);
@@ -97,7 +98,8 @@ export function RichEditor({ id, labelledBy, markdown, onChange }) {
     if (!markdown.trim()) { q.setText("", "silent"); return; }
     let live = true;
     request(op.RENDER_MARKDOWN, { markdown }).then((d) => {
-      if (!live || !quill.current) return;
+      // Typed into meanwhile: what was typed wins over the body that was loading.
+      if (!live || !quill.current || mine.current !== markdown) return;
       q.setContents(q.clipboard.convert({ html: d.renderMarkdown }), "silent");
     }, () => {});
     return () => { live = false; };

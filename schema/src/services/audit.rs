@@ -253,7 +253,7 @@ pub struct AuditFilter {
 impl AuditFilter {
     fn condition(&self) -> sea_orm::Condition {
         use crate::entities::{inquiry, press_report, release, spokesperson};
-        use sea_orm::sea_query::Query;
+        use sea_orm::sea_query::{DynIden, Expr, ExprTrait, IntoIden, Query};
         use sea_orm::{ColumnTrait, Condition};
         let mut c = Condition::all();
         if let Some(a) = self.actor_id {
@@ -272,33 +272,37 @@ impl AuditFilter {
             );
         }
         if let Some(u) = self.unit_id {
-            let releases = Query::select()
-                .column(release::Column::Id)
-                .from(release::Entity)
-                .and_where(release::Column::UnitId.eq(u))
-                .to_owned();
-            let spokespersons = Query::select()
-                .column(spokesperson::Column::Id)
-                .from(spokesperson::Entity)
-                .and_where(spokesperson::Column::UnitId.eq(u))
-                .to_owned();
-            let inquiries = Query::select()
-                .column(inquiry::Column::Id)
-                .from(inquiry::Entity)
-                .and_where(inquiry::Column::UnitId.eq(u))
-                .to_owned();
-            let reports = Query::select()
-                .column(press_report::Column::Id)
-                .from(press_report::Entity)
-                .and_where(press_report::Column::UnitId.eq(u))
-                .to_owned();
+            // The ids of a table's rows that belong to unit `u`.
+            let of_unit = |table: DynIden, id: DynIden, unit: DynIden| {
+                Query::select()
+                    .column(id)
+                    .from(table)
+                    .and_where(Expr::col(unit).eq(u))
+                    .to_owned()
+            };
             c = c.add(
                 Condition::any()
                     .add(audit_event::Column::EntityId.eq(u))
-                    .add(audit_event::Column::EntityId.in_subquery(releases))
-                    .add(audit_event::Column::EntityId.in_subquery(spokespersons))
-                    .add(audit_event::Column::EntityId.in_subquery(inquiries))
-                    .add(audit_event::Column::EntityId.in_subquery(reports)),
+                    .add(audit_event::Column::EntityId.in_subquery(of_unit(
+                        release::Entity.into_iden(),
+                        release::Column::Id.into_iden(),
+                        release::Column::UnitId.into_iden(),
+                    )))
+                    .add(audit_event::Column::EntityId.in_subquery(of_unit(
+                        spokesperson::Entity.into_iden(),
+                        spokesperson::Column::Id.into_iden(),
+                        spokesperson::Column::UnitId.into_iden(),
+                    )))
+                    .add(audit_event::Column::EntityId.in_subquery(of_unit(
+                        inquiry::Entity.into_iden(),
+                        inquiry::Column::Id.into_iden(),
+                        inquiry::Column::UnitId.into_iden(),
+                    )))
+                    .add(audit_event::Column::EntityId.in_subquery(of_unit(
+                        press_report::Entity.into_iden(),
+                        press_report::Column::Id.into_iden(),
+                        press_report::Column::UnitId.into_iden(),
+                    ))),
             );
         }
         if let Some(f) = self.from {

@@ -23,18 +23,18 @@ impl Lang {
 
     /// A header: the code, or its words.
     pub fn header(self, code: &'static str) -> String {
-        let words = HEADERS.iter().find(|(c, _, _)| *c == code);
-        match (self, words) {
-            (Self::Vi, Some((_, vi, _))) => (*vi).to_owned(),
-            (Self::En, Some((_, _, en))) => (*en).to_owned(),
-            _ => code.to_owned(),
-        }
+        self.words(HEADERS, code)
     }
 
     /// An enum value of the API: the code, or its words.
     pub fn value(self, code: &str) -> String {
-        let words = VALUES.iter().find(|(c, _, _)| *c == code);
-        match (self, words) {
+        self.words(VALUES, code)
+    }
+
+    /// `code`'s words in this language from `table`, or the code itself.
+    fn words(self, table: &[(&str, &str, &str)], code: &str) -> String {
+        let found = table.iter().find(|(c, _, _)| *c == code);
+        match (self, found) {
             (Self::Vi, Some((_, vi, _))) => (*vi).to_owned(),
             (Self::En, Some((_, _, en))) => (*en).to_owned(),
             _ => code.to_owned(),

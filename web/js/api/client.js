@@ -3,7 +3,7 @@
 // over graphql-transport-ws with a Server-Sent Events fallback (live.js). Operations come from
 // operations.js only.
 import { signal } from "../lib.js";
-import { t } from "../i18n.js";
+import { t, lang } from "../i18n.js";
 
 /** The session's bearer token (sessionStorage: it ends with the tab). */
 export const token = signal(sessionStorage.getItem("token"));
@@ -19,8 +19,14 @@ export class ApiError extends Error {
   constructor(err) {
     const code = (err.extensions && err.extensions.code) || "INTERNAL";
     const base = t(`err_${code}`);
-    // Input errors name what to fix; the server's own words say which field and why.
-    super(code === "BAD_USER_INPUT" || code === "CONFLICT" ? `${base}: ${err.message}` : base);
+    const field = err.extensions && err.extensions.field;
+    // Input errors name what to fix. The server's detail is English: a Vietnamese reader gets
+    // the field's name in Vietnamese (the detail stays on the error for the console).
+    const named = field && t(`field_${field}`) !== `field_${field}` ? t(`field_${field}`) : "";
+    const vi = lang.value !== "en";
+    const detail = code === "BAD_USER_INPUT" || code === "CONFLICT" ? (vi ? named : err.message || named) : "";
+    super(detail ? `${base}: ${detail}` : base);
+    this.detail = err.message;
     this.code = code;
     this.field = err.extensions && err.extensions.field;
   }
