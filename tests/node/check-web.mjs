@@ -72,6 +72,13 @@ for (const file of files(join(root, "web", "js"))) {
   }
 }
 
+// 5. The two dictionaries hold the same keys: nothing shows only in one language.
+for (const [a, b] of [["vi", "en"], ["en", "vi"]]) {
+  for (const key of Object.keys(dictionaries[a])) {
+    if (!(key in dictionaries[b])) problems.push(`i18n.js: "${key}" is in ${a} but not in ${b}`);
+  }
+}
+
 /** The dictionaries of web/js/i18n.js, read without running its imports (it imports the
  * browser-only signals module). */
 async function loadMessages() {

@@ -5,6 +5,9 @@
 //! (a server URL such as `postgres://postgres@127.0.0.1:5432`); without it that variant
 //! reports itself skipped, so a plain `cargo test` passes where no PostgreSQL runs.
 //! `.ci/run` always sets it.
+//!
+//! `TEST_LOG=1` shows the server's log (`RUST_LOG` filters it, `info` by default) in the
+//! output of a failing test, as zero-to-production's harness does.
 pub mod bench;
 pub mod bench_abuse;
 pub mod bench_files;
@@ -32,6 +35,24 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use gql::Gql;
+
+/// With `TEST_LOG` set, the server's tracing goes to the test's output (captured by the test
+/// runner, so shown for a failing test); once per process.
+pub fn init_test_log() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    if std::env::var_os("TEST_LOG").is_none() {
+        return;
+    }
+    ONCE.call_once(|| {
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        // Another subscriber may already be set (a test that installs its own): keep it.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
+    });
+}
 
 pub const PASSWORD: &str = "correct horse battery";
 pub const ADMIN_EMAIL: &str = "admin@test.vn";
@@ -129,6 +150,7 @@ impl TestApp {
         clock: Clock,
         demo: bool,
     ) -> TestApp {
+        init_test_log();
         let files = if config.storage_url.is_none() {
             let dir = tempfile::tempdir().expect("attachments directory");
             config.storage_url = Some(format!("file://{}", dir.path().display()));

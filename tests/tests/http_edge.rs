@@ -148,10 +148,17 @@ db_test!(
             let (s, ct, b) = post(&app, &body, "application/json", Some(GR)).await;
             assert_eq!((s, ct.as_deref()), (400, Some(GR)), "{b}");
             assert_eq!(b["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+            // Never executed: no `data` entry at all.
+            assert!(b.get("data").is_none(), "{b}");
             let (s, _, b) = post(&app, &body, "application/json", Some("application/json")).await;
             assert_eq!(s, 200, "{b}");
             assert_eq!(b["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
         }
+        // Variables that do not fit their types: 400, no `data` either.
+        let body = json!({"query": "query($n:Int!){ releases(first:$n){ totalCount } }", "variables": {"n": "ten"}}).to_string();
+        let (s, _, b) = post(&app, &body, "application/json", Some(GR)).await;
+        assert_eq!(s, 400, "{b}");
+        assert!(b.get("data").is_none(), "{b}");
         // A field error keeps 200 (data is present).
         let body = json!({"query": "{ outlets { id } }"}).to_string();
         let (s, _, b) = post(&app, &body, "application/json", Some(GR)).await;

@@ -495,13 +495,21 @@ async fn execute(
 /// The stored answer with the negotiated media type, and 400 for a request that failed as a
 /// whole when the client speaks `application/graphql-response+json`.
 fn shaped(stored: Stored, media: Media) -> Response {
-    let whole_failure = stored.request_failed;
+    // GraphQL over HTTP: a request that did not parse, validate or bind its variables was
+    // never executed, so under graphql-response+json its answer is a 400 with no `data` entry
+    // at all (not `"data": null`).
+    let whole_failure = media == Media::GraphqlResponse && stored.request_failed;
+    let stored = if whole_failure {
+        stored.without_data()
+    } else {
+        stored
+    };
     let mut resp = stored.into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(media.as_str()),
     );
-    if media == Media::GraphqlResponse && whole_failure {
+    if whole_failure {
         *resp.status_mut() = StatusCode::BAD_REQUEST;
     }
     resp

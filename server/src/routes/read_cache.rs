@@ -51,6 +51,20 @@ impl IntoResponse for Stored {
 }
 
 impl Stored {
+    /// The same answer without its top-level `data` entry (a request that was never executed).
+    pub fn without_data(self) -> Self {
+        let body = match serde_json::from_slice::<serde_json::Value>(&self.body) {
+            Ok(serde_json::Value::Object(mut map)) => {
+                map.remove("data");
+                serde_json::to_vec(&map)
+                    .map(Bytes::from)
+                    .unwrap_or(self.body)
+            }
+            _ => self.body,
+        };
+        Self { body, ..self }
+    }
+
     /// The same bytes and headers `async_graphql_axum::GraphQLResponse` would send.
     pub fn from_batch(resp: &async_graphql::BatchResponse) -> Result<Self, serde_json::Error> {
         let body = Bytes::from(serde_json::to_vec(resp)?);
