@@ -326,3 +326,34 @@ pub fn targets(
         .into_iter()
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::doubling;
+    use chrono::{Duration, TimeZone, Utc};
+
+    #[test]
+    fn retries_double_from_the_base_and_stop_at_the_deadline() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 7, 3, 30, 0)
+            .single()
+            .unwrap_or_default();
+        let base = Duration::seconds(30);
+        let far = now + Duration::days(1);
+        assert_eq!(doubling(base, 1, now, far), Some(now + base));
+        assert_eq!(
+            doubling(base, 2, now, far),
+            Some(now + Duration::seconds(60))
+        );
+        assert_eq!(
+            doubling(base, 4, now, far),
+            Some(now + Duration::seconds(240))
+        );
+        // Past the deadline there is no next attempt: the delivery fails instead.
+        assert_eq!(doubling(base, 20, now, far), None);
+        assert_eq!(doubling(base, 1, now, now), None);
+        // A count below one is the first attempt; a huge one does not overflow.
+        assert_eq!(doubling(base, 0, now, far), Some(now + base));
+        assert_eq!(doubling(base, i32::MAX, now, far), None);
+    }
+}

@@ -335,3 +335,20 @@ pub async fn poll_now(ctx: &AppContext, viewer: &Viewer) -> AppResult<usize> {
         .await?;
     Ok(mine + usize::try_from(theirs).unwrap_or(usize::MAX))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_feed_waits_twice_as_long_each_time_up_to_a_day() {
+        let period = Duration::minutes(10);
+        assert_eq!(backoff(period, 0), period);
+        assert_eq!(backoff(period, 1), Duration::minutes(20));
+        assert_eq!(backoff(period, 3), Duration::minutes(80));
+        assert_eq!(backoff(period, 10), MAX_BACKOFF);
+        // Nonsense counts neither panic nor shorten the wait.
+        assert_eq!(backoff(period, -5), period);
+        assert_eq!(backoff(period, i32::MAX), MAX_BACKOFF);
+    }
+}
