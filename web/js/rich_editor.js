@@ -90,19 +90,19 @@ export function RichEditor({ id, labelledBy, markdown, onChange }) {
     quill.current = q;
   };
   // A body from outside (a draft loaded, a correction started from its original): rendered
-  // by the server and shown.
+  // by the server and shown. Its answer is checked against `mine`, not against this effect's
+  // lifetime: the editor turning ready re-runs the effect while the render is in flight, and a
+  // cleanup flag would drop the very body it was loading.
   useEffect(() => {
     const q = quill.current;
     if (!q || markdown === mine.current) return;
     mine.current = markdown;
     if (!markdown.trim()) { q.setText("", "silent"); return; }
-    let live = true;
     request(op.RENDER_MARKDOWN, { markdown }).then((d) => {
-      // Typed into meanwhile: what was typed wins over the body that was loading.
-      if (!live || !quill.current || mine.current !== markdown) return;
+      // Typed into, or another body loaded, meanwhile: that wins.
+      if (!quill.current || mine.current !== markdown) return;
       q.setContents(q.clipboard.convert({ html: d.renderMarkdown }), "silent");
     }, () => {});
-    return () => { live = false; };
   }, [markdown, ready]);
   const apply = (/** @type {any} */ act) => {
     const q = quill.current;
