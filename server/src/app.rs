@@ -3,13 +3,13 @@ use crate::config::Config;
 use crate::routes::{self, AppState};
 use crate::workers;
 use anyhow::Context as _;
-use pressnet_schema::clock::Clock;
-use pressnet_schema::enums::Role;
-use pressnet_schema::error::Failure;
+use pressnet_domain::clock::Clock;
+use pressnet_domain::enums::Role;
+use pressnet_domain::error::Failure;
+use pressnet_domain::services::accounts;
+use pressnet_domain::settings::Settings;
+use pressnet_domain::{db, demo, AppContext};
 use pressnet_schema::graphql::build_schema;
-use pressnet_schema::services::accounts;
-use pressnet_schema::settings::Settings;
-use pressnet_schema::{db, demo, AppContext};
 use std::future::Future;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
@@ -50,13 +50,13 @@ impl Application {
             public_url: config.public_url(addr),
             mail: config.mail_settings(),
             inquiry_due: {
-                let mut m = pressnet_schema::settings::per_level(chrono::Duration::hours(
-                    config.inquiry_due_hours as i64,
+                let mut m = pressnet_domain::settings::per_level(chrono::Duration::hours(
+                    i64::from(config.inquiry_due_hours),
                 ));
                 for (level, hours) in crate::config::parse_levels(
                     config.inquiry_due_hours_by_level.as_deref().unwrap_or(""),
                 )? {
-                    m.insert(level, chrono::Duration::hours(hours as i64));
+                    m.insert(level, chrono::Duration::hours(i64::from(hours)));
                 }
                 m
             },
@@ -69,7 +69,7 @@ impl Application {
                 .clone()
                 .filter(|p| !p.trim().is_empty()),
             file_link_ttl: chrono::Duration::days(i64::from(config.file_link_days.clamp(1, 90))),
-            outbound: pressnet_schema::settings::OutboundSettings {
+            outbound: pressnet_domain::settings::OutboundSettings {
                 webhook_retry_base: chrono::Duration::seconds(
                     config.webhook_retry_base_secs.clamp(1, 3600) as i64,
                 ),
@@ -78,7 +78,7 @@ impl Application {
                     .context("PRESSNET_ESCALATE_AFTER_MINUTES")?,
                 ..Default::default()
             },
-            monitoring: pressnet_schema::settings::MonitoringSettings {
+            monitoring: pressnet_domain::settings::MonitoringSettings {
                 feed_poll: chrono::Duration::seconds(config.feed_poll_secs.clamp(1, 86_400) as i64),
                 feed_timeout: std::time::Duration::from_secs(config.feed_timeout_secs.clamp(1, 60)),
                 press_report_due: chrono::Duration::days(i64::from(
@@ -90,11 +90,11 @@ impl Application {
         };
         let mut ctx = AppContext::new(conn, settings, opts.clock);
         let key_path = config.audit_key_path();
-        let key = pressnet_schema::services::checkpoint::load_or_create_key(&key_path)
+        let key = pressnet_domain::keys::ServerKey::load_or_create(&key_path)
             .map_err(Failure)
             .context("PRESSNET_AUDIT_KEY_FILE")?;
-        ctx.audit_key = Some(std::sync::Arc::new(key));
-        let storage = pressnet_schema::storage::Storage::from_url(&config.storage_url())
+        ctx.server_key = Some(std::sync::Arc::new(key));
+        let storage = pressnet_domain::storage::Storage::from_url(&config.storage_url())
             .context("PRESSNET_STORAGE_URL")?;
         tracing::info!(kind = storage.kind, "attachment storage ready");
         ctx.storage = Some(std::sync::Arc::new(storage));
@@ -113,7 +113,7 @@ impl Application {
                 .context("loading the demo province")?;
         }
         // The hub's feed watermark: subscribers read anything older from the database.
-        pressnet_schema::services::fanout::init(&ctx)
+        pressnet_domain::services::fanout::init(&ctx)
             .await
             .map_err(Failure)
             .context("reading the feed watermark")?;
@@ -150,17 +150,12 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let stop = self.state.shutdown.clone();
-        let mut worker_handles = workers::spawn_all(&self.ctx, &stop);
-        worker_handles.extend(pressnet_schema::relay::start(
+        let worker_handles = workers::spawn_all(
             &self.ctx,
             &self.database_url,
+            &self.state.live_sessions,
             &stop,
-        ));
-        worker_handles.push(tokio::spawn(routes::ws::sessions::sweeper(
-            self.ctx.clone(),
-            self.state.live_sessions.clone(),
-            stop.clone(),
-        )));
+        );
         let router = routes::router(self.state);
         tracing::info!(addr = %self.addr, "pressnet listening");
         let stop_for_signal = stop.clone();

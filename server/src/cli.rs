@@ -1,12 +1,16 @@
 //! The `pressnet` command line: serve (default), migrate, admin create.
+#![allow(
+    clippy::print_stdout,
+    reason = "the command line answers the person who typed the command on stdout"
+)]
 use crate::app::{shutdown_signal, Application, BuildOptions};
 use crate::config::Config;
 use clap::{Parser, Subcommand, ValueEnum};
-use pressnet_schema::clock::Clock;
-use pressnet_schema::enums::Role;
-use pressnet_schema::services::accounts;
-use pressnet_schema::settings::Settings;
-use pressnet_schema::{db, demo, AppContext};
+use pressnet_domain::clock::Clock;
+use pressnet_domain::enums::Role;
+use pressnet_domain::services::accounts;
+use pressnet_domain::settings::Settings;
+use pressnet_domain::{db, demo, AppContext};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -70,7 +74,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await?;
             if demo {
-                demo::print_accounts();
+                println!("{}", demo::accounts_text());
             }
             app.run_until(shutdown_signal()).await
         }
@@ -97,7 +101,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let acct = accounts::ensure_staff_account(&ctx, &email, &password, role)
                 .await
-                .map_err(pressnet_schema::error::Failure)?;
+                .map_err(pressnet_domain::error::Failure)?;
             println!("{} account ready: {}", acct.role.as_str(), acct.email);
             Ok(())
         }

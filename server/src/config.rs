@@ -201,9 +201,9 @@ pub struct Config {
 /// Parses "KIND=minutes,KIND=minutes" (release kinds); unknown kinds or numbers are errors.
 pub fn parse_kinds(
     spec: &str,
-) -> anyhow::Result<std::collections::HashMap<pressnet_schema::enums::ReleaseKind, chrono::Duration>>
+) -> anyhow::Result<std::collections::HashMap<pressnet_domain::enums::ReleaseKind, chrono::Duration>>
 {
-    use pressnet_schema::enums::ReleaseKind;
+    use pressnet_domain::enums::ReleaseKind;
     let mut out = std::collections::HashMap::new();
     for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (kind, minutes) = part
@@ -230,8 +230,8 @@ pub fn parse_kinds(
 /// Parses "LEVEL=n,LEVEL=n" into a map; unknown levels or numbers are errors.
 pub fn parse_levels(
     spec: &str,
-) -> anyhow::Result<std::collections::HashMap<pressnet_schema::enums::UnitLevel, u32>> {
-    use pressnet_schema::enums::UnitLevel;
+) -> anyhow::Result<std::collections::HashMap<pressnet_domain::enums::UnitLevel, u32>> {
+    use pressnet_domain::enums::UnitLevel;
     let mut out = std::collections::HashMap::new();
     for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (k, v) = part
@@ -284,8 +284,8 @@ impl Config {
         }
     }
 
-    pub fn mail_settings(&self) -> pressnet_schema::settings::MailSettings {
-        pressnet_schema::settings::MailSettings {
+    pub fn mail_settings(&self) -> pressnet_domain::settings::MailSettings {
+        pressnet_domain::settings::MailSettings {
             smtp_url: self.smtp_url.clone().filter(|u| !u.trim().is_empty()),
             from: self.mail_from.clone(),
             retry_base: chrono::Duration::seconds(self.email_retry_base_secs.max(1) as i64),
@@ -324,7 +324,11 @@ impl Config {
             .strip_prefix("sqlite://")
             .or_else(|| self.database_url.strip_prefix("sqlite:"))
             .map(|rest| rest.split('?').next().unwrap_or(rest))
-            .and_then(|file| std::path::Path::new(file).parent().map(|d| d.to_path_buf()))
+            .and_then(|file| {
+                std::path::Path::new(file)
+                    .parent()
+                    .map(std::path::Path::to_path_buf)
+            })
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or_else(|| "data".into())
     }

@@ -1,15 +1,19 @@
-//! Background workers, started with the server and stopped on shutdown.
+//! Background workers, started with the server and stopped on shutdown: every one of them is
+//! started here (`spawn_all`), under the shutdown token; no constructor starts a task.
 use futures::StreamExt;
-use pressnet_schema::enums::MailKind;
-use pressnet_schema::mail::render::{render_outbox, Rendered};
-use pressnet_schema::mail::sender::Mailer;
-use pressnet_schema::services::channels::email::Email;
-use pressnet_schema::services::channels::Verdict;
-use pressnet_schema::services::outbox::{self, Job};
-use pressnet_schema::services::{
-    accounts, attachments, channels, conferences, digest, inquiries, publishing, throttle,
+use pressnet_domain::enums::MailKind;
+use pressnet_domain::mail::message::Rendered;
+use pressnet_domain::mail::sender::Mailer;
+use pressnet_domain::mail::{load, render};
+use pressnet_domain::queue::heartbeat::Heartbeat;
+use pressnet_domain::services::channels::email::Email;
+use pressnet_domain::services::channels::verdict::Verdict;
+use pressnet_domain::services::outbox::{self, Job};
+use pressnet_domain::services::{
+    accounts, attachments, channels, conferences, deliveries, digest, inquiries, publishing,
+    throttle,
 };
-use pressnet_schema::AppContext;
+use pressnet_domain::AppContext;
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -40,27 +44,44 @@ const RECORD_BATCH: usize = 64;
 /// How often SQLite's write-ahead log is copied into the database file.
 const CHECKPOINT_TICK: Duration = Duration::from_secs(1);
 
-/// Starts every worker; each stops when `stop` is cancelled.
-pub fn spawn_all(ctx: &AppContext, stop: &CancellationToken) -> Vec<JoinHandle<()>> {
+/// Starts every worker (the one place any is started); each stops when `stop` is cancelled.
+pub fn spawn_all(
+    ctx: &AppContext,
+    database_url: &str,
+    live_sessions: &std::sync::Arc<crate::routes::ws::sessions::LiveSessions>,
+    stop: &CancellationToken,
+) -> Vec<JoinHandle<()>> {
     let mut handles = vec![
+        tokio::spawn(deliveries::record_marks(ctx.clone(), stop.clone())),
+        tokio::spawn(crate::routes::ws::sessions::sweeper(
+            ctx.clone(),
+            live_sessions.clone(),
+            stop.clone(),
+        )),
         tokio::spawn(scheduler(ctx.clone(), stop.clone())),
         tokio::spawn(blob_collector(ctx.clone(), stop.clone())),
         tokio::spawn(feed_poller(ctx.clone(), stop.clone())),
     ];
-    match pressnet_schema::outbound::client(&ctx.settings) {
+    match pressnet_domain::outbound::client(&ctx.settings) {
         Ok(client) => handles.push(tokio::spawn(outbound(ctx.clone(), client, stop.clone()))),
         Err(e) => tracing::error!(error = %e, "no outbound HTTP client: WEBHOOK and PUSH wait"),
     }
+    // Other instances' events, and this one's announced to them.
+    handles.extend(pressnet_domain::events::relay::start(
+        ctx,
+        database_url,
+        stop,
+    ));
     if ctx.db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
         handles.push(tokio::spawn(checkpointer(ctx.clone(), stop.clone())));
     }
     match Mailer::from_settings(&ctx.settings.mail) {
         Ok(Some(mailer)) => handles.push(tokio::spawn(email(ctx.clone(), mailer, stop.clone()))),
         Ok(None) => {
-            tracing::warn!("PRESSNET_SMTP_URL is not set: EMAIL deliveries and the outbox wait")
+            tracing::warn!("PRESSNET_SMTP_URL is not set: EMAIL deliveries and the outbox wait");
         }
         Err(e) => {
-            tracing::error!(error = %e.detail(), "e-mail channel misconfigured; EMAIL deliveries and the outbox wait")
+            tracing::error!(error = %e.detail(), "e-mail channel misconfigured; EMAIL deliveries and the outbox wait");
         }
     }
     handles
@@ -100,7 +121,7 @@ async fn scheduler(ctx: AppContext, stop: CancellationToken) {
                 tracing::error!(error = %e.detail(), "overdue reminders failed; retrying");
             }
             if let Err(e) =
-                pressnet_schema::services::monitoring::press_reports::remind_overdue(&ctx).await
+                pressnet_domain::services::monitoring::press_reports::remind_overdue(&ctx).await
             {
                 tracing::error!(error = %e.detail(), "press report reminders failed; retrying");
             }
@@ -123,9 +144,11 @@ async fn scheduler(ctx: AppContext, stop: CancellationToken) {
 /// publication queues some, and looks again every `OUTBOUND_POLL` for retries that fell due.
 #[tracing::instrument(name = "worker.outbound", skip_all)]
 async fn outbound(ctx: AppContext, client: reqwest::Client, stop: CancellationToken) {
-    let channels = channels::http();
+    let channels = channels::catalog::http();
     loop {
-        let n = match channels::run_batch(&ctx, &client, &channels, OUTBOUND_BATCH).await {
+        let n = match channels::http_worker::run_batch(&ctx, &client, &channels, OUTBOUND_BATCH)
+            .await
+        {
             Ok(n) => n,
             Err(e) => {
                 tracing::error!(error = %e.detail(), "outbound batch failed; retrying");
@@ -172,7 +195,7 @@ async fn checkpointer(ctx: AppContext, stop: CancellationToken) {
             _ = stop.cancelled() => break,
             _ = tokio::time::sleep(CHECKPOINT_TICK) => {}
         }
-        if let Err(e) = pressnet_schema::db::checkpoint(&ctx.db).await {
+        if let Err(e) = pressnet_domain::db::checkpoint(&ctx.db).await {
             tracing::warn!(error = %e, "WAL checkpoint failed; retrying");
         }
     }
@@ -206,17 +229,9 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
             let ctx = ctx.clone();
             let ids: Vec<(outbox::Queue, Uuid)> =
                 jobs.iter().map(|j| (j.queue, j.mail.id)).collect();
-            let every = (ctx.settings.mail.claim_ttl / 3)
-                .to_std()
-                .unwrap_or(Duration::from_secs(5))
-                .max(Duration::from_millis(500));
-            tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(every).await;
-                    if let Err(e) = outbox::renew_claims(&ctx, &ids).await {
-                        tracing::warn!(error = %e.detail(), "renewing e-mail claims failed; retrying");
-                    }
-                }
+            Heartbeat::start(ctx.settings.mail.claim_ttl, "e-mail", move || {
+                let (ctx, ids) = (ctx.clone(), ids.clone());
+                async move { outbox::renew_claims(&ctx, &ids).await }
             })
         };
         // A release's newsrooms get the same message: render each distinct one once (the
@@ -232,7 +247,9 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
                 .map(|(key, job)| {
                     let ctx = ctx.clone();
                     async move {
-                        let r = render_outbox(&ctx, &job.mail).await.map_err(|e| {
+                        // Loaded from the database, then rendered from that alone.
+                        let letter = load::load(&ctx, &job.mail).await;
+                        let r = letter.and_then(|l| render::render(&l)).map_err(|e| {
                             // The log gets the cause; the delivery log the public text.
                             tracing::error!(error = %e.detail(), "rendering an e-mail");
                             e.public_message()
@@ -279,7 +296,7 @@ async fn email(ctx: AppContext, mailer: Mailer, stop: CancellationToken) {
         if let Err(e) = recorder.await {
             tracing::error!(error = %e, "the e-mail recorder stopped");
         }
-        heartbeat.abort();
+        drop(heartbeat);
     }
 }
 
@@ -325,7 +342,7 @@ fn render_key(job: &Job) -> RenderKey {
 /// share the feeds through claims.
 #[tracing::instrument(name = "worker.feed_poller", skip_all)]
 async fn feed_poller(ctx: AppContext, stop: CancellationToken) {
-    let poller = match pressnet_schema::services::monitoring::poll::Poller::new(&ctx) {
+    let poller = match pressnet_domain::services::monitoring::poll::Poller::new(&ctx) {
         Ok(p) => p,
         Err(e) => {
             tracing::error!(error = %e.detail(), "no feed client: outlets' feeds are not polled");
@@ -341,7 +358,7 @@ async fn feed_poller(ctx: AppContext, stop: CancellationToken) {
         tokio::select! {
             _ = stop.cancelled() => return,
             _ = tokio::time::sleep(FEED_TICK) => {}
-            _ = ctx.feeds_ready.notified() => {}
+            _ = ctx.sources_ready.notified() => {}
         }
     }
 }

@@ -3,7 +3,7 @@
 
 Python 3.8+, standard library only. Either read the events from a running server:
 
-    python3 verify_audit.py --url https://pressnet.example/graphql --token "$TOKEN"
+    python3 verify_audit.py --url https://pressnet.example/graphql --token="$TOKEN"
 
 or from a file saved earlier (a JSON list of events as `auditEvents` returns them, or the
 `--save` output of a previous run):

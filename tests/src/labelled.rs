@@ -1,7 +1,7 @@
 //! The labelled headlines pickups' text matching is judged on (`tests/fixtures/pickups.tsv`):
 //! precision and recall at a threshold, for the test that holds the chosen one and for
 //! pressnet-bench's sweep.
-use pressnet_schema::services::monitoring::similarity::Index;
+use pressnet_domain::services::monitoring::similarity::Index;
 
 pub const LABELLED: &str = include_str!("../fixtures/pickups.tsv");
 

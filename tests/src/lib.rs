@@ -1,18 +1,14 @@
 //! Black-box test harness: the real server on port 0 over a fresh database per test.
 //!
-//! Every database test is written once with `db_test!` and runs twice: on a new SQLite file
-//! and on a new PostgreSQL database. The PostgreSQL variant needs `PRESSNET_TEST_POSTGRES`
-//! (a server URL such as `postgres://postgres@127.0.0.1:5432`); without it that variant
-//! reports itself skipped, so a plain `cargo test` passes where no PostgreSQL runs.
-//! `.ci/run` always sets it.
+//! Every database test is written once with `each!` and runs on a new SQLite file and on a new
+//! PostgreSQL database (and, for attachments, on each storage). The PostgreSQL variant needs
+//! `PRESSNET_TEST_POSTGRES` (a server URL such as `postgres://postgres@127.0.0.1:5432`) when
+//! the tests are built; without it that variant is reported ignored ("needs …"), so a plain
+//! `cargo test` passes where no PostgreSQL runs and says what it did not run. `.ci/run` sets it
+//! and fails if any test was ignored for a missing service.
 //!
 //! `TEST_LOG=1` shows the server's log (`RUST_LOG` filters it, `info` by default) in the
 //! output of a failing test, as zero-to-production's harness does.
-pub mod bench;
-pub mod bench_abuse;
-pub mod bench_files;
-pub mod bench_monitoring;
-pub mod bench_webhooks;
 pub mod browser;
 pub mod cluster;
 pub mod feed_server;
@@ -21,13 +17,14 @@ pub mod labelled;
 pub mod page;
 pub mod receiver;
 pub mod s3;
+pub mod seed;
 pub mod smtp;
 pub mod ws;
 
-use pressnet_schema::clock::Clock;
-use pressnet_schema::enums::Role;
-use pressnet_schema::services::accounts;
-use pressnet_schema::AppContext;
+use pressnet_domain::clock::Clock;
+use pressnet_domain::enums::Role;
+use pressnet_domain::services::accounts;
+use pressnet_domain::AppContext;
 use pressnet_server::{Application, BuildOptions, Config};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -445,11 +442,25 @@ pub async fn register_journalist(a: &Gql, outlet_id: &str, name: &str, email: &s
         .to_owned()
 }
 
-/// Writes one test for each backend. The body gets `app: TestApp`. With `config: |c| …;`
-/// first, the server's configuration is adjusted before it starts.
+/// The one way to write a test that runs on each backend (SQLite, PostgreSQL), and with
+/// `storages` on each attachment storage too (a directory, S3). Each variant is a test of its
+/// own (`name::sqlite`, `name::postgres`, `name::sqlite_s3`, …). A variant whose service this
+/// machine lacks is compiled `#[ignore = "needs …"]` (see `tests/build.rs`): reported ignored,
+/// never passed.
+///
+/// - `each!(backends; async fn name(app) { … })`: the body gets `app: TestApp`.
+/// - `each!(backends, config = |c| …; async fn name(app) { … })`: the server's configuration
+///   is adjusted before it starts.
+/// - `each!(backends, storages; async fn name(app) { … })`: four variants.
+/// - `each!(backends, setup = path; async fn name(pattern) { … })`: `path(Backend)` is an
+///   async fn returning `Option<T>` (`None`: the backend is not available); the body gets `T`
+///   through `pattern` (an app with its SMTP server, an app and a port, …).
 #[macro_export]
-macro_rules! db_test {
-    (config: $adjust:expr; $(#[$m:meta])* async fn $name:ident($app:ident) $body:block) => {
+macro_rules! each {
+    (backends; $(#[$m:meta])* async fn $name:ident($app:ident) $body:block) => {
+        $crate::each!(backends, config = |_| {}; $(#[$m])* async fn $name($app) $body);
+    };
+    (backends, config = $adjust:expr; $(#[$m:meta])* async fn $name:ident($app:ident) $body:block) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
@@ -465,25 +476,15 @@ macro_rules! db_test {
             }
 
             $(#[$m])*
+            #[cfg_attr(not(pressnet_postgres), ignore = "needs PRESSNET_TEST_POSTGRES")]
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                match $crate::TestApp::spawn_with($crate::Backend::Postgres, $adjust).await {
-                    Some(app) => run(app).await,
-                    None => eprintln!("skipped: set {} to run the PostgreSQL variant", $crate::POSTGRES_ENV),
-                }
+                let app = $crate::TestApp::spawn_with($crate::Backend::Postgres, $adjust).await;
+                run(app.expect($crate::POSTGRES_MISSING)).await;
             }
         }
     };
-    ($(#[$m:meta])* async fn $name:ident($app:ident) $body:block) => {
-        $crate::db_test!(config: |_| {}; $(#[$m])* async fn $name($app) $body);
-    };
-}
-
-/// A test of attachments: on both databases, and on both storages (a directory, and a real
-/// S3-compatible server: moto's, from PyPI; see `s3`).
-#[macro_export]
-macro_rules! files_test {
-    ($(#[$m:meta])* async fn $name:ident($app:ident) $body:block) => {
+    (backends, storages; $(#[$m:meta])* async fn $name:ident($app:ident) $body:block) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
@@ -498,38 +499,65 @@ macro_rules! files_test {
             }
 
             $(#[$m])*
+            #[cfg_attr(not(pressnet_postgres), ignore = "needs PRESSNET_TEST_POSTGRES")]
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres_directory() {
-                match $crate::TestApp::spawn($crate::Backend::Postgres).await {
-                    Some(app) => run(app).await,
-                    None => eprintln!("skipped: set {} to run the PostgreSQL variant", $crate::POSTGRES_ENV),
-                }
+                let app = $crate::TestApp::spawn($crate::Backend::Postgres).await;
+                run(app.expect($crate::POSTGRES_MISSING)).await;
             }
 
             $(#[$m])*
+            #[cfg_attr(not(pressnet_s3), ignore = "needs moto_server (pip install 'moto[server]')")]
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite_s3() {
-                match $crate::s3::app($crate::Backend::Sqlite).await {
-                    Some(app) => run(app).await,
-                    None => eprintln!("skipped: no moto_server (pip install 'moto[server]')"),
-                }
+                let app = $crate::s3::app($crate::Backend::Sqlite).await;
+                run(app.expect($crate::s3::MOTO_MISSING)).await;
             }
 
             $(#[$m])*
+            #[cfg_attr(not(all(pressnet_postgres, pressnet_s3)), ignore = "needs PRESSNET_TEST_POSTGRES and moto_server")]
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres_s3() {
-                if std::env::var($crate::POSTGRES_ENV).is_err() {
-                    eprintln!("skipped: set {} to run the PostgreSQL variant", $crate::POSTGRES_ENV);
-                    return;
-                }
-                match $crate::s3::app($crate::Backend::Postgres).await {
-                    Some(app) => run(app).await,
-                    None => eprintln!("skipped: no moto_server (pip install 'moto[server]')"),
-                }
+                let app = $crate::s3::app($crate::Backend::Postgres).await;
+                run(app.expect($crate::s3::MOTO_MISSING)).await;
+            }
+        }
+    };
+    (backends, setup = $setup:path; $(#[$m:meta])* async fn $name:ident($arg:pat) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(#[$m])*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let given = $setup($crate::Backend::Sqlite).await.expect("sqlite");
+                $crate::given(given, |$arg| async move $body).await;
+            }
+
+            $(#[$m])*
+            #[cfg_attr(not(pressnet_postgres), ignore = "needs PRESSNET_TEST_POSTGRES")]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let given = $setup($crate::Backend::Postgres).await;
+                $crate::given(given.expect($crate::POSTGRES_MISSING), |$arg| async move $body).await;
             }
         }
     };
 }
+
+/// Runs `body` on `value` (for `each!`'s `setup`: the closure's argument gets its type here).
+pub async fn given<T, F, Fut>(value: T, body: F)
+where
+    F: FnOnce(T) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    body(value).await
+}
+
+/// Why a PostgreSQL variant that was built to run cannot.
+pub const POSTGRES_MISSING: &str =
+    "this test was built with PRESSNET_TEST_POSTGRES set, but it is not set now";
 
 pub const CREATE_RELEASE: &str =
     "mutation($i:CreateReleaseInput!){ createRelease(input:$i){ id status version } }";

@@ -1,13 +1,17 @@
 //! A real S3-compatible server for the attachment tests: moto's standalone server (PyPI's
 //! `moto[server]`, which `.ci/run` installs), one per test on a free port, with a fresh bucket.
-//! Without `moto_server` the S3 variants report themselves skipped, unless
-//! `PRESSNET_S3_TESTS=1` (set by `.ci/run`), which makes that a failure.
+//! Without `moto_server` the S3 variants are built ignored ("needs moto_server", see
+//! `tests/build.rs`); `PRESSNET_S3_TESTS=1` (set by `.ci/run`) builds them to run, so a
+//! missing server is then a failure.
 use crate::{Backend, TestApp};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 pub const REQUIRE_ENV: &str = "PRESSNET_S3_TESTS";
 pub const BUCKET: &str = "pressnet-files";
+/// Why an S3 variant that was built to run cannot.
+pub const MOTO_MISSING: &str =
+    "this test was built to run against moto_server, but it cannot be started (pip install 'moto[server]')";
 
 pub struct S3Server {
     child: std::sync::Mutex<Child>,

@@ -5,7 +5,7 @@ use serde_json::json;
 const LOGIN: &str =
     "mutation($e:String!,$p:String!){ login(email:$e,password:$p){ token account { role } } }";
 
-db_test!(
+each!(backends;
     async fn failed_logins_are_counted_and_lock_the_account(app) {
         app.admin().await;
         let g = app.gql();
@@ -29,13 +29,13 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn tokens_are_stored_hashed_expire_and_log_out(app) {
         let token = app.admin().await;
         use sea_orm::{EntityTrait, QuerySelect};
-        let hashes: Vec<String> = pressnet_schema::entities::auth_token::Entity::find()
+        let hashes: Vec<String> = pressnet_domain::entities::auth_token::Entity::find()
             .select_only()
-            .column(pressnet_schema::entities::auth_token::Column::TokenHash)
+            .column(pressnet_domain::entities::auth_token::Column::TokenHash)
             .into_tuple()
             .all(&app.ctx.db)
             .await
@@ -52,7 +52,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn registration_without_password_makes_an_invitation(app) {
         let w = World::build(&app, 1).await;
         let a = app.gql_as(&w.admin);
@@ -67,7 +67,7 @@ db_test!(
         let r = app.gql().run(LOGIN, json!({"e": "xuan@bao.vn", "p": PASSWORD})).await;
         assert_eq!(r.code(), "UNAUTHENTICATED");
         // The invitation token (normally e-mailed) sets the password.
-        use pressnet_schema::entities::{account, auth_token};
+        use pressnet_domain::entities::{account, auth_token};
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let acct = account::Entity::find().filter(account::Column::Email.eq("xuan@bao.vn")).one(&app.ctx.db).await.expect("q").expect("account");
         let invite = auth_token::Entity::find().filter(auth_token::Column::AccountId.eq(acct.id)).one(&app.ctx.db).await.expect("q").expect("invite");
@@ -75,7 +75,7 @@ db_test!(
         // Only the hash is stored, so forge a known token for the test by replacing it.
         let secret = "test-invitation-secret-0123456789";
         let mut am: auth_token::ActiveModel = invite.into();
-        am.token_hash = sea_orm::Set(pressnet_schema::auth::token::digest(secret));
+        am.token_hash = sea_orm::Set(pressnet_domain::auth::token::digest(secret));
         use sea_orm::ActiveModelTrait;
         am.update(&app.ctx.db).await.expect("update");
         let r = app

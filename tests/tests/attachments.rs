@@ -62,7 +62,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-files_test!(
+each!(backends, storages;
     async fn a_photo_loses_its_gps_and_gets_a_thumbnail(app) {
         let w = World::build(&app, 1).await;
         let id = draft(&app.gql_as(&w.spokesperson), &w.unit_id, "Ảnh hiện trường", json!({"allAccredited": true})).await;
@@ -97,7 +97,7 @@ files_test!(
     }
 );
 
-files_test!(
+each!(backends, storages;
     async fn an_embargoed_file_is_refused_before_its_time_and_served_after(app) {
         let w = World::build(&app, 1).await;
         let (_, journalist) = &w.outlets[0];
@@ -130,7 +130,7 @@ files_test!(
     }
 );
 
-files_test!(
+each!(backends, storages;
     async fn a_clip_seeks_with_range_requests(app) {
         let w = World::build(&app, 1).await;
         let (_, journalist) = &w.outlets[0];
@@ -156,7 +156,7 @@ files_test!(
     }
 );
 
-files_test!(
+each!(backends, storages;
     async fn downloads_are_logged_for_the_unit_and_the_authority(app) {
         let w = World::build(&app, 2).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -192,7 +192,7 @@ files_test!(
     }
 );
 
-files_test!(
+each!(backends, storages;
     async fn only_the_unit_uploads_and_only_what_it_should(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -219,7 +219,7 @@ files_test!(
     }
 );
 
-files_test!(
+each!(backends, storages;
     async fn captions_are_edited_and_files_reordered_before_publication(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -256,7 +256,7 @@ files_test!(
     }
 );
 
-files_test!(
+each!(backends, storages;
     async fn a_live_frame_carries_the_files_with_sizes_and_checksums(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -280,7 +280,7 @@ files_test!(
 /// How many blobs the app's storage holds.
 async fn blob_count(app: &TestApp) -> usize {
     use futures::StreamExt;
-    let store = pressnet_schema::services::attachments::storage(&app.ctx).expect("storage");
+    let store = pressnet_domain::services::attachments::storage(&app.ctx).expect("storage");
     store
         .blobs()
         .filter(|b| std::future::ready(b.is_ok()))
@@ -288,9 +288,9 @@ async fn blob_count(app: &TestApp) -> usize {
         .await
 }
 
-files_test!(
+each!(backends, storages;
     async fn blobs_nobody_references_are_collected_after_a_grace_period(app) {
-        use pressnet_schema::services::attachments::sweep;
+        use pressnet_domain::services::attachments::sweep;
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
         let kept = draft(&sp, &w.unit_id, "Giữ lại", json!({"allAccredited": true})).await;
@@ -362,7 +362,7 @@ async fn a_file_over_the_limit_gets_a_clear_error() {
     );
 }
 
-files_test!(
+each!(backends, storages;
     async fn a_release_s_files_come_as_one_zip_and_as_atom_enclosures(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -395,12 +395,15 @@ files_test!(
     }
 );
 
+#[cfg_attr(
+    not(pressnet_s3),
+    ignore = "needs moto_server (pip install 'moto[server]')"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_storage_outage_saves_nothing_and_says_so() {
-    let Some(app) = pressnet_tests::s3::app(Backend::Sqlite).await else {
-        eprintln!("skipped: no moto_server (pip install 'moto[server]')");
-        return;
-    };
+    let app = pressnet_tests::s3::app(Backend::Sqlite)
+        .await
+        .expect(pressnet_tests::s3::MOTO_MISSING);
     let w = World::build(&app, 1).await;
     let id = draft(
         &app.gql_as(&w.spokesperson),

@@ -18,7 +18,7 @@ async fn ask(app: &TestApp, token: &str, unit: &str, q: &str) -> String {
         .to_owned()
 }
 
-db_test!(
+each!(backends;
     async fn question_lifecycle_and_permissions(app) {
         let w = World::build(&app, 2).await;
         let (j0, j1) = (&w.outlets[0].1, &w.outlets[1].1);
@@ -66,7 +66,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn due_and_overdue_follow_the_clock(app) {
         let w = World::build(&app, 1).await;
         let j0 = w.outlets[0].1.clone();
@@ -94,7 +94,7 @@ fn row<'a>(report: &'a Value, code: &str) -> &'a Value {
 
 const REPORT: &str = "query($f:DateTime!,$t:DateTime!){ complianceReport(from:$f, to:$t){ unit { code } hasActiveSpokesperson releasesPublished pressConferencesHeld pressConferencesRequired inquiriesReceived inquiriesAnsweredOnTime inquiriesOverdue answersUnsatisfied medianResponseHours deliveryCoverage targetedPairs maxDeliverySpreadMs needsAttention } }";
 
-db_test!(
+each!(backends;
     async fn compliance_report_figures_on_a_constructed_province(app) {
         let w = World::build(&app, 2).await;
         let admin = app.gql_as(&w.admin);
@@ -195,7 +195,7 @@ fn urlencode(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")
 }
 
-db_test!(
+each!(backends;
     async fn audit_chain_verifies_and_catches_a_direct_edit(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);

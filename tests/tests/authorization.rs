@@ -72,7 +72,7 @@ fn expected(op: &str, who: Who) -> Option<&'static str> {
     }
 }
 
-db_test!(
+each!(backends;
     async fn every_role_allowed_and_forbidden(app) {
         let w = World::build(&app, 1).await;
         let who_all = [Who::Anonymous, Who::Admin, Who::Auditor, Who::Spokesperson, Who::Journalist];
@@ -100,7 +100,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn journalists_see_only_their_own_colleagues(app) {
         let w = World::build(&app, 2).await;
         let (o0, j0) = &w.outlets[0];

@@ -1,9 +1,9 @@
-//! `pressnet_schema::bulk`: many rows in one statement (PostgreSQL's UNNEST form, SQLite's
+//! `pressnet_domain::bulk`: many rows in one statement (PostgreSQL's UNNEST form, SQLite's
 //! multi-row VALUES) store exactly what an ordinary insert would, NULLs included.
 use chrono::{DateTime, TimeZone, Utc};
-use pressnet_schema::bulk;
-use pressnet_schema::entities::{feed_item, outbox};
-use pressnet_schema::enums::{DeliveryStatus, FeedEvent, MailKind};
+use pressnet_domain::bulk;
+use pressnet_domain::entities::{feed_item, outbox};
+use pressnet_domain::enums::{DeliveryStatus, FeedEvent, MailKind};
 use pressnet_tests::*;
 use sea_orm::{ActiveValue::NotSet, EntityTrait, IntoActiveModel, QueryOrder, Set};
 use uuid::Uuid;
@@ -41,7 +41,7 @@ fn outbox_rows(n: usize) -> Vec<outbox::Model> {
         .collect()
 }
 
-db_test!(
+each!(backends;
     async fn bulk_insert_stores_every_row_and_null_as_given(app) {
         let db = &app.ctx.db;
         for n in [1usize, 3, 2_500] {
@@ -70,7 +70,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn bulk_insert_returning_gives_generated_keys(app) {
         let db = &app.ctx.db;
         let outlets: Vec<Uuid> = (0..1_200).map(|_| Uuid::now_v7()).collect();
@@ -108,10 +108,10 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn any_of_finds_every_match_in_a_long_list(app) {
-        use pressnet_schema::db::{any_of, IN_CHUNK};
-        use pressnet_schema::entities::email_suppression;
+        use pressnet_domain::db::{any_of, IN_CHUNK};
+        use pressnet_domain::entities::email_suppression;
         use sea_orm::QueryFilter;
         let db = &app.ctx.db;
         // Every 7th of 2,500 addresses bounced: more than two SQLite chunks' worth.
@@ -138,7 +138,7 @@ db_test!(
         }
         assert_eq!(found, addresses.len().div_ceil(7));
         // The service that asks it at every publication says the same.
-        let s = pressnet_schema::services::outbox::suppressed(db, &addresses).await.expect("suppressed");
+        let s = pressnet_domain::services::outbox::suppressed(db, &addresses).await.expect("suppressed");
         assert_eq!(s.len(), addresses.len().div_ceil(7));
         assert!(s.contains("phongvien7@báo.vn") && !s.contains("phongvien8@báo.vn"));
         assert!(any_of(db.get_database_backend(), email_suppression::Column::Address, &Vec::<String>::new()).is_empty());

@@ -4,8 +4,8 @@
 //!
 //! PostgreSQL only (SQLite is one process's file). The world is built through an in-process
 //! server that is then stopped; the instances are real child processes of the server binary.
-use pressnet_schema::entities::{audit_event, delivery, feed_item, outbox, release};
-use pressnet_schema::enums::{Channel, DeliveryStatus, ReleaseStatus};
+use pressnet_domain::entities::{audit_event, delivery, feed_item, outbox, release};
+use pressnet_domain::enums::{Channel, DeliveryStatus, ReleaseStatus};
 use pressnet_tests::cluster::Instance;
 use pressnet_tests::smtp::TestSmtp;
 use pressnet_tests::ws::WsClient;
@@ -27,11 +27,10 @@ struct Cluster {
 }
 
 /// A world of `outlets` accredited outlets, then instances A and B on its database.
-async fn cluster(outlets: usize, env: &[(&str, String)]) -> Option<Cluster> {
-    let Some(mut app) = TestApp::spawn(Backend::Postgres).await else {
-        eprintln!("skipped: set {POSTGRES_ENV} to run the multi-instance tests");
-        return None;
-    };
+async fn cluster(outlets: usize, env: &[(&str, String)]) -> Cluster {
+    let mut app = TestApp::spawn(Backend::Postgres)
+        .await
+        .expect(pressnet_tests::POSTGRES_MISSING);
     let world = World::build(&app, outlets).await;
     app.stop().await;
     let url = app.db.url.clone();
@@ -44,13 +43,13 @@ async fn cluster(outlets: usize, env: &[(&str, String)]) -> Option<Cluster> {
     let a = Instance::start(BIN, "A", &all).await;
     let b = Instance::start(BIN, "B", &all).await;
     let db = sea_orm::Database::connect(&url).await.expect("connect");
-    Some(Cluster {
+    Cluster {
         db,
         world,
         a,
         b,
         _app: app,
-    })
+    }
 }
 
 /// Publishes `n` releases to every accredited outlet, alternately through A and B.
@@ -140,11 +139,10 @@ async fn publications_of(db: &DatabaseConnection, release_id: uuid::Uuid) -> u64
         .expect("count")
 }
 
+#[cfg_attr(not(pressnet_postgres), ignore = "needs PRESSNET_TEST_POSTGRES")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_delivery_crosses_instances() {
-    let Some(mut c) = cluster(2, &[]).await else {
-        return;
-    };
+    let mut c = cluster(2, &[]).await;
     let w = &c.world;
     // A journalist listens on B; the spokesperson publishes on A.
     let mut j0 = feed(&c.b, &w.outlets[0].1).await;
@@ -223,12 +221,11 @@ async fn live_delivery_crosses_instances() {
     assert_eq!(c.b.terminate().await, Some(0));
 }
 
+#[cfg_attr(not(pressnet_postgres), ignore = "needs PRESSNET_TEST_POSTGRES")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_email_per_delivery_across_instances() {
     let smtp = TestSmtp::start();
-    let Some(c) = cluster(4, &[("PRESSNET_SMTP_URL", smtp.url())]).await else {
-        return;
-    };
+    let c = cluster(4, &[("PRESSNET_SMTP_URL", smtp.url())]).await;
     let ids = publish_alternating(&c, 8).await;
     let total = until_every_email_sent(&c, &ids, 30).await;
     assert!(
@@ -336,11 +333,10 @@ async fn assert_published_once(c: &Cluster, ids: &[String], outlets: u64) {
     }
 }
 
+#[cfg_attr(not(pressnet_postgres), ignore = "needs PRESSNET_TEST_POSTGRES")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_schedule_publishes_once() {
-    let Some(c) = cluster(3, &[]).await else {
-        return;
-    };
+    let c = cluster(3, &[]).await;
     let w = &c.world;
     let at = chrono::Utc::now() + chrono::Duration::seconds(4);
     let mut ids = schedule(&c.a.gql(&w.spokesperson), &w.unit_id, 6, at).await;
@@ -360,20 +356,18 @@ async fn each_schedule_publishes_once() {
     assert_published_once(&c, &ids, 3).await;
 }
 
+#[cfg_attr(not(pressnet_postgres), ignore = "needs PRESSNET_TEST_POSTGRES")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_an_instance_mid_publication_loses_nothing() {
     let smtp = TestSmtp::start();
-    let Some(mut c) = cluster(
+    let mut c = cluster(
         12,
         &[
             ("PRESSNET_SMTP_URL", smtp.url()),
             ("PRESSNET_EMAIL_CLAIM_SECS", "3".into()),
         ],
     )
-    .await
-    else {
-        return;
-    };
+    .await;
     let w = &c.world;
     let mut listeners = Vec::new();
     for (_, token) in w.outlets.iter().take(4) {

@@ -33,7 +33,7 @@ async fn last_event(app: &TestApp, admin: &str, action: &str) -> Value {
     }
 }
 
-db_test!(
+each!(backends;
     async fn a_draft_is_edited_and_the_log_names_who_changed_what(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -68,7 +68,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn only_the_units_active_spokespersons_edit_and_only_before_publication(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -101,7 +101,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_cancelled_schedule_is_never_published_and_was_never_visible(app) {
         let w = World::build(&app, 2).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -141,7 +141,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn cancelling_races_the_scheduler_and_one_wins_whole(app) {
         let w = World::build(&app, 3).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -152,7 +152,7 @@ db_test!(
             app.clock.advance(chrono::Duration::seconds(31));
             // The scheduler's own call and the spokesperson's cancel, at once.
             let ctx = app.ctx.clone();
-            let due = tokio::spawn(async move { pressnet_schema::services::publishing::publish_due(&ctx).await.map_err(|e| e.detail()) });
+            let due = tokio::spawn(async move { pressnet_domain::services::publishing::publish_due(&ctx).await.map_err(|e| e.detail()) });
             let cancel = sp.run(CANCEL, json!({"id": id})).await;
             due.await.expect("join").expect("publish_due");
             let status = sp.run(GET, json!({"id": id})).await.data()["release"]["status"].clone();
@@ -170,7 +170,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_discarded_draft_is_gone_and_the_log_keeps_it(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -195,7 +195,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn the_audience_preview_counts_what_publication_reaches(app) {
         // Outlet i: PRINT (even) / TELEVISION (odd); CENTRAL (i % 3 == 0) / LOCAL.
         let w = World::build(&app, 6).await;
@@ -235,7 +235,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn the_editor_previews_markdown_as_readers_will_see_it(app) {
         let w = World::build(&app, 1).await;
         let q = "query($m:String!){ renderMarkdown(markdown:$m) }";

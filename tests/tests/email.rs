@@ -50,27 +50,11 @@ async fn with_smtp(backend: Backend, smtp: &TestSmtp) -> Option<TestApp> {
     .await
 }
 
-macro_rules! smtp_test {
-    (async fn $name:ident($app:ident, $smtp:ident) $body:block) => {
-        mod $name {
-            use super::*;
-            async fn run($app: TestApp, $smtp: TestSmtp) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let smtp = TestSmtp::start();
-                let app = with_smtp(Backend::Sqlite, &smtp).await.expect("sqlite");
-                run(app, smtp).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let smtp = TestSmtp::start();
-                match with_smtp(Backend::Postgres, &smtp).await {
-                    Some(app) => run(app, smtp).await,
-                    None => eprintln!("skipped: set {} to run the PostgreSQL variant", POSTGRES_ENV),
-                }
-            }
-        }
-    };
+/// An app whose e-mail goes to a fresh SMTP server, with that server.
+async fn smtp_app(backend: Backend) -> Option<(TestApp, TestSmtp)> {
+    let smtp = TestSmtp::start();
+    let app = with_smtp(backend, &smtp).await?;
+    Some((app, smtp))
 }
 
 fn parse(data: &[u8]) -> mail_parser::Message<'_> {
@@ -79,8 +63,8 @@ fn parse(data: &[u8]) -> mail_parser::Message<'_> {
         .expect("parsable message")
 }
 
-smtp_test!(
-    async fn messages_arrive_once_with_the_right_parts(app, smtp) {
+each!(backends, setup = smtp_app;
+    async fn messages_arrive_once_with_the_right_parts((app, smtp)) {
         let w = World::build(&app, 2).await;
         let (o0, j0) = &w.outlets[0];
         app.gql_as(j0).run("mutation { setEmailMode(mode: EACH_RELEASE) { emailMode } }", json!({})).await.data();
@@ -120,8 +104,8 @@ smtp_test!(
     }
 );
 
-smtp_test!(
-    async fn a_550_fails_one_recipient_at_once_and_suppresses_it(app, smtp) {
+each!(backends, setup = smtp_app;
+    async fn a_550_fails_one_recipient_at_once_and_suppresses_it((app, smtp)) {
         let w = World::build(&app, 2).await;
         let bad = "toasoan-gp-1@bao.vn";
         smtp.reject(bad);
@@ -145,40 +129,19 @@ smtp_test!(
     }
 );
 
-/// Writes a test run once per backend with an app whose SMTP URL points at a reserved port
-/// where nothing listens yet.
-macro_rules! port_test {
-    (async fn $name:ident($app:ident, $port:ident) $body:block) => {
-        mod $name {
-            use super::*;
-            async fn run($app: TestApp, $port: u16) $body
-            async fn spawn(b: Backend) -> Option<(TestApp, u16)> {
-                let port = free_port();
-                let app = TestApp::spawn_with(b, |c| {
-                    c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-                    c.email_retry_base_secs = 1;
-                })
-                .await?;
-                Some((app, port))
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let (app, port) = spawn(Backend::Sqlite).await.expect("sqlite");
-                run(app, port).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                match spawn(Backend::Postgres).await {
-                    Some((app, port)) => run(app, port).await,
-                    None => eprintln!("skipped: set {} to run the PostgreSQL variant", POSTGRES_ENV),
-                }
-            }
-        }
-    };
+/// An app whose SMTP URL points at a reserved port where nothing listens yet, with the port.
+async fn port_app(backend: Backend) -> Option<(TestApp, u16)> {
+    let port = free_port();
+    let app = TestApp::spawn_with(backend, |c| {
+        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.email_retry_base_secs = 1;
+    })
+    .await?;
+    Some((app, port))
 }
 
-port_test!(
-    async fn smtp_down_at_publish_time_then_back(app, port) {
+each!(backends, setup = port_app;
+    async fn smtp_down_at_publish_time_then_back((app, port)) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
         let id = publish_now(&sp, &w.unit_id, "Khi máy chủ thư ngừng", json!({"allAccredited": true})).await;
@@ -204,7 +167,7 @@ port_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn without_smtp_email_deliveries_wait_and_say_why(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -216,10 +179,10 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn release_emails_waiting_in_the_outbox_move_to_their_deliveries_on_upgrade(app) {
         use pressnet_migrations::{Migrator, MigratorTrait};
-        use pressnet_schema::entities::outbox;
+        use pressnet_domain::entities::outbox;
         use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
         // No SMTP yet: the release e-mails wait, each in its EMAIL delivery, no outbox row.
         let w = World::build(&app, 3).await;
@@ -231,7 +194,7 @@ db_test!(
         let rows = email_rows(&app, &w.admin, &id).await;
         assert_eq!(rows.len(), 5, "three newsrooms, two journalists: {rows:?}");
         assert_eq!(outbox::Entity::find().count(&app.ctx.db).await.expect("count"), 0);
-        assert_eq!(pressnet_schema::services::outbox::depth(&app.ctx).await.expect("depth"), 5);
+        assert_eq!(pressnet_domain::services::outbox::depth(&app.ctx).await.expect("depth"), 5);
         // Back to the version before: the waiting e-mails become outbox rows again, as that
         // version queued them.
         // Migration 9 and every later one are undone (the restart applies them again).
@@ -239,7 +202,7 @@ db_test!(
         let ninth = names.iter().position(|n| n.contains("_000009_")).expect("migration 9");
         Migrator::down(&app.ctx.db, Some((names.len() - ninth) as u32)).await.expect("down");
         let queued = outbox::Entity::find()
-            .filter(outbox::Column::Status.eq(pressnet_schema::enums::DeliveryStatus::Pending))
+            .filter(outbox::Column::Status.eq(pressnet_domain::enums::DeliveryStatus::Pending))
             .count(&app.ctx.db)
             .await
             .expect("count");
@@ -264,8 +227,8 @@ db_test!(
     }
 );
 
-smtp_test!(
-    async fn a_restart_while_sending_loses_and_doubles_nothing(app, smtp) {
+each!(backends, setup = smtp_app;
+    async fn a_restart_while_sending_loses_and_doubles_nothing((app, smtp)) {
         let w = World::build(&app, 1).await;
         let admin = app.gql_as(&w.admin);
         let mut outlets = Vec::new();
@@ -322,8 +285,8 @@ fn event_props(ics: &str) -> std::collections::HashMap<String, String> {
     out
 }
 
-smtp_test!(
-    async fn press_conference_invitations_updates_and_cancellation(app, smtp) {
+each!(backends, setup = smtp_app;
+    async fn press_conference_invitations_updates_and_cancellation((app, smtp)) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
         let starts = chrono::DateTime::parse_from_rfc3339("2030-03-15T02:00:00Z").expect("t").to_utc();
@@ -373,8 +336,8 @@ smtp_test!(
     }
 );
 
-smtp_test!(
-    async fn rsvp_rules_attendees_and_the_reminder(app, smtp) {
+each!(backends, setup = smtp_app;
+    async fn rsvp_rules_attendees_and_the_reminder((app, smtp)) {
         let w = World::build(&app, 3).await;
         let sp = app.gql_as(&w.spokesperson);
         let starts = app.clock.now() + chrono::Duration::days(3);
@@ -416,8 +379,8 @@ smtp_test!(
     }
 );
 
-smtp_test!(
-    async fn daily_digest_follows_and_invitations(app, smtp) {
+each!(backends, setup = smtp_app;
+    async fn daily_digest_follows_and_invitations((app, smtp)) {
         let w = World::build(&app, 1).await;
         let j = app.gql_as(&w.outlets[0].1);
         let r = j.run("mutation { setEmailMode(mode: DAILY_DIGEST) { emailMode } }", json!({})).await;
@@ -453,7 +416,7 @@ smtp_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn atom_feeds_carry_only_public_published_releases(app) {
         let w = World::build(&app, 2).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -504,9 +467,9 @@ db_test!(
     }
 );
 
-smtp_test!(
-    async fn the_reach_summary_agrees_with_the_delivery_log(app, smtp) {
-        use pressnet_schema::entities::release_reach;
+each!(backends, setup = smtp_app;
+    async fn the_reach_summary_agrees_with_the_delivery_log((app, smtp)) {
+        use pressnet_domain::entities::release_reach;
         use sea_orm::{EntityTrait, QueryOrder};
         // Eight outlets: 0-6 follow live, 0-3 also want each release by e-mail (two EMAIL
         // rows for one outlet), outlet 7's newsroom refuses mail and nobody there is live.
@@ -548,13 +511,13 @@ smtp_test!(
             assert!(r.live_first_at.is_some() && r.live_last_at >= r.live_first_at, "{r:?}");
         }
         // Recomputed from the whole log, it is the same.
-        pressnet_schema::services::reach::rebuild(&app.ctx.db).await.expect("rebuild");
+        pressnet_domain::services::reach::rebuild(&app.ctx.db).await.expect("rebuild");
         let rebuilt = release_reach::Entity::find().order_by_asc(release_reach::Column::ReleaseId).all(&app.ctx.db).await.expect("reach");
         assert_eq!(kept, rebuilt);
         // The release list's deliveryStats read the summary; they match a count of the log.
         let release_ids: Vec<uuid::Uuid> = kept.iter().map(|r| r.release_id).collect();
-        let summary = pressnet_schema::services::deliveries::stats_for(&app.ctx.db, &release_ids, None).await.expect("stats");
-        let counted = pressnet_schema::services::deliveries::stats_from_log(&app.ctx.db, &release_ids, None).await.expect("stats");
+        let summary = pressnet_domain::services::deliveries::stats_for(&app.ctx.db, &release_ids, None).await.expect("stats");
+        let counted = pressnet_domain::services::deliveries::stats_from_log(&app.ctx.db, &release_ids, None).await.expect("stats");
         assert_eq!(summary, counted);
         assert_eq!((summary[&release_ids[0]].acknowledged, summary[&release_ids[0]].delivered), (1, 6));
         // And the report reads it: 21 of 24 (release, outlet) pairs reached.
@@ -581,7 +544,7 @@ smtp_test!(
         // The summary kept by each change equals the one recomputed from the log, EMAIL counts
         // included.
         let kept = release_reach::Entity::find().order_by_asc(release_reach::Column::ReleaseId).all(&app.ctx.db).await.expect("reach");
-        pressnet_schema::services::reach::rebuild(&app.ctx.db).await.expect("rebuild");
+        pressnet_domain::services::reach::rebuild(&app.ctx.db).await.expect("rebuild");
         let rebuilt = release_reach::Entity::find().order_by_asc(release_reach::Column::ReleaseId).all(&app.ctx.db).await.expect("reach");
         assert_eq!(kept, rebuilt);
         // `/metrics` sums the summary; it reports what a count of the whole log says.
@@ -602,7 +565,7 @@ smtp_test!(
 
 /// The delivery log counted by (channel, status), straight from its rows.
 async fn delivery_counts(app: &TestApp) -> std::collections::HashMap<(String, String), i64> {
-    use pressnet_schema::entities::delivery;
+    use pressnet_domain::entities::delivery;
     use sea_orm::sea_query::{Expr, ExprTrait};
     use sea_orm::{EntityTrait, QuerySelect};
     let rows: Vec<(String, String, i64)> = delivery::Entity::find()
@@ -619,8 +582,8 @@ async fn delivery_counts(app: &TestApp) -> std::collections::HashMap<(String, St
     rows.into_iter().map(|(c, s, n)| ((c, s), n)).collect()
 }
 
-smtp_test!(
-    async fn a_suspended_outlets_journalist_gets_nothing_by_e_mail(app, smtp) {
+each!(backends, setup = smtp_app;
+    async fn a_suspended_outlets_journalist_gets_nothing_by_e_mail((app, smtp)) {
         let w = World::build(&app, 2).await;
         let j1 = app.gql_as(&w.outlets[1].1);
         j1.run("mutation { setEmailMode(mode: EACH_RELEASE) { emailMode } }", json!({})).await.data();
@@ -636,8 +599,8 @@ smtp_test!(
     }
 );
 
-smtp_test!(
-    async fn the_relays_own_refusal_retries_and_suppresses_nobody(app, smtp) {
+each!(backends, setup = smtp_app;
+    async fn the_relays_own_refusal_retries_and_suppresses_nobody((app, smtp)) {
         let w = World::build(&app, 2).await;
         smtp.refuse_sender(Some((553, "5.1.8 sender address rejected")));
         let sp = app.gql_as(&w.spokesperson);
@@ -663,12 +626,11 @@ smtp_test!(
     }
 );
 
-/// A worker claims e-mails and its instance dies: a restart sends them within 30 s (the claims
-/// are short and were renewed only while their worker lived), not after a five-minute lease.
-mod claims_of_a_dead_instance_lapse_in_seconds {
-    use super::*;
-
-    async fn run(app: TestApp) {
+each!(backends;
+    /// A worker claims e-mails and its instance dies: a restart sends them within 30 s (the
+    /// claims are short and were renewed only while their worker lived), not after a
+    /// five-minute lease.
+    async fn claims_of_a_dead_instance_lapse_in_seconds(app) {
         let w = World::build(&app, 3).await;
         let sp = app.gql_as(&w.spokesperson);
         publish_now(
@@ -679,7 +641,7 @@ mod claims_of_a_dead_instance_lapse_in_seconds {
         )
         .await;
         // No SMTP yet: the e-mails wait. A worker of a doomed instance claims them.
-        let claimed = pressnet_schema::services::outbox::claim(&app.ctx, 256)
+        let claimed = pressnet_domain::services::outbox::claim(&app.ctx, 256)
             .await
             .map_err(|e| e.detail())
             .expect("claim");
@@ -701,26 +663,10 @@ mod claims_of_a_dead_instance_lapse_in_seconds {
         assert_eq!(smtp.messages().len(), 3, "each once");
         drop(app);
     }
+);
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        run(TestApp::spawn(Backend::Sqlite).await.expect("sqlite")).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        match TestApp::spawn(Backend::Postgres).await {
-            Some(app) => run(app).await,
-            None => eprintln!(
-                "skipped: set {} to run the PostgreSQL variant",
-                POSTGRES_ENV
-            ),
-        }
-    }
-}
-
-smtp_test!(
-    async fn release_mail_carries_signed_file_links_that_expire(app, smtp) {
+each!(backends, setup = smtp_app;
+    async fn release_mail_carries_signed_file_links_that_expire((app, smtp)) {
         let w = World::build(&app, 2).await;
         let sp = app.gql_as(&w.spokesperson);
         let id = draft(&sp, &w.unit_id, "Công văn kèm tài liệu", json!({"outletIds": [w.outlets[0].0]})).await;
@@ -778,8 +724,8 @@ smtp_test!(
     }
 );
 
-port_test!(
-    async fn an_outlet_suspended_while_its_mail_waits_gets_none_of_it(app, port) {
+each!(backends, setup = port_app;
+    async fn an_outlet_suspended_while_its_mail_waits_gets_none_of_it((app, port)) {
         let w = World::build(&app, 2).await;
         let sp = app.gql_as(&w.spokesperson);
         let admin = app.gql_as(&w.admin);
@@ -821,8 +767,8 @@ port_test!(
     }
 );
 
-smtp_test!(
-    async fn a_bare_carriage_return_stays_inside_its_calendar_value(app, smtp) {
+each!(backends, setup = smtp_app;
+    async fn a_bare_carriage_return_stays_inside_its_calendar_value((app, smtp)) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
         let starts = chrono::DateTime::parse_from_rfc3339("2030-03-15T02:00:00Z").expect("t").to_utc();

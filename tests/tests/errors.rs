@@ -13,7 +13,7 @@ fn field(r: &pressnet_tests::gql::Reply) -> String {
         .to_owned()
 }
 
-db_test!(
+each!(backends;
     async fn each_error_code(app) {
         let w = World::build(&app, 1).await;
         let a = app.gql_as(&w.admin);
@@ -45,7 +45,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn bad_input_of_each_kind(app) {
         let w = World::build(&app, 0).await;
         let a = app.gql_as(&w.admin);
@@ -93,7 +93,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn limits_on_body_batch_depth_and_complexity(app) {
         let g = app.gql();
         // Over 1 MiB: refused before parsing.
@@ -126,7 +126,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn the_plain_routes_answer_one_error_shape(app) {
         let w = World::build(&app, 0).await;
         let http = reqwest::Client::new();
@@ -170,7 +170,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_failure_at_start_up_names_its_cause(app) {
         // The same database, opened read-only: bootstrapping the administrator must fail, and
         // say why (the database's own words), not "internal error".

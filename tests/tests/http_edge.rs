@@ -60,7 +60,7 @@ pub const INTROSPECTION: &str = r#"
     }
 "#;
 
-db_test!(
+each!(backends;
     async fn the_standard_introspection_query_is_answered_and_deep_data_is_not(app) {
         let r = app.gql().run(INTROSPECTION, json!({})).await;
         assert!(r.body["errors"].is_null(), "{}", r.body);
@@ -117,7 +117,7 @@ async fn send(
 
 const GR: &str = "application/graphql-response+json";
 
-db_test!(
+each!(backends;
     async fn graphql_over_http(app) {
         // GET runs queries, with the negotiated media type.
         let (s, ct, b) = get(&app, &[("query", "{ units { id } }")], Some(GR)).await;
@@ -175,7 +175,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn automatic_persisted_queries(app) {
         let q = "{ units { id code } }";
         let hash = hex(&Sha256::digest(q.as_bytes()));
@@ -276,7 +276,7 @@ impl SseStream {
 
 const FEED: &str = "subscription { releasePublished { cursor release { id title } } }";
 
-db_test!(
+each!(backends;
     async fn the_live_feed_over_server_sent_events(app) {
         let w = World::build(&app, 1).await;
         let j = &w.outlets[0].1;

@@ -43,7 +43,7 @@ async fn assert_quiet(c: &mut WsClient, for_ms: u64) {
     }
 }
 
-db_test!(
+each!(backends;
     async fn pending_items_first_then_live_and_marked_delivered(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -73,7 +73,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn reconnect_with_since_returns_exactly_the_missed_items_in_order(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -106,7 +106,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_release_published_during_catch_up_is_neither_lost_nor_doubled(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -142,7 +142,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn acknowledgement_and_delivery_updated(app) {
         let w = World::build(&app, 2).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -175,7 +175,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn only_addressed_outlets_are_pushed_and_retractions_follow(app) {
         let w = World::build(&app, 2).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -197,7 +197,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_stalled_client_does_not_hold_up_others_and_loses_nothing(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -235,7 +235,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn protocol_errors_close_the_socket_and_the_server_stays_up(app) {
         let w = World::build(&app, 1).await;
         // A bad token in connection_init is refused.
@@ -280,7 +280,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn ping_complete_and_a_reused_subscription_id(app) {
         let w = World::build(&app, 1).await;
         let mut c = feed(&app, &w.outlets[0].1, None).await;

@@ -74,7 +74,7 @@ impl Pair {
     }
 }
 
-db_test!(
+each!(backends;
     async fn shared_frames_equal_each_subscribers_own_execution(app) {
         let w = World::build(&app, 2).await;
         let admin = app.gql_as(&w.admin);
@@ -99,7 +99,7 @@ db_test!(
         // 1. A press release to everyone: every subscriber, one rendering per shape.
         let plain = publish_now(&sp, &w.unit_id, "Thông cáo về giá điện", json!({"allAccredited": true})).await;
         let mut cursors = std::collections::HashMap::new();
-        for p in pairs.iter_mut() {
+        for p in &mut pairs {
             let item = p.next_equal("press release").await;
             if p.shape == 0 {
                 assert_eq!(item["data"]["releasePublished"]["release"]["id"], plain.as_str());
@@ -124,7 +124,7 @@ db_test!(
             "pressConference": {"startsAt": starts.to_rfc3339(), "location": "Hội trường A"}});
         let conf = sp.run(CREATE_RELEASE, json!({"i": input})).await.data()["createRelease"]["id"].as_str().expect("id").to_owned();
         sp.run(PUBLISH, json!({"id": conf})).await.data();
-        for p in pairs.iter_mut() {
+        for p in &mut pairs {
             p.next_equal("press conference").await;
         }
         let rsvp = "mutation($id:UUID!){ rsvp(releaseId:$id, attending:true){ myRsvp } }";
@@ -133,7 +133,7 @@ db_test!(
         // 3. Its retraction: the web application's subscription differs between the two
         // journalists of one outlet (their own RSVP).
         sp.run("mutation($id:UUID!){ retractRelease(id:$id, reason:\"Hoãn\"){ status } }", json!({"id": conf})).await.data();
-        for p in pairs.iter_mut() {
+        for p in &mut pairs {
             let item = p.next_equal("retraction").await;
             if p.shape == 1 {
                 let mine = &item["data"]["releasePublished"]["release"]["pressConference"]["myRsvp"];
@@ -151,7 +151,7 @@ db_test!(
             "body": "B", "audience": {"outletIds": [w.outlets[0].0, w.outlets[1].0]}, "supersedesId": only0});
         let fix = sp.run(CREATE_RELEASE, json!({"i": fix})).await.data()["createRelease"]["id"].as_str().expect("id").to_owned();
         sp.run(PUBLISH, json!({"id": fix})).await.data();
-        for p in pairs.iter_mut() {
+        for p in &mut pairs {
             let item = p.next_equal("correction").await;
             if p.shape == 3 {
                 let orig = &item["data"]["releasePublished"]["release"]["supersedes"];
@@ -165,7 +165,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn the_older_protocol_marks_a_delivery_once_its_frame_is_written(app) {
         let w = World::build(&app, 1).await;
         let (outlet, token) = &w.outlets[0];
@@ -189,7 +189,7 @@ db_test!(
 // The client stops reading, with the smallest receive buffer, so the server's socket fills and
 // its writer blocks. What the kernel can hold bounds how many frames were written; a delivery
 // marked when its frame was produced would exceed that bound by the writer's queue.
-db_test!(
+each!(backends;
     async fn a_frame_the_socket_has_not_taken_is_not_delivered(app) {
         const RELEASES: usize = 60;
         const BODY: usize = 190_000;

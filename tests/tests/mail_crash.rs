@@ -2,8 +2,8 @@
 //! to 150 newsrooms and started again at once. Every newsroom gets the release, and at most one
 //! message per SMTP connection in flight is sent twice (each connection's outcome is committed
 //! before it takes its next message). On both databases: the server is a real child process.
-use pressnet_schema::entities::delivery;
-use pressnet_schema::enums::{Channel, DeliveryStatus};
+use pressnet_domain::entities::delivery;
+use pressnet_domain::enums::{Channel, DeliveryStatus};
 use pressnet_tests::cluster::Instance;
 use pressnet_tests::smtp::TestSmtp;
 use pressnet_tests::*;
@@ -18,10 +18,9 @@ const OUTLETS: usize = 150;
 const CONNECTIONS: usize = 4;
 
 async fn run(backend: Backend) {
-    let Some(mut app) = TestApp::spawn(backend).await else {
-        eprintln!("skipped: set {POSTGRES_ENV} to run the PostgreSQL variant");
-        return;
-    };
+    let mut app = TestApp::spawn(backend)
+        .await
+        .expect(pressnet_tests::POSTGRES_MISSING);
     let w = World::build(&app, 0).await;
     let a = app.gql_as(&w.admin);
     for i in 0..OUTLETS {
@@ -115,6 +114,7 @@ async fn sqlite() {
     run(Backend::Sqlite).await;
 }
 
+#[cfg_attr(not(pressnet_postgres), ignore = "needs PRESSNET_TEST_POSTGRES")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres() {
     run(Backend::Postgres).await;

@@ -78,7 +78,7 @@ fn json_feed(items: &[(&str, &str, &str, chrono::DateTime<Utc>)]) -> String {
         .to_string()
 }
 
-db_test!(
+each!(backends;
     async fn feeds_are_polled_conditionally_and_articles_stored_once(app) {
         let feeds = FeedServer::start().await;
         let now = Utc::now();
@@ -156,7 +156,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_broken_feed_fails_alone_within_bounds_and_backs_off(app) {
         let app = app.restart_with(|c| c.feed_timeout_secs = 1).await;
         let feeds = FeedServer::start().await;
@@ -213,7 +213,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn pickups_by_link_by_text_and_declared_make_the_spread(app) {
         let feeds = FeedServer::start().await;
         let w = World::build(&app, 4).await;
@@ -280,7 +280,7 @@ fn the_text_threshold_holds_on_the_labelled_headlines() {
     let set = pressnet_tests::labelled::load();
     let s = pressnet_tests::labelled::score(
         &set,
-        pressnet_schema::services::monitoring::similarity::THRESHOLD,
+        pressnet_domain::services::monitoring::similarity::THRESHOLD,
     );
     assert!(set.articles.len() >= 60 && set.releases.len() >= 20);
     assert!(s.precision >= 0.95 && s.recall >= 0.85, "{s:?}");
@@ -291,7 +291,7 @@ const RESPOND: &str = "mutation($id:UUID!,$t:String!,$r:UUID){ respondToPressRep
 const REPORTS: &str = "query($u:UUID,$s:PressReportStatus,$o:Boolean){ pressReports(unitId:$u, status:$s, overdueOnly:$o){ id status overdue unit { id } } }";
 const COMPLIANCE: &str = "query($f:DateTime!,$t:DateTime!){ complianceReport(from:$f, to:$t){ unit { id } releasesPickedUp pressReportsReceived pressReportsAnsweredOnTime pressReportsOverdue needsAttention } }";
 
-db_test!(
+each!(backends;
     async fn press_reports_are_raised_answered_on_time_or_overdue_and_counted(app) {
         let feeds = FeedServer::start().await;
         let now = Utc::now();
@@ -370,7 +370,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn the_compliance_report_counts_releases_picked_up(app) {
         let feeds = FeedServer::start().await;
         let w = World::build(&app, 1).await;
@@ -394,7 +394,7 @@ db_test!(
 const ALERTS: &str = "{ mentionAlerts { id day mentions dailyMean raisedAt unit { id name } } }";
 const SUGGESTIONS: &str = "{ pressReportSuggestions { unit { id } article { id title } } }";
 
-db_test!(
+each!(backends;
     async fn a_unit_named_three_times_its_daily_mean_alerts_the_admins_once_a_day(app) {
         let feeds = FeedServer::start().await;
         let now = Utc::now();
@@ -458,7 +458,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn articles_naming_a_unit_without_carrying_its_release_are_suggested_as_press_reports(app) {
         let feeds = FeedServer::start().await;
         let w = World::build(&app, 1).await;

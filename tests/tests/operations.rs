@@ -32,7 +32,7 @@ fn value(s: &Scrape, metric: &str, labels: &[(&str, &str)]) -> Option<f64> {
         })
 }
 
-db_test!(
+each!(backends;
     async fn metrics_parse_as_prometheus_text(app) {
         let w = World::build(&app, 3).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -59,7 +59,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn metrics_token_when_configured(app) {
         let app = app.restart_with(|c| c.metrics_token = Some("bi-mat-van-hanh".into())).await;
         let url = format!("{}/metrics", app.base);

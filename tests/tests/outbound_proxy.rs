@@ -5,7 +5,7 @@ use pressnet_tests::receiver::Receiver;
 use pressnet_tests::*;
 use serde_json::json;
 
-db_test!(
+each!(backends;
     async fn a_webhook_ignores_the_environments_proxy(app) {
         // The "proxy" is a receiver too: a request sent through it would arrive there.
         let proxy = Receiver::start().await;

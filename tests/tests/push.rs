@@ -141,7 +141,7 @@ async fn push_deliveries(app: &TestApp, w: &World, id: &str) -> Value {
     app.gql_as(&w.admin).run("query($r:UUID){ deliveries(releaseId:$r, channel: PUSH, first: 20){ totalCount edges { node { status recipient lastError } } } }", json!({"r": id})).await.data()["deliveries"].clone()
 }
 
-db_test!(
+each!(backends;
     async fn a_publication_reaches_the_journalists_devices_encrypted_and_signed(app) {
         let w = World::build(&app, 2).await;
         let rx = Receiver::start().await;
@@ -206,7 +206,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn an_unacknowledged_statement_is_sent_again_on_the_next_channel(app) {
         let w = World::build(&app, 3).await;
         let rx = Receiver::start().await;

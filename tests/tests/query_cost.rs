@@ -121,7 +121,7 @@ fn values(v: &Value) -> usize {
     }
 }
 
-db_test!(
+each!(backends;
     async fn no_query_a_journalist_can_send_costs_more_than_the_budget(app) {
         let w = World::build(&app, 12).await;
         let a = app.gql_as(&w.admin);

@@ -15,7 +15,7 @@ fn titles(v: &Value) -> Vec<String> {
         .collect()
 }
 
-db_test!(
+each!(backends;
     async fn repeated_reads_come_from_the_cache_and_changes_show_at_once(app) {
         let w = World::build(&app, 2).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -51,7 +51,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn viewers_never_share_entries(app) {
         let w = World::build(&app, 2).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -72,9 +72,9 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_change_no_event_describes_shows_within_a_second(app) {
-        use pressnet_schema::entities::release;
+        use pressnet_domain::entities::release;
         use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -97,9 +97,9 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_session_ended_elsewhere_stops_working_within_a_second(app) {
-        use pressnet_schema::entities::auth_token;
+        use pressnet_domain::entities::auth_token;
         use sea_orm::EntityTrait;
         let w = World::build(&app, 1).await;
         let j = app.gql_as(&w.outlets[0].1);
@@ -113,7 +113,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_mutation_sent_over_the_websocket_shows_in_the_next_read(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);

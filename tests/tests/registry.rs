@@ -2,7 +2,7 @@
 use pressnet_tests::*;
 use serde_json::json;
 
-db_test!(
+each!(backends;
     async fn registry_round_trip(app) {
         let w = World::build(&app, 2).await;
         let a = app.gql_as(&w.admin);
@@ -50,7 +50,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn roster_is_public_and_drops_ended_terms(app) {
         let w = World::build(&app, 0).await;
         let anon = app.gql();
@@ -83,7 +83,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn accreditation_expiry_and_filters(app) {
         let admin = app.admin().await;
         let a = app.gql_as(&admin);
@@ -131,7 +131,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn data_survives_a_restart(app) {
         let w = World::build(&app, 1).await;
         let app = app.restart().await;
@@ -145,9 +145,9 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn demo_loads_twice_without_duplicates(app) {
-        pressnet_schema::demo::load(&app.ctx).await.map_err(|e| e.public_message()).expect("demo");
+        pressnet_domain::demo::load(&app.ctx).await.map_err(|e| e.public_message()).expect("demo");
         let count = |app: &TestApp| {
             let g = app.gql();
             async move {
@@ -160,9 +160,9 @@ db_test!(
         };
         let first = count(&app).await;
         assert!(first.0 >= 10, "at least 10 units, got {}", first.0);
-        pressnet_schema::demo::load(&app.ctx).await.map_err(|e| e.public_message()).expect("demo again");
+        pressnet_domain::demo::load(&app.ctx).await.map_err(|e| e.public_message()).expect("demo again");
         assert_eq!(count(&app).await, first);
-        let admin = app.login(pressnet_schema::demo::DEMO_ADMIN, pressnet_schema::demo::DEMO_PASSWORD).await;
+        let admin = app.login(pressnet_domain::demo::DEMO_ADMIN, pressnet_domain::demo::DEMO_PASSWORD).await;
         let r = app.gql_as(&admin).run("{ outlets(accreditation: ACCREDITED) { journalists { id } } }", json!({})).await;
         let outlets = r.data()["outlets"].as_array().expect("outlets").clone();
         assert!(outlets.len() >= 5);

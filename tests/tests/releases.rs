@@ -21,7 +21,7 @@ fn outlet_ids(r: &pressnet_tests::gql::Reply) -> Vec<String> {
     v
 }
 
-db_test!(
+each!(backends;
     async fn publish_reaches_accredited_outlets_and_no_other(app) {
         let w = World::build(&app, 3).await;
         let a = app.gql_as(&w.admin);
@@ -53,7 +53,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn targeted_audiences(app) {
         // Outlet i: kind PRINT (even) / TELEVISION (odd); scope CENTRAL (i % 3 == 0) / LOCAL.
         let w = World::build(&app, 6).await;
@@ -82,7 +82,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn delivery_log_paging_and_who_sees_which_rows(app) {
         let w = World::build(&app, 5).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -126,7 +126,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn authorization_rules(app) {
         let w = World::build(&app, 2).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -170,7 +170,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn embargo_hides_everything_until_publish_at(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -203,7 +203,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn schedule_survives_a_restart(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -227,7 +227,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn listing_filters_search_and_paging(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -274,7 +274,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn press_conferences_corrections_and_retraction(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 const LOGIN: &str = "mutation($e:String!,$p:String!){ login(email:$e,password:$p){ token } }";
 
-db_test!(
+each!(backends;
     async fn a_cancelled_embargo_is_never_public(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -28,7 +28,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_former_spokesperson_reads_nothing_of_the_unit(app) {
         let w = World::build(&app, 1).await;
         let admin = app.gql_as(&w.admin);
@@ -73,8 +73,7 @@ async fn failing(app: &TestApp, from: &str, n: usize) {
     }
 }
 
-db_test!(
-    config: |c| c.trusted_proxies = Some("127.0.0.1/32".into());
+each!(backends, config = |c| c.trusted_proxies = Some("127.0.0.1/32".into());
     async fn sign_in(app) {
         app.admin().await;
         // An attacker's five failures lock the attacker's address for the account…
@@ -105,7 +104,7 @@ db_test!(
         });
         futures::future::join_all(attempts).await;
         use sea_orm::EntityTrait;
-        let row = pressnet_schema::entities::login_throttle::Entity::find_by_id(
+        let row = pressnet_domain::entities::login_throttle::Entity::find_by_id(
             "acct:khong-co@x.vn".to_owned(),
         )
         .one(&app.ctx.db)
@@ -116,7 +115,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn forwarded_for_is_not_believed_from_an_untrusted_peer(app) {
         app.admin().await;
         for i in 0..5 {
@@ -131,7 +130,7 @@ db_test!(
 
 const COSTLY: &str = "releases(first: 100) { edges { node { bodyHtml } } }";
 
-db_test!(
+each!(backends;
     async fn cost_follows_page_size_and_a_batch_shares_one_budget(app) {
         let token = app.admin().await;
         let g = app.gql_as(&token);
@@ -155,7 +154,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_socket_holds_a_bounded_number_of_subscriptions_and_an_account_of_sockets(app) {
         let w = World::build(&app, 1).await;
         let j = &w.outlets[0].1;
@@ -195,7 +194,7 @@ async fn closed(c: &mut WsClient) -> i64 {
     panic!("the socket stayed open");
 }
 
-db_test!(
+each!(backends;
     async fn sockets_close_within_a_second_of_the_session_ending(app) {
         let w = World::build(&app, 2).await;
         let admin = app.gql_as(&w.admin);
@@ -221,7 +220,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn checkpoints_find_truncation_and_rewrites(app) {
         let w = World::build(&app, 1).await;
         let a = app.gql_as(&w.auditor);
@@ -245,7 +244,7 @@ db_test!(
         assert_eq!(a.run(AGAINST, kept.clone()).await.data()["verifyAuditLogAgainst"]["ok"], true);
         // Cut the newest three events: the chain alone still verifies, the checkpoint does not.
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        use pressnet_schema::entities::audit_event;
+        use pressnet_domain::entities::audit_event;
         audit_event::Entity::delete_many().filter(audit_event::Column::Seq.gt(seq - 3)).exec(&app.ctx.db).await.expect("delete");
         assert_eq!(a.run("{ verifyAuditLog { ok } }", json!({})).await.data()["verifyAuditLog"]["ok"], true);
         let r = a.run(AGAINST, kept.clone()).await;
@@ -263,7 +262,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn every_state_change_is_audited(app) {
         let w = World::build(&app, 1).await;
         let j = app.gql_as(&w.outlets[0].1);
@@ -276,8 +275,8 @@ db_test!(
             json!({"i": {"outletId": w.outlets[0].0, "fullName": "Người được mời", "email": "moi@bao0.vn"}})).await;
         invited.data();
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let tok: Vec<pressnet_schema::entities::outbox::Model> = pressnet_schema::entities::outbox::Entity::find()
-            .filter(pressnet_schema::entities::outbox::Column::Recipient.eq("moi@bao0.vn")).all(&app.ctx.db).await.expect("outbox");
+        let tok: Vec<pressnet_domain::entities::outbox::Model> = pressnet_domain::entities::outbox::Entity::find()
+            .filter(pressnet_domain::entities::outbox::Column::Recipient.eq("moi@bao0.vn")).all(&app.ctx.db).await.expect("outbox");
         let link = tok[0].payload.split("/#/invite/").nth(1).expect("invite link").split('"').next().expect("token").to_owned();
         let r = app.gql().run("mutation($t:String!,$p:String!){ acceptInvitation(token:$t,password:$p){ token } }", json!({"t": link, "p": PASSWORD})).await;
         r.data();
@@ -285,7 +284,7 @@ db_test!(
         let r = app.gql().run("mutation($t:String!,$p:String!){ acceptInvitation(token:$t,password:$p){ token } }", json!({"t": link, "p": PASSWORD})).await;
         assert_eq!(r.code(), "BAD_USER_INPUT");
         admin.run("mutation { unsuppressEmail(address: \"khong-co@bao.vn\") }", json!({})).await.data();
-        use pressnet_schema::entities::email_suppression;
+        use pressnet_domain::entities::email_suppression;
         email_suppression::Entity::insert(email_suppression::ActiveModel {
             address: sea_orm::Set("hong@bao.vn".into()),
             reason: sea_orm::Set("550".into()),
@@ -294,8 +293,8 @@ db_test!(
         admin.run("mutation { unsuppressEmail(address: \"hong@bao.vn\") }", json!({})).await.data();
         let token: String = {
             use sea_orm::QuerySelect;
-            pressnet_schema::entities::journalist_prefs::Entity::find().select_only()
-                .column(pressnet_schema::entities::journalist_prefs::Column::UnsubscribeToken)
+            pressnet_domain::entities::journalist_prefs::Entity::find().select_only()
+                .column(pressnet_domain::entities::journalist_prefs::Column::UnsubscribeToken)
                 .into_tuple().one(&app.ctx.db).await.expect("prefs").expect("a journalist's prefs")
         };
         let resp = reqwest::Client::new().post(format!("{}/unsubscribe?token={token}", app.base)).send().await.expect("unsubscribe");
@@ -313,16 +312,16 @@ db_test!(
 
 async fn audit_event_actions(app: &TestApp) -> Vec<String> {
     use sea_orm::{EntityTrait, QuerySelect};
-    pressnet_schema::entities::audit_event::Entity::find()
+    pressnet_domain::entities::audit_event::Entity::find()
         .select_only()
-        .column(pressnet_schema::entities::audit_event::Column::Action)
+        .column(pressnet_domain::entities::audit_event::Column::Action)
         .into_tuple()
         .all(&app.ctx.db)
         .await
         .expect("audit")
 }
 
-db_test!(
+each!(backends;
     async fn csv_cells_never_become_formulas(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -333,7 +332,7 @@ db_test!(
         let mut rows = 0;
         for rec in rdr.records() {
             let rec = rec.expect("record");
-            for cell in rec.iter() {
+            for cell in &rec {
                 assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?}");
             }
             assert!(rec.iter().any(|c| c.starts_with("'=HYPERLINK")), "{rec:?}");
@@ -343,7 +342,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn security_headers_on_every_page(app) {
         let http = reqwest::Client::new();
         for path in ["/", "/graphql", "/healthz", "/feeds/releases.atom"] {
@@ -369,7 +368,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn rsvp_capacity_and_one_answer_hold_under_concurrency(app) {
         let w = World::build(&app, 8).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -403,11 +402,11 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn sockets_opened_during_a_session_sweep_stay_open(app) {
         // Many journalists connecting over a few seconds: some register while a sweep's queries
         // run, and a sweep must judge only the connections it looked up.
-        let seeded = pressnet_tests::bench::seed(&app.ctx, 20, 300).await.expect("seed");
+        let seeded = pressnet_tests::seed::seed(&app.ctx, 20, 300).await.expect("seed");
         let url = app.ws_url();
         let mut clients = Vec::new();
         for chunk in seeded.tokens.chunks(30) {
@@ -424,7 +423,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn the_older_graphql_ws_protocol_has_the_same_subscription_cap(app) {
         use futures::{SinkExt, StreamExt};
         use tokio_tungstenite::tungstenite::Message;

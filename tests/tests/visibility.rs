@@ -74,10 +74,10 @@ fn unit_view(who: Who) -> bool {
 }
 
 fn word(state: State) -> String {
-    format!("mã{:?}", state).to_lowercase()
+    format!("mã{state:?}").to_lowercase()
 }
 
-db_test!(
+each!(backends;
     async fn every_read_path_every_viewer_every_state(app) {
         let w = World::build(&app, 3).await;
         let admin = app.gql_as(&w.admin);

@@ -23,9 +23,10 @@ async fn release_status(app: &TestApp, token: &str, id: &str) -> Value {
         .clone()
 }
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn the_public_reads_the_roster_releases_and_unit_pages(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 1).await;
         let id = publish_now(&app.gql_as(&w.spokesperson), &w.unit_id, "Thông cáo công khai về giáo dục", json!({"allAccredited": true})).await;
         let c = browser.client().await;
@@ -55,9 +56,10 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn a_spokesperson_drafts_edits_schedules_publishes_and_retracts(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 2).await;
         let c = browser.client().await;
         sign_in(&c, &app.base, "duc@syt.vn", PASSWORD).await;
@@ -211,9 +213,10 @@ async fn conference(app: &TestApp, w: &World, title: &str) -> String {
     id
 }
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn a_journalist_follows_the_feed_searches_rsvps_asks_and_sets_email(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
         publish_now(&sp, &w.unit_id, "Kế hoạch giáo dục năm 2027", json!({"allAccredited": true})).await;
@@ -301,9 +304,10 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn a_spokesperson_answers_and_declines_on_a_legal_ground(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 1).await;
         let j = app.gql_as(&w.outlets[0].1);
         let ask = "mutation($u:UUID!,$q:String!){ askQuestion(unitId:$u, question:$q){ id } }";
@@ -332,9 +336,10 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn the_authority_audits_and_keeps_the_registry(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 1).await;
         publish_now(&app.gql_as(&w.spokesperson), &w.unit_id, "Thông cáo cho báo cáo", json!({"allAccredited": true})).await;
         let c = browser.client().await;
@@ -446,9 +451,10 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn graphiql_runs_a_query_with_nothing_from_another_host(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 1).await;
         let c = browser.client().await;
         c.goto(&format!("{}/graphql", app.base)).await.expect("goto");
@@ -490,9 +496,10 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn the_feed_falls_back_to_server_sent_events(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 1).await;
         let c = browser.client().await;
         sign_in(&c, &app.base, "pv0@bao0.vn", PASSWORD).await;
@@ -516,7 +523,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn every_page_has_an_icon(app) {
         // A missing icon is a 404 and a console error on every page.
         let http = reqwest::Client::new();
@@ -532,9 +539,10 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn the_keyboard_alone_signs_in_and_acknowledges(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 1).await;
         let id = publish_now(&app.gql_as(&w.spokesperson), &w.unit_id, "Thông cáo cho bàn phím", json!({"allAccredited": true})).await;
         let c = browser.client().await;
@@ -561,10 +569,11 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn monitoring_spread_press_reports_and_i_published_this(app) {
         use pressnet_tests::feed_server::{FeedServer, Route};
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
         let id = publish_now(&sp, &w.unit_id, "Sở Y tế khuyến cáo phòng sốt xuất huyết", json!({"allAccredited": true})).await;

@@ -26,7 +26,7 @@ fn titles(r: &Value) -> Vec<String> {
         .collect()
 }
 
-db_test!(
+each!(backends;
     async fn received_lists_the_outlets_releases_newest_first_with_their_acknowledgement(app) {
         let w = World::build(&app, 2).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -102,7 +102,7 @@ async fn login_from(app: &TestApp, email: &str, agent: &str) -> String {
         .to_owned()
 }
 
-db_test!(
+each!(backends;
     async fn a_person_sees_their_sessions_and_ends_any_of_them_but_nobody_elses(app) {
         let w = World::build(&app, 1).await;
         let phone = login_from(&app, "pv0@bao0.vn", "Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile").await;
@@ -148,7 +148,7 @@ async fn resume(app: &TestApp, cookie: &str, from_the_app: bool) -> reqwest::Res
     req.send().await.expect("resume")
 }
 
-db_test!(
+each!(backends;
     async fn a_session_kept_on_a_device_comes_back_in_a_new_tab_by_its_cookie_and_ends_with_sign_out(app) {
         let _w = World::build(&app, 1).await;
         let token = login_from(&app, "pv0@bao0.vn", "Mozilla/5.0 Chrome/131.0").await;
@@ -201,7 +201,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_correction_marks_its_original_everywhere_and_starts_with_its_files(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -245,7 +245,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_publish_time_in_the_past_is_refused_not_taken_as_now(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -263,7 +263,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn the_audit_log_is_filtered_by_the_server_newest_first(app) {
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
@@ -310,7 +310,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn exports_for_people_speak_their_language_and_for_programs_keep_codes(app) {
         let w = World::build(&app, 1).await;
         let id = publish_now(&app.gql_as(&w.spokesperson), &w.unit_id, "Xuất CSV", json!({"allAccredited": true})).await;
@@ -339,7 +339,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn with_e_mail_off_the_administrator_is_given_the_invitation_link_to_pass_on(app) {
         let w = World::build(&app, 1).await;
         let a = app.gql_as(&w.admin);

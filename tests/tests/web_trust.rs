@@ -27,9 +27,10 @@ async fn dialog_open(c: &fantoccini::Client) -> bool {
     .unwrap_or(false)
 }
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn enter_never_publishes_and_sending_is_confirmed_with_its_audience_and_moment(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 2).await;
         let c = browser.client().await;
         sign_in(&c, &app.base, "duc@syt.vn", PASSWORD).await;
@@ -129,9 +130,10 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn unread_survives_navigation_and_a_new_tab_and_a_link_lands_after_sign_in(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 2).await;
         let sp = app.gql_as(&w.spokesperson);
         let a = publish_now(&sp, &w.unit_id, "Thông cáo thứ nhất", json!({"allAccredited": true})).await;
@@ -193,9 +195,10 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn a_correction_is_marked_on_its_original_and_the_audit_log_reads_as_a_record(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
         let id = draft(&sp, &w.unit_id, "Lịch tiêm chủng tháng 12", json!({"allAccredited": true})).await;
@@ -291,9 +294,10 @@ const CONTRAST: &str = r#"
     return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 "#;
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn a_phone_gets_a_compact_header_cards_a_newsroom_and_words_not_codes(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
         let id = publish_now(&sp, &w.unit_id, "Thông cáo về mùa lũ", json!({"allAccredited": true})).await;
@@ -374,9 +378,10 @@ const CODES: &str = r#"
     return [...new Set(text.match(/\b[A-Z]{2,}(?:_[A-Z]+)+\b|\b[a-z]+\.[a-z_]+_[a-z_]+\b|\b(?:true|false)\b|PRESSNET_[A-Z_]+/g) || [])];
 "#;
 
-db_test!(
+each!(backends;
+    #[cfg_attr(not(all(pressnet_browser, pressnet_node)), ignore = "needs chromium, chromium-driver and npm ci --prefix tests/node")]
     async fn every_page_speaks_vietnamese_or_english_in_words_never_codes(app) {
-        let Some(browser) = Browser::start().await else { return };
+        let browser = Browser::start().await;
         let w = World::build(&app, 1).await;
         let sp = app.gql_as(&w.spokesperson);
         let id = publish_now(&sp, &w.unit_id, "Thông cáo kiểm tra ngôn ngữ", json!({"allAccredited": true})).await;

@@ -9,7 +9,7 @@ const ADD: &str = "mutation($o:UUID!,$u:String!){ addWebhookEndpoint(outletId:$o
 const LIST: &str = "query($o:UUID!){ webhookEndpoints(outletId:$o){ id url enabled } }";
 const REMOVE: &str = "mutation($id:UUID!){ removeWebhookEndpoint(id:$id) }";
 
-db_test!(
+each!(backends;
     async fn admin_registers_an_outlets_endpoints_and_the_secret_is_shown_once(app) {
         let w = World::build(&app, 1).await;
         let a = app.gql_as(&w.admin);
@@ -51,7 +51,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn private_targets_are_refused_unless_allowed(app) {
         let app = app.restart_with(|c| c.allow_private_targets = false).await;
         let w = World::build(&app, 1).await;
@@ -118,7 +118,7 @@ async fn until_status(app: &TestApp, admin: &str, release: &str, status: &str) -
     );
 }
 
-db_test!(
+each!(backends;
     async fn a_publication_is_posted_as_signed_ninjs_to_the_addressed_outlets_only(app) {
         let w = World::build(&app, 2).await;
         let a = app.gql_as(&w.admin);
@@ -196,7 +196,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn a_failed_post_is_retried_with_the_same_id_then_delivered(app) {
         let w = World::build(&app, 1).await;
         let a = app.gql_as(&w.admin);
@@ -240,7 +240,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn gone_disables_at_once_and_failures_in_a_row_disable_and_tell_the_outlet(app) {
         let app = app.restart_with(|c| c.webhook_disable_after = 2).await;
         let w = World::build(&app, 2).await;
@@ -288,7 +288,7 @@ db_test!(
     }
 );
 
-db_test!(
+each!(backends;
     async fn the_authority_sends_a_test_event_and_replays_what_failed(app) {
         let w = World::build(&app, 1).await;
         let a = app.gql_as(&w.admin);

@@ -1,9 +1,9 @@
 //! Reaching the application context, the viewer and the loaders from a resolver.
 use super::loaders::Loaders;
-use crate::auth::Viewer;
-use crate::context::AppContext;
-use crate::error::AppError;
 use async_graphql::Context;
+use pressnet_domain::auth::Viewer;
+use pressnet_domain::context::AppContext;
+use pressnet_domain::error::AppError;
 
 static ANONYMOUS: Viewer = Viewer {
     account: None,
@@ -24,3 +24,11 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, AppError> {
 pub fn viewer<'a>(ctx: &Context<'a>) -> &'a Viewer {
     ctx.data_opt::<Viewer>().unwrap_or(&ANONYMOUS)
 }
+
+/// The raw bearer token of the request, for `logout`.
+#[derive(Clone)]
+pub struct BearerToken(pub String);
+
+/// The request's `User-Agent`, kept with a session opened by `login` (`mySessions`).
+#[derive(Clone)]
+pub struct UserAgent(pub String);

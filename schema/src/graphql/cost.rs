@@ -4,9 +4,10 @@
 //! aliases, nor `first`, nor batching multiplies the work a request may ask for. Depth is
 //! counted here too, without introspection (see `data_depth`).
 use super::MAX_COMPLEXITY;
-use crate::error::AppError;
+use crate::graphql::api_error::to_graphql;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Positioned, ServerError, ServerResult};
+use pressnet_domain::error::AppError;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -92,7 +93,7 @@ pub fn list(kind: Size, child_complexity: usize) -> usize {
 pub fn page(first: Option<i32>, default: i32, child_complexity: usize) -> usize {
     let n = first
         .unwrap_or(default)
-        .clamp(1, crate::services::releases::MAX_PAGE) as usize;
+        .clamp(1, pressnet_domain::services::page::MAX_PAGE) as usize;
     n.saturating_mul(child_complexity).saturating_add(1)
 }
 
@@ -158,11 +159,10 @@ pub fn spend(budget: Option<&RequestBudget>, complexity: usize) -> Result<(), Ve
     let Some(budget) = budget else { return Ok(()) };
     let spent = budget.0.fetch_add(complexity, Ordering::SeqCst) + complexity;
     if spent > MAX_COMPLEXITY {
-        let e: async_graphql::Error = AppError::bad_input(
+        let e = to_graphql(&AppError::bad_input(
             "query",
             format!("the request's operations together exceed the complexity budget of {MAX_COMPLEXITY}"),
-        )
-        .into();
+        ));
         return Err(vec![e.into_server_error(Default::default())]);
     }
     Ok(())

@@ -5,7 +5,7 @@
 //! extension's `resolve` hook, so each extra extension costs a boxed future per field (three
 //! extensions cost a busy read path about a quarter of its throughput on PostgreSQL).
 //!
-//! Resolver errors carry their code (see `crate::error`). Errors raised by async-graphql itself
+//! Resolver errors carry their code (see `pressnet_domain::error`). Errors raised by async-graphql itself
 //! before any resolver runs (syntax, validation, variable coercion such as a malformed UUID,
 //! depth and complexity limits) are the client's: they get BAD_USER_INPUT here.
 //!

@@ -1,13 +1,13 @@
 //! DataLoaders for nested fields, so a list of N items costs one query per field, not N.
 //! They batch but do not cache: one set serves every request without serving stale rows.
-use crate::entities::{
+use async_graphql::dataloader::{DataLoader, Loader};
+use pressnet_domain::entities::{
     account, article, journalist, outlet, outlet_feed, press_conference, release, spokesperson,
     unit,
 };
-use crate::error::{AppError, Failure as AppFailure};
-use crate::services::deliveries::{download_counts, stats_for, Stats};
-use crate::services::registry::active_spokesperson_condition;
-use async_graphql::dataloader::{DataLoader, Loader};
+use pressnet_domain::error::{AppError, Failure as AppFailure};
+use pressnet_domain::services::conditions::active_spokesperson_condition;
+use pressnet_domain::services::deliveries::{download_counts, stats_for, Stats};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -121,7 +121,7 @@ impl Loader<(Uuid, Option<Uuid>)> for DownloadsByRelease {
 }
 
 /// A unit's spokespersons whose term is active now, primary first.
-pub struct ActiveSpokespersonsByUnit(pub DatabaseConnection, pub crate::clock::Clock);
+pub struct ActiveSpokespersonsByUnit(pub DatabaseConnection, pub pressnet_domain::clock::Clock);
 
 impl Loader<Uuid> for ActiveSpokespersonsByUnit {
     type Value = Vec<spokesperson::Model>;
@@ -167,13 +167,16 @@ impl Loader<Uuid> for JournalistsByOutlet {
 pub struct AttachmentsByRelease(DatabaseConnection);
 
 impl Loader<Uuid> for AttachmentsByRelease {
-    type Value = Vec<crate::entities::attachment::Model>;
+    type Value = Vec<pressnet_domain::entities::attachment::Model>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = crate::entities::attachment::Entity::find()
-            .filter(crate::entities::attachment::Column::ReleaseId.is_in(keys.iter().copied()))
-            .order_by_asc(crate::entities::attachment::Column::Position)
+        let rows = pressnet_domain::entities::attachment::Entity::find()
+            .filter(
+                pressnet_domain::entities::attachment::Column::ReleaseId
+                    .is_in(keys.iter().copied()),
+            )
+            .order_by_asc(pressnet_domain::entities::attachment::Column::Position)
             .all(&self.0)
             .await?;
         let mut map: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
@@ -248,7 +251,7 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection, clock: &crate::clock::Clock) -> Self {
+    pub fn new(db: &DatabaseConnection, clock: &pressnet_domain::clock::Clock) -> Self {
         let d = || db.clone();
         Self {
             unit: DataLoader::new(UnitById(d()), tokio::spawn),

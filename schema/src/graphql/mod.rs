@@ -1,6 +1,8 @@
 //! The async-graphql schema: thin resolvers over the service layer.
+pub mod api_error;
 pub mod context;
 pub mod cost;
+pub mod enums;
 pub mod errors;
 pub mod live;
 pub mod loaders;
@@ -12,8 +14,8 @@ pub mod sessions;
 pub mod subscription;
 pub mod types;
 
-use crate::context::AppContext;
 use async_graphql::Schema;
+use pressnet_domain::context::AppContext;
 
 pub use mutation::Mutation;
 pub use query::Query;

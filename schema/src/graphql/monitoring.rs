@@ -2,9 +2,12 @@
 //! pickups.
 use super::context::{app, viewer};
 use super::types::{Article, MentionAlert, Outlet, Pickup, PressReport, PressReportSuggestion};
-use crate::enums::PressReportStatus;
-use crate::services::monitoring::{alerts, articles, feeds, pickups, poll, press_reports};
-use async_graphql::{Context, Object, Result};
+use crate::graphql::api_error::Result;
+use crate::graphql::enums::PressReportStatus;
+use async_graphql::{Context, Object};
+use pressnet_domain::services::monitoring::{
+    alerts, articles, pickups, poll, press_reports, sources,
+};
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -77,7 +80,7 @@ impl MonitoringQuery {
             app(ctx)?,
             viewer(ctx),
             unit_id,
-            status,
+            status.map(Into::into),
             overdue_only.unwrap_or(false),
         )
         .await?;
@@ -99,7 +102,7 @@ impl MonitoringMutation {
         urls: Vec<String>,
     ) -> Result<Outlet> {
         Ok(Outlet(
-            feeds::set(app(ctx)?, viewer(ctx), outlet_id, &urls).await?,
+            sources::set(app(ctx)?, viewer(ctx), outlet_id, &urls).await?,
         ))
     }
 

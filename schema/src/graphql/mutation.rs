@@ -1,12 +1,13 @@
 //! The mutation root, merged from one object per area.
-use super::context::{app, viewer};
+use super::context::{app, viewer, BearerToken, UserAgent};
 use super::types::*;
-use crate::enums::{AccreditationStatus, AnswerRating, EmailMode};
-use crate::services::{
+use crate::graphql::api_error::Result;
+use crate::graphql::enums::{AccreditationStatus, AnswerRating, EmailMode};
+use async_graphql::{Context, MergedObject, Object};
+use chrono::{DateTime, Utc};
+use pressnet_domain::services::{
     accounts, conferences, deliveries, drafts, publishing, registry, releases, subscriptions,
 };
-use async_graphql::{Context, MergedObject, Object, Result};
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 #[derive(MergedObject, Default)]
@@ -39,22 +40,23 @@ impl AttachmentMutation {
         credit: Option<String>,
     ) -> Result<Attachment> {
         let value = file.value(ctx).map_err(|_| {
-            crate::error::AppError::bad_input("file", "the upload was not received")
+            pressnet_domain::error::AppError::bad_input("file", "the upload was not received")
         })?;
-        let upload = crate::services::attachments::Upload {
+        let upload = pressnet_domain::services::attachments::Upload {
             filename: value.filename,
             file: value.content,
             caption,
             credit,
         };
         Ok(Attachment(
-            crate::services::attachments::add(app(ctx)?, viewer(ctx), release_id, upload).await?,
+            pressnet_domain::services::attachments::add(app(ctx)?, viewer(ctx), release_id, upload)
+                .await?,
         ))
     }
 
     /// Removes a file before publication.
     async fn remove_attachment(&self, ctx: &Context<'_>, id: Uuid) -> Result<bool> {
-        Ok(crate::services::attachments::remove(app(ctx)?, viewer(ctx), id).await?)
+        Ok(pressnet_domain::services::attachments::remove(app(ctx)?, viewer(ctx), id).await?)
     }
 
     /// Changes a file's caption and credit before publication (null or empty clears them).
@@ -65,7 +67,7 @@ impl AttachmentMutation {
         caption: Option<String>,
         credit: Option<String>,
     ) -> Result<Attachment> {
-        let a = crate::services::attachments::describe(
+        let a = pressnet_domain::services::attachments::describe(
             app(ctx)?,
             viewer(ctx),
             id,
@@ -83,8 +85,13 @@ impl AttachmentMutation {
         release_id: Uuid,
         ids: Vec<Uuid>,
     ) -> Result<Vec<Attachment>> {
-        let list =
-            crate::services::attachments::reorder(app(ctx)?, viewer(ctx), release_id, &ids).await?;
+        let list = pressnet_domain::services::attachments::reorder(
+            app(ctx)?,
+            viewer(ctx),
+            release_id,
+            &ids,
+        )
+        .await?;
         Ok(list.into_iter().map(Attachment).collect())
     }
 }
@@ -141,14 +148,6 @@ impl AccountMutation {
     }
 }
 
-/// The raw bearer token of the request, for `logout`.
-#[derive(Clone)]
-pub struct BearerToken(pub String);
-
-/// The request's `User-Agent`, kept with a session opened by `login` (`mySessions`).
-#[derive(Clone)]
-pub struct UserAgent(pub String);
-
 #[derive(Default)]
 pub struct RegistryMutation;
 
@@ -163,13 +162,14 @@ impl RegistryMutation {
         url: String,
     ) -> Result<WebhookEndpointCreated> {
         let (endpoint, secret) =
-            crate::services::webhooks::add(app(ctx)?, viewer(ctx), outlet_id, &url).await?;
+            pressnet_domain::services::webhooks::add(app(ctx)?, viewer(ctx), outlet_id, &url)
+                .await?;
         Ok(WebhookEndpointCreated { endpoint, secret })
     }
 
     /// Removes a webhook endpoint (ADMIN).
     async fn remove_webhook_endpoint(&self, ctx: &Context<'_>, id: Uuid) -> Result<bool> {
-        Ok(crate::services::webhooks::remove(app(ctx)?, viewer(ctx), id).await?)
+        Ok(pressnet_domain::services::webhooks::remove(app(ctx)?, viewer(ctx), id).await?)
     }
 
     /// Turns a webhook endpoint on again (its failure count restarts) or off (ADMIN).
@@ -179,14 +179,16 @@ impl RegistryMutation {
         id: Uuid,
         enabled: bool,
     ) -> Result<WebhookEndpoint> {
-        let e = crate::services::webhooks::set_enabled(app(ctx)?, viewer(ctx), id, enabled).await?;
+        let e =
+            pressnet_domain::services::webhooks::set_enabled(app(ctx)?, viewer(ctx), id, enabled)
+                .await?;
         Ok(WebhookEndpoint(e))
     }
 
     /// Queues a signed test event to a webhook endpoint (ADMIN); its outcome appears in the
     /// endpoint's `recentAttempts`.
     async fn send_webhook_test(&self, ctx: &Context<'_>, id: Uuid) -> Result<WebhookAttempt> {
-        let m = crate::services::webhooks::send_test(app(ctx)?, viewer(ctx), id).await?;
+        let m = pressnet_domain::services::webhooks::send_test(app(ctx)?, viewer(ctx), id).await?;
         Ok(WebhookAttempt(m))
     }
 
@@ -198,7 +200,8 @@ impl RegistryMutation {
         id: Uuid,
         since: Option<DateTime<Utc>>,
     ) -> Result<i32> {
-        let n = crate::services::webhooks::replay(app(ctx)?, viewer(ctx), id, since).await?;
+        let n =
+            pressnet_domain::services::webhooks::replay(app(ctx)?, viewer(ctx), id, since).await?;
         Ok(n as i32)
     }
 
@@ -208,7 +211,7 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         input: PushSubscriptionInput,
     ) -> Result<bool> {
-        Ok(crate::services::push_devices::subscribe(
+        Ok(pressnet_domain::services::push_devices::subscribe(
             app(ctx)?,
             viewer(ctx),
             &input.endpoint,
@@ -220,14 +223,17 @@ impl RegistryMutation {
 
     /// Removes one of the signed-in journalist's push devices.
     async fn unsubscribe_push(&self, ctx: &Context<'_>, endpoint: String) -> Result<bool> {
-        Ok(crate::services::push_devices::unsubscribe(app(ctx)?, viewer(ctx), &endpoint).await?)
+        Ok(
+            pressnet_domain::services::push_devices::unsubscribe(app(ctx)?, viewer(ctx), &endpoint)
+                .await?,
+        )
     }
 
     async fn create_unit(&self, ctx: &Context<'_>, input: CreateUnitInput) -> Result<Unit> {
         let n = registry::NewUnit {
             code: input.code,
             name: input.name,
-            level: input.level,
+            level: input.level.into(),
             parent_id: input.parent_id,
         };
         Ok(Unit(
@@ -269,8 +275,8 @@ impl RegistryMutation {
     ) -> Result<Outlet> {
         let n = registry::NewOutlet {
             name: input.name,
-            kind: input.kind,
-            scope: input.scope,
+            kind: input.kind.into(),
+            scope: input.scope.into(),
             licence_number: input.licence_number,
             email: input.email,
         };
@@ -287,7 +293,8 @@ impl RegistryMutation {
         until: Option<DateTime<Utc>>,
     ) -> Result<Outlet> {
         let o =
-            registry::set_accreditation(app(ctx)?, viewer(ctx), outlet_id, status, until).await?;
+            registry::set_accreditation(app(ctx)?, viewer(ctx), outlet_id, status.into(), until)
+                .await?;
         Ok(Outlet(o))
     }
 
@@ -322,7 +329,7 @@ impl ReleaseMutation {
     ) -> Result<Release> {
         let n = releases::NewRelease {
             unit_id: input.unit_id,
-            kind: input.kind,
+            kind: input.kind.into(),
             title: input.title,
             summary: input.summary,
             body: input.body,
@@ -330,7 +337,7 @@ impl ReleaseMutation {
             audience: input.audience.into(),
             press_conference: input.press_conference.map(Into::into),
             supersedes_id: input.supersedes_id,
-            visibility: input.visibility,
+            visibility: input.visibility.map(Into::into),
         };
         Ok(Release(releases::create(app(ctx)?, viewer(ctx), n).await?))
     }
@@ -443,7 +450,7 @@ impl EmailMutation {
         mode: EmailMode,
     ) -> Result<JournalistSubscription> {
         Ok(JournalistSubscription(
-            subscriptions::set_mode(app(ctx)?, viewer(ctx), mode).await?,
+            subscriptions::set_mode(app(ctx)?, viewer(ctx), mode.into()).await?,
         ))
     }
 
@@ -492,7 +499,7 @@ impl EmailMutation {
     /// ADMIN: allow a suppressed address again (after the newsroom fixed its mailbox).
     async fn unsuppress_email(&self, ctx: &Context<'_>, address: String) -> Result<bool> {
         let a = viewer(ctx).require_admin()?;
-        Ok(crate::services::outbox::unsuppress(app(ctx)?, a.id, &address).await?)
+        Ok(pressnet_domain::services::outbox::unsuppress(app(ctx)?, a.id, &address).await?)
     }
 }
 
@@ -509,14 +516,16 @@ impl InquiryMutation {
         question: String,
     ) -> Result<Inquiry> {
         Ok(Inquiry(
-            crate::services::inquiries::ask(app(ctx)?, viewer(ctx), unit_id, &question).await?,
+            pressnet_domain::services::inquiries::ask(app(ctx)?, viewer(ctx), unit_id, &question)
+                .await?,
         ))
     }
 
     /// SPOKESPERSON of the unit.
     async fn answer_inquiry(&self, ctx: &Context<'_>, id: Uuid, answer: String) -> Result<Inquiry> {
         Ok(Inquiry(
-            crate::services::inquiries::respond(app(ctx)?, viewer(ctx), id, Ok(&answer)).await?,
+            pressnet_domain::services::inquiries::respond(app(ctx)?, viewer(ctx), id, Ok(&answer))
+                .await?,
         ))
     }
 
@@ -528,7 +537,8 @@ impl InquiryMutation {
         reason: String,
     ) -> Result<Inquiry> {
         Ok(Inquiry(
-            crate::services::inquiries::respond(app(ctx)?, viewer(ctx), id, Err(&reason)).await?,
+            pressnet_domain::services::inquiries::respond(app(ctx)?, viewer(ctx), id, Err(&reason))
+                .await?,
         ))
     }
 
@@ -540,7 +550,8 @@ impl InquiryMutation {
         rating: AnswerRating,
     ) -> Result<Inquiry> {
         Ok(Inquiry(
-            crate::services::inquiries::rate(app(ctx)?, viewer(ctx), id, rating).await?,
+            pressnet_domain::services::inquiries::rate(app(ctx)?, viewer(ctx), id, rating.into())
+                .await?,
         ))
     }
 }

@@ -1,13 +1,14 @@
 //! The query root, merged from one object per area.
 use super::context::{app, viewer};
 use super::types::*;
-use crate::entities::account;
-use crate::enums::{
+use crate::graphql::api_error::Result;
+use crate::graphql::enums::{
     AccreditationStatus, Channel, DeliveryStatus, InquiryStatus, ReleaseKind, ReleaseStatus,
 };
-use crate::error::AppError;
-use crate::services::{deliveries, registry, releases};
-use async_graphql::{Context, MergedObject, Object, Result};
+use async_graphql::{Context, MergedObject, Object};
+use pressnet_domain::entities::account;
+use pressnet_domain::error::AppError;
+use pressnet_domain::services::{deliveries, page, registry, releases};
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
@@ -34,10 +35,12 @@ impl RegistryQuery {
         if email.len() > 254 {
             return Err(AppError::bad_input("email", "at most 254 characters").into());
         }
-        Ok(
-            crate::services::accounts::unsent_invitation_link(app(ctx)?, viewer(ctx), &email)
-                .await?,
+        Ok(pressnet_domain::services::accounts::unsent_invitation_link(
+            app(ctx)?,
+            viewer(ctx),
+            &email,
         )
+        .await?)
     }
 
     /// An outlet's webhook endpoints (ADMIN), without their secrets.
@@ -49,7 +52,8 @@ impl RegistryQuery {
         ctx: &Context<'_>,
         outlet_id: Uuid,
     ) -> Result<Vec<WebhookEndpoint>> {
-        let list = crate::services::webhooks::list(app(ctx)?, viewer(ctx), outlet_id).await?;
+        let list =
+            pressnet_domain::services::webhooks::list(app(ctx)?, viewer(ctx), outlet_id).await?;
         let list = crate::graphql::cost::seen(crate::graphql::cost::Size::Endpoints, list);
         Ok(list.into_iter().map(WebhookEndpoint).collect())
     }
@@ -57,7 +61,7 @@ impl RegistryQuery {
     /// The VAPID public key (RFC 8292) browsers subscribe to Web Push with: base64url of the
     /// uncompressed P-256 point.
     async fn vapid_public_key(&self, ctx: &Context<'_>) -> Result<String> {
-        crate::services::channels::push::public_key(app(ctx)?).ok_or_else(|| {
+        pressnet_domain::services::channels::push::public_key(app(ctx)?).ok_or_else(|| {
             AppError::unavailable(
                 "Web Push is not available on this server",
                 "no audit key to derive the VAPID key from",
@@ -68,7 +72,7 @@ impl RegistryQuery {
 
     /// How many push devices the signed-in account has subscribed.
     async fn push_device_count(&self, ctx: &Context<'_>) -> Result<i32> {
-        Ok(crate::services::push_devices::count(app(ctx)?, viewer(ctx)).await? as i32)
+        Ok(pressnet_domain::services::push_devices::count(app(ctx)?, viewer(ctx)).await? as i32)
     }
 
     /// The signed-in account; null when not signed in.
@@ -120,7 +124,7 @@ impl RegistryQuery {
         ctx: &Context<'_>,
         accreditation: Option<AccreditationStatus>,
     ) -> Result<Vec<Outlet>> {
-        let list = registry::outlets(app(ctx)?, viewer(ctx), accreditation).await?;
+        let list = registry::outlets(app(ctx)?, viewer(ctx), accreditation.map(Into::into)).await?;
         let list = crate::graphql::cost::seen(crate::graphql::cost::Size::Outlets, list);
         Ok(list.into_iter().map(Outlet).collect())
     }
@@ -129,7 +133,7 @@ impl RegistryQuery {
 #[derive(Default)]
 pub struct ReleaseQuery;
 
-fn page_info<T>(page: &releases::Page<T>) -> PageInfo {
+fn page_info<T>(page: &page::Page<T>) -> PageInfo {
     PageInfo {
         has_next_page: page.has_next,
         end_cursor: page.items.last().map(|(c, _)| c.clone()),
@@ -146,11 +150,14 @@ impl ReleaseQuery {
         unit_id: Uuid,
         audience: AudienceInput,
     ) -> Result<AudiencePreview> {
-        Ok(
-            crate::services::drafts::preview(app(ctx)?, viewer(ctx), unit_id, &audience.into())
-                .await?
-                .into(),
+        Ok(pressnet_domain::services::drafts::preview(
+            app(ctx)?,
+            viewer(ctx),
+            unit_id,
+            &audience.into(),
         )
+        .await?
+        .into())
     }
 
     /// Who downloaded a release's files (the unit, ADMIN, AUDITOR).
@@ -160,7 +167,8 @@ impl ReleaseQuery {
     async fn downloads(&self, ctx: &Context<'_>, release_id: Uuid) -> Result<Vec<Download>> {
         Ok(crate::graphql::cost::seen(
             crate::graphql::cost::Size::Downloads,
-            crate::services::attachments::downloads(app(ctx)?, viewer(ctx), release_id).await?,
+            pressnet_domain::services::attachments::downloads(app(ctx)?, viewer(ctx), release_id)
+                .await?,
         )
         .into_iter()
         .map(Download)
@@ -175,8 +183,8 @@ impl ReleaseQuery {
         let v = viewer(ctx).clone();
         // Refused before it queues for a rendering slot.
         v.signed_in()?;
-        let html = crate::services::text::render_off_runtime(move || {
-            crate::services::drafts::render_preview(&v, &markdown)
+        let html = pressnet_domain::services::text::render_off_runtime(move || {
+            pressnet_domain::services::drafts::render_preview(&v, &markdown)
         })
         .await??;
         Ok(html)
@@ -204,8 +212,8 @@ impl ReleaseQuery {
     ) -> Result<ReleaseConnection> {
         let filter = releases::ReleaseFilter {
             unit_id,
-            kind,
-            status,
+            kind: kind.map(Into::into),
+            status: status.map(Into::into),
             search,
         };
         let page = releases::list(
@@ -248,8 +256,8 @@ impl ReleaseQuery {
         let f = deliveries::DeliveryFilter {
             release_id,
             outlet_id,
-            channel,
-            status,
+            channel: channel.map(Into::into),
+            status: status.map(Into::into),
         };
         let page = deliveries::list(
             app(ctx)?,
@@ -283,7 +291,7 @@ impl EmailQuery {
     /// The signed-in journalist's e-mail mode and follows.
     async fn my_subscription(&self, ctx: &Context<'_>) -> Result<JournalistSubscription> {
         Ok(JournalistSubscription(
-            crate::services::subscriptions::mine(app(ctx)?, viewer(ctx)).await?,
+            pressnet_domain::services::subscriptions::mine(app(ctx)?, viewer(ctx)).await?,
         ))
     }
 
@@ -292,13 +300,7 @@ impl EmailQuery {
         complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Suppressions, child_complexity)"
     )]
     async fn email_suppressions(&self, ctx: &Context<'_>) -> Result<Vec<EmailSuppression>> {
-        viewer(ctx).require_reads_all()?;
-        use sea_orm::QueryOrder;
-        let rows = crate::entities::email_suppression::Entity::find()
-            .order_by_desc(crate::entities::email_suppression::Column::CreatedAt)
-            .all(&app(ctx)?.db)
-            .await
-            .map_err(AppError::from)?;
+        let rows = pressnet_domain::services::outbox::suppressions(app(ctx)?, viewer(ctx)).await?;
         let rows = crate::graphql::cost::seen(crate::graphql::cost::Size::Suppressions, rows);
         Ok(rows.into_iter().map(EmailSuppression::from).collect())
     }
@@ -321,11 +323,11 @@ impl AuthorityQuery {
         status: Option<InquiryStatus>,
         overdue_only: Option<bool>,
     ) -> Result<Vec<Inquiry>> {
-        let list = crate::services::inquiries::list(
+        let list = pressnet_domain::services::inquiries::list(
             app(ctx)?,
             viewer(ctx),
             unit_id,
-            status,
+            status.map(Into::into),
             overdue_only.unwrap_or(false),
         )
         .await?;
@@ -343,7 +345,8 @@ impl AuthorityQuery {
         from: chrono::DateTime<chrono::Utc>,
         to: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<UnitCompliance>> {
-        let rows = crate::services::compliance::report(app(ctx)?, viewer(ctx), from, to).await?;
+        let rows =
+            pressnet_domain::services::compliance::report(app(ctx)?, viewer(ctx), from, to).await?;
         let rows = crate::graphql::cost::seen(crate::graphql::cost::Size::Units, rows);
         Ok(rows.into_iter().map(UnitCompliance).collect())
     }
@@ -367,7 +370,7 @@ impl AuthorityQuery {
         #[graphql(default_with = "Some(false)")] newest_first: Option<bool>,
     ) -> Result<Vec<AuditEvent>> {
         viewer(ctx).require_reads_all()?;
-        let first = releases::page_size(first.unwrap_or(50))?;
+        let first = page::page_size(first.unwrap_or(50))?;
         let after = after
             .map(|a| {
                 a.parse::<i64>()
@@ -377,7 +380,7 @@ impl AuthorityQuery {
         if action.as_ref().is_some_and(|a| a.len() > 100) {
             return Err(AppError::bad_input("action", "at most 100 characters").into());
         }
-        let filter = crate::services::audit::AuditFilter {
+        let filter = pressnet_domain::services::audit::AuditFilter {
             actor_id,
             action,
             unit_id,
@@ -385,7 +388,7 @@ impl AuthorityQuery {
             to,
             newest_first: newest_first.unwrap_or(false),
         };
-        let rows = crate::services::audit::page(app(ctx)?, &filter, first, after).await?;
+        let rows = pressnet_domain::services::audit::page(app(ctx)?, &filter, first, after).await?;
         Ok(rows
             .into_iter()
             .map(|(event, prev_hash)| AuditEvent { event, prev_hash })
@@ -395,14 +398,16 @@ impl AuthorityQuery {
     /// Recomputes the hash chain (ADMIN, AUDITOR).
     async fn verify_audit_log(&self, ctx: &Context<'_>) -> Result<AuditVerification> {
         viewer(ctx).require_reads_all()?;
-        Ok(crate::services::audit::verify(app(ctx)?).await?.into())
+        Ok(pressnet_domain::services::audit::verify(app(ctx)?)
+            .await?
+            .into())
     }
 
     /// The chain's head, signed (ADMIN, AUDITOR): keep it, and later prove with
     /// `verifyAuditLogAgainst` that nothing up to it was cut or rewritten.
     async fn audit_checkpoint(&self, ctx: &Context<'_>) -> Result<AuditCheckpoint> {
         viewer(ctx).require_reads_all()?;
-        let c = crate::services::checkpoint::checkpoint(app(ctx)?).await?;
+        let c = pressnet_domain::services::audit_seal::checkpoint(app(ctx)?).await?;
         Ok(AuditCheckpoint {
             seq: c.seq as i32,
             hash: c.hash,
@@ -419,9 +424,9 @@ impl AuthorityQuery {
         checkpoint: AuditCheckpointInput,
     ) -> Result<AuditVerification> {
         viewer(ctx).require_reads_all()?;
-        let v = crate::services::checkpoint::verify_against(
+        let v = pressnet_domain::services::audit_seal::verify_against(
             app(ctx)?,
-            checkpoint.seq as i64,
+            i64::from(checkpoint.seq),
             &checkpoint.hash,
         )
         .await?;

@@ -1,9 +1,10 @@
 //! `received`: the journalist's feed with its acknowledgement state, from the server.
 use super::context::{app, viewer};
 use super::types::{PageInfo, Release};
-use crate::services::received;
-use async_graphql::{Context, Object, Result, SimpleObject};
+use crate::graphql::api_error::Result;
+use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use pressnet_domain::services::received;
 
 /// A release that reached the journalist's outlet, with its acknowledgement.
 #[derive(SimpleObject)]

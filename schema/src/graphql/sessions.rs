@@ -1,9 +1,10 @@
 //! `mySessions` and `revokeSession`: the signed-in person's own sessions.
+use super::context::BearerToken;
 use super::context::{app, viewer};
-use super::mutation::BearerToken;
-use crate::services::sessions;
-use async_graphql::{Context, Object, Result, SimpleObject};
+use crate::graphql::api_error::Result;
+use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use pressnet_domain::services::sessions;
 use uuid::Uuid;
 
 /// One live session of the signed-in account (a browser or device it is signed in on).

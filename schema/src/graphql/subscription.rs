@@ -2,14 +2,16 @@
 use super::context::{app, viewer};
 use super::live::{FeedMode, Opened};
 use super::types::{Delivery, FeedItem, Inquiry, Release};
-use crate::db::any_of;
-use crate::entities::{delivery, release};
-use crate::enums::Role;
-use crate::error::AppError;
-use crate::services::feed;
-use async_graphql::{Context, Result, Subscription as GqlSubscription};
+use crate::graphql::api_error::ApiError;
+use crate::graphql::api_error::Result;
+use async_graphql::{Context, Subscription as GqlSubscription};
 use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
+use pressnet_domain::db::any_of;
+use pressnet_domain::entities::{delivery, release};
+use pressnet_domain::enums::Role;
+use pressnet_domain::error::AppError;
+use pressnet_domain::services::live_feed;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
@@ -42,13 +44,16 @@ impl Subscription {
         let since = since
             .or_else(|| ctx.data_opt::<FeedResume>().map(|r| r.0.clone()))
             .as_deref()
-            .map(feed::decode_cursor)
+            .map(live_feed::decode_cursor)
             .transpose()?;
         // The websocket handler's shared renderer (see `graphql::live`): the same checks above,
         // then no stream of its own.
         match ctx.data_opt::<FeedMode>() {
             Some(FeedMode::Probe(slot)) => {
-                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Opened { outlet_id, since });
+                *slot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some(Opened { outlet_id, since });
                 return Ok(futures::stream::empty().boxed());
             }
             Some(FeedMode::Render { release, cursor }) => {
@@ -61,19 +66,19 @@ impl Subscription {
             None => {}
         }
         // async-graphql writes these frames itself (the older graphql-ws protocol, SSE): the
-        // transport holds the delivery until the frame is written (`feed::Unwritten`).
+        // transport holds the delivery until the frame is written (`live_feed::Unwritten`).
         let app = app(ctx)?.clone();
-        let unwritten = ctx.data_opt::<feed::Unwritten>().cloned();
-        let stream = feed::stream(app.clone(), outlet_id, since).map(move |r| {
+        let unwritten = ctx.data_opt::<live_feed::Unwritten>().cloned();
+        let stream = live_feed::stream(app.clone(), outlet_id, since).map(move |r| {
             r.inspect(|item| match &unwritten {
                 Some(u) => u.hold(item),
                 None => item.mark_delivered(&app),
             })
             .map(|item| FeedItem {
-                cursor: feed::encode_cursor(item.seq),
+                cursor: live_feed::encode_cursor(item.seq),
                 release: Release(Arc::unwrap_or_clone(item.release)),
             })
-            .map_err(async_graphql::Error::from)
+            .map_err(ApiError::from)
         });
         Ok(stream.boxed())
     }
@@ -168,14 +173,14 @@ impl Subscription {
                 if unit_id.is_some_and(|u| u != change.unit_id) {
                     continue;
                 }
-                let Some(q) = crate::entities::inquiry::Entity::find_by_id(change.inquiry_id)
+                let Some(q) = pressnet_domain::entities::inquiry::Entity::find_by_id(change.inquiry_id)
                     .one(&app.db)
                     .await
                     .map_err(AppError::from)?
                 else {
                     continue;
                 };
-                if crate::services::inquiries::visible(&v, &q, app.clock.now()) {
+                if pressnet_domain::services::inquiries::visible(&v, &q, app.clock.now()) {
                     yield Inquiry(q);
                 }
             }

@@ -5,8 +5,8 @@
 //! with their cause chain, and answered "internal error".
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use pressnet_schema::error::Failure;
-use pressnet_schema::{AppError, ErrorCode};
+use pressnet_domain::error::Failure;
+use pressnet_domain::{AppError, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 #[error(transparent)]
@@ -47,11 +47,13 @@ impl IntoResponse for HttpError {
             tracing::error!(error = %e.detail(), "internal error answered with 500");
         }
         let mut ext = serde_json::json!({ "code": code.as_str() });
-        if let AppError::BadInput { field, .. } = e {
-            ext["field"] = field.as_str().into();
-        }
-        if let Some(secs) = e.retry_after() {
-            ext["retryAfter"] = secs.into();
+        if let Some(fields) = ext.as_object_mut() {
+            if let AppError::BadInput { field, .. } = e {
+                fields.insert("field".into(), field.as_str().into());
+            }
+            if let Some(secs) = e.retry_after() {
+                fields.insert("retryAfter".into(), secs.into());
+            }
         }
         let body = serde_json::json!({
             "errors": [{ "message": e.public_message(), "extensions": ext }]

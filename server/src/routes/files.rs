@@ -12,9 +12,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
-use pressnet_schema::services::attachments::{self, Variant};
-use pressnet_schema::services::file_links;
-use pressnet_schema::AppError;
+use pressnet_domain::services::attachments::{self, Variant};
+use pressnet_domain::services::file_links;
+use pressnet_domain::AppError;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -221,7 +221,7 @@ fn entry_name(n: usize, filename: &str) -> String {
         .chars()
         .filter(|c| !c.is_control() && *c != ':')
         .collect();
-    match pressnet_schema::validate::base_name(&kept) {
+    match pressnet_domain::validate::base_name(&kept) {
         "" => format!("{n:02}-tep"),
         name => format!("{n:02}-{name}"),
     }
@@ -239,7 +239,7 @@ pub async fn zip(
     use futures::AsyncWriteExt;
     let id = Uuid::parse_str(&id).map_err(|_| AppError::not_found("release"))?;
     let ctx = &state.ctx;
-    let release = pressnet_schema::services::releases::get_visible(ctx, &viewer, id).await?;
+    let release = pressnet_domain::services::releases::get_visible(ctx, &viewer, id).await?;
     let files = attachments::of_releases(ctx, &[id]).await?;
     if files.is_empty() {
         return Err(AppError::not_found("files").into());

@@ -25,8 +25,8 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use pressnet_schema::graphql::context::{BearerToken, UserAgent};
 use pressnet_schema::graphql::errors::ensure_code;
-use pressnet_schema::graphql::mutation::{BearerToken, UserAgent};
 use serde::Deserialize;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -196,9 +196,8 @@ pub async fn get(
     if !has_query && wants_html(&headers) {
         return graphiql();
     }
-    let media = match negotiate(&headers) {
-        Some(m) => m,
-        None => return not_acceptable(),
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
     };
     let request = match params
         .map_err(|e| e.to_string())
@@ -252,9 +251,8 @@ pub async fn post(
     headers: HeaderMap,
     body: axum::body::Body,
 ) -> Response {
-    let media = match negotiate(&headers) {
-        Some(m) => m,
-        None => return not_acceptable(),
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
     };
     let full_type = headers
         .get(header::CONTENT_TYPE)
@@ -268,15 +266,12 @@ pub async fn post(
     if content_type.as_deref() == Some("multipart/form-data") {
         return upload(state, client, token, media, &full_type, body).await;
     }
-    let body = match axum::body::to_bytes(body, super::MAX_BODY_BYTES).await {
-        Ok(b) => b,
-        Err(_) => {
-            let msg = format!(
-                "the request body is larger than {} bytes",
-                super::MAX_BODY_BYTES
-            );
-            return request_error(StatusCode::PAYLOAD_TOO_LARGE, media, "BAD_USER_INPUT", &msg);
-        }
+    let Ok(body) = axum::body::to_bytes(body, super::MAX_BODY_BYTES).await else {
+        let msg = format!(
+            "the request body is larger than {} bytes",
+            super::MAX_BODY_BYTES
+        );
+        return request_error(StatusCode::PAYLOAD_TOO_LARGE, media, "BAD_USER_INPUT", &msg);
     };
     if content_type.as_deref() != Some(JSON) {
         return request_error(
@@ -437,7 +432,7 @@ async fn run(
 /// Answers from the read cache or executes, and shapes the answer.
 async fn execute(
     state: AppState,
-    viewer: pressnet_schema::auth::Viewer,
+    viewer: pressnet_domain::auth::Viewer,
     (token, agent): (Option<String>, Option<String>),
     media: Media,
     batch: BatchRequest,

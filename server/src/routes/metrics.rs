@@ -5,8 +5,8 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use pressnet_schema::metrics::{RequestLabels, RouteLabels};
-use pressnet_schema::services::operations;
+use pressnet_domain::metrics::{RequestLabels, RouteLabels};
+use pressnet_domain::services::operations;
 use sha2::{Digest, Sha256};
 
 /// The metrics count what the public may not see (PRESS_ONLY publications, queue depths), so

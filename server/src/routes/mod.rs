@@ -1,10 +1,10 @@
 //! HTTP routes.
+mod atom;
 mod body_limit;
 pub mod client_addr;
 mod error;
 mod export_words;
 mod exports;
-mod feeds;
 mod files;
 mod graphql;
 mod health;
@@ -21,8 +21,8 @@ pub mod ws;
 
 use axum::routing::{get, post};
 use axum::Router;
+use pressnet_domain::AppContext;
 use pressnet_schema::graphql::AppSchema;
-use pressnet_schema::AppContext;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
@@ -114,8 +114,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route("/files/{id}", get(files::file))
         .route("/releases/{id}/files.zip", get(files::zip))
-        .route("/feeds/releases.atom", get(feeds::all))
-        .route("/feeds/units/{file}", get(feeds::unit))
+        .route("/feeds/releases.atom", get(atom::all))
+        .route("/feeds/units/{file}", get(atom::unit))
         .route("/exports/compliance.csv", get(exports::compliance_csv))
         .route("/exports/deliveries.csv", get(exports::deliveries_csv))
         .route(

@@ -13,7 +13,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use pressnet_schema::auth::Viewer;
+use pressnet_domain::auth::Viewer;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 use std::time::Duration;

@@ -4,9 +4,9 @@
 //! for at most `TTL` on the application's clock (another instance's sign-out, a token's
 //! expiry). Unknown tokens are never kept: each attempt with one still reaches the database.
 use chrono::{DateTime, Utc};
-use pressnet_schema::auth::{token, Viewer, ViewerAccount};
-use pressnet_schema::services::accounts;
-use pressnet_schema::{AppContext, AppError};
+use pressnet_domain::auth::{token, Viewer, ViewerAccount};
+use pressnet_domain::services::accounts;
+use pressnet_domain::{AppContext, AppError};
 use quick_cache::sync::Cache;
 use std::sync::Arc;
 use std::time::Duration;

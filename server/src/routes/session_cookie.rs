@@ -20,8 +20,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use cookie::{Cookie, SameSite};
-use pressnet_schema::services::{accounts, sessions};
-use pressnet_schema::AppError;
+use pressnet_domain::services::{accounts, sessions};
+use pressnet_domain::AppError;
 
 const NAME: &str = "pressnet_session";
 const PATH: &str = "/auth";

@@ -4,7 +4,7 @@
 //!
 //! Each request is one operation on its own connection: its results come as `next` events,
 //! then one `complete` event. The same subscriptions as over the websocket, with the same
-//! guarantees (the live feed is the same `services::feed::stream`: no gap, no duplicate, no
+//! guarantees (the live feed is the same `services::live_feed::stream`: no gap, no duplicate, no
 //! reordering), the same authorization (`Authorization: Bearer …`), the same limits (the
 //! account's quota of live connections, closed within a second when the session ends) and the
 //! same metrics. A `releasePublished` event carries the feed cursor as its SSE `id`, so a client
@@ -20,9 +20,9 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures::stream::{self, StreamExt};
+use pressnet_domain::services::live_feed::Unwritten;
+use pressnet_domain::AppError;
 use pressnet_schema::graphql::subscription::FeedResume;
-use pressnet_schema::services::feed::Unwritten;
-use pressnet_schema::AppError;
 use std::convert::Infallible;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -116,7 +116,12 @@ async fn serve(state: AppState, signed: Signed, headers: HeaderMap, request: Req
             .clone()
             .into_json()
             .ok()
-            .and_then(|d| d["releasePublished"]["cursor"].as_str().map(str::to_owned))
+            .and_then(|d| {
+                d.get("releasePublished")?
+                    .get("cursor")?
+                    .as_str()
+                    .map(str::to_owned)
+            })
         {
             event = event.id(cursor);
         }

@@ -6,8 +6,8 @@ use super::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use pressnet_schema::services::subscriptions;
-use pressnet_schema::AppError;
+use pressnet_domain::services::subscriptions;
+use pressnet_domain::AppError;
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -6,8 +6,8 @@ use super::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use pressnet_schema::auth::Viewer;
-use pressnet_schema::AppError;
+use pressnet_domain::auth::Viewer;
+use pressnet_domain::AppError;
 use std::convert::Infallible;
 
 /// Extracts the token from an `Authorization: Bearer <token>` value.

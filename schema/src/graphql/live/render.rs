@@ -5,19 +5,19 @@
 //! So a shared frame holds what each subscriber's own execution would have produced, field for
 //! field, errors included. The cursor differs per outlet: the rendering holds an unguessable
 //! placeholder where the cursor goes, and each subscriber's frame puts its own cursor there.
-use super::shape::{Scope, Shape};
-use crate::auth::viewer::Viewer;
-use crate::context::AppContext;
-use crate::entities::release;
-use crate::error::AppError;
+use super::shape::Shape;
+use crate::graphql::api_error::to_graphql;
 use crate::graphql::AppSchema;
-use crate::metrics::SharedMetrics;
-use crate::services::feed::{self, Item};
 use async_graphql::{Pos, Request, Response};
 use futures::{Stream, StreamExt};
-use std::collections::HashMap;
+use pressnet_domain::auth::viewer::Viewer;
+use pressnet_domain::context::AppContext;
+use pressnet_domain::entities::release;
+use pressnet_domain::error::AppError;
+use pressnet_domain::events::hub::Rendering;
+use pressnet_domain::metrics::SharedMetrics;
+use pressnet_domain::services::live_feed::{self, Item};
 use std::sync::{Arc, Mutex};
-use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 /// What `releasePublished` does when this module executes it. Only the server puts it in a
@@ -68,10 +68,6 @@ impl Template {
     }
 }
 
-/// A batch's frames by (shape, scope). The first subscriber to need one renders it; the others
-/// wait for that rendering instead of starting their own.
-pub type FrameMemo = Mutex<HashMap<(u64, Scope), Arc<OnceCell<Arc<Template>>>>>;
-
 /// Runs the subscription's checks with the subscriber's own rights: `Ok` with what it asked for,
 /// or the responses (errors) async-graphql produced for it.
 pub async fn probe(
@@ -82,7 +78,10 @@ pub async fn probe(
     let slot = Arc::new(Mutex::new(None));
     let request = request.data(viewer).data(FeedMode::Probe(slot.clone()));
     let responses: Vec<Response> = schema.execute_stream(request).collect().await;
-    let opened = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let opened = slot
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
     match opened {
         Some(o) if responses.is_empty() => Ok(o),
         _ => Err(responses),
@@ -98,7 +97,7 @@ fn next_prefix(subscription_id: &str) -> String {
 /// `payload` as JSON; a payload that cannot be serialised becomes an INTERNAL error.
 fn payload_json(payload: &Response) -> String {
     serde_json::to_string(payload).unwrap_or_else(|_| {
-        serde_json::to_string(&error_response(AppError::internal(
+        serde_json::to_string(&error_response(&AppError::internal(
             "response not serialisable",
         )))
         .unwrap_or_default()
@@ -158,18 +157,27 @@ impl Subscriber {
                 let cell = batch
                     .frames
                     .lock()
-                    .unwrap_or_else(|p| p.into_inner())
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .entry((self.shape.id, scope))
                     .or_default()
                     .clone();
-                cell.get_or_init(|| Box::pin(self.render(item.release.clone())))
+                let rendered = cell
+                    .get_or_init(|| async {
+                        let t: Rendering = Box::pin(self.render(item.release.clone())).await;
+                        t
+                    })
                     .await
-                    .clone()
+                    .clone();
+                match rendered.downcast::<Template>() {
+                    Ok(t) => t,
+                    // Only templates are memoised here; anything else is rendered afresh.
+                    Err(_) => Box::pin(self.render(item.release.clone())).await,
+                }
             }
             // Read from the database (catch-up): this subscriber's alone.
             None => Box::pin(self.render(item.release.clone())).await,
         };
-        template.frame(&self.prefix, &feed::encode_cursor(item.seq))
+        template.frame(&self.prefix, &live_feed::encode_cursor(item.seq))
     }
 
     async fn render(&self, release: Arc<release::Model>) -> Arc<Template> {
@@ -190,32 +198,30 @@ impl Subscriber {
             .execute_stream(request)
             .next()
             .await
-            .unwrap_or_else(|| error_response(AppError::internal("feed item not rendered")));
+            .unwrap_or_else(|| error_response(&AppError::internal("feed item not rendered")));
         Arc::new(Template::new(&payload_json(&response), &placeholder))
     }
 }
 
-fn error_response(e: AppError) -> Response {
-    Response::from_errors(vec![
-        async_graphql::Error::from(e).into_server_error(Pos::default())
-    ])
+fn error_response(e: &AppError) -> Response {
+    Response::from_errors(vec![to_graphql(e).into_server_error(Pos::default())])
 }
 
 /// A finished `next` message, and the item it carries (the writer marks its delivery once the
 /// frame is written: DELIVERED means it reached the socket, not merely that it was rendered).
 pub struct Frame {
     pub text: String,
-    pub item: Option<feed::Item>,
+    pub item: Option<live_feed::Item>,
 }
 
 /// The subscriber's feed as finished `next` messages: catch-up, then live items, exactly as
-/// `services::feed::stream` orders them. A failure ends the stream after an error payload.
+/// `services::live_feed::stream` orders them. A failure ends the stream after an error payload.
 pub fn frames(
     app: AppContext,
     sub: Arc<Subscriber>,
     since: Option<i64>,
 ) -> impl Stream<Item = Frame> + Send {
-    feed::stream(app, sub.outlet_id, since).then(move |r| {
+    live_feed::stream(app, sub.outlet_id, since).then(move |r| {
         let sub = sub.clone();
         async move {
             sub.metrics.feed_frames.inc();
@@ -225,7 +231,7 @@ pub fn frames(
                     item: Some(item),
                 },
                 Err(e) => Frame {
-                    text: finish(&sub.prefix, &error_response(e)),
+                    text: finish(&sub.prefix, &error_response(&e)),
                     item: None,
                 },
             }

@@ -9,13 +9,13 @@
 //! The analysis knows which fields are the same for every journalist; any field it does not
 //! know makes the shape render per account, which is exactly what async-graphql's own
 //! per-subscription execution would do. A wrong "unknown" costs speed, never correctness.
-use crate::entities::release;
-use crate::enums::ReleaseKind;
 use async_graphql::parser::types::{
     ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet,
 };
 use async_graphql::parser::Positioned;
 use async_graphql::{Name, Request, Value, Variables};
+use pressnet_domain::entities::release;
+use pressnet_domain::enums::ReleaseKind;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 use uuid::Uuid;
@@ -36,16 +36,8 @@ pub struct Dependence {
     pub unknown: bool,
 }
 
-/// Which subscribers may share one rendering of a feed item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// Every journalist.
-    Shared,
-    /// The journalists of one outlet.
-    Outlet(Uuid),
-    /// One account.
-    Account(Uuid),
-}
+/// Which subscribers may share one rendering of a feed item (kept with the batch on the bus).
+pub use pressnet_domain::events::hub::FrameScope as Scope;
 
 impl Dependence {
     /// The scope of `release`'s frame: what the selected fields actually depend on for this
@@ -209,7 +201,7 @@ fn walk(set: &SelectionSet, ty: Ty, doc: &ExecutableDocument, dep: &mut Dependen
             // Every type below the feed is an object type, so a fragment applies to the type
             // it is spread in (or fails validation, which the subscriber's own check reports).
             Selection::InlineFragment(f) => {
-                walk(&f.node.selection_set.node, ty, doc, dep, depth + 1)
+                walk(&f.node.selection_set.node, ty, doc, dep, depth + 1);
             }
             Selection::FragmentSpread(s) => match doc.fragments.get(&s.node.fragment_name.node) {
                 Some(def) => walk(&def.node.selection_set.node, ty, doc, dep, depth + 1),
@@ -290,7 +282,10 @@ struct Interned {
 
 impl Shapes {
     pub fn intern(&self, c: Candidate) -> Arc<Shape> {
-        let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let mut g = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(s) = g.by_key.get(&c.key).and_then(Weak::upgrade) {
             return s;
         }
@@ -400,7 +395,7 @@ mod tests {
             id: Uuid::new_v4(),
             unit_id: Uuid::new_v4(),
             kind: ReleaseKind::PressRelease,
-            status: crate::enums::ReleaseStatus::Published,
+            status: pressnet_domain::enums::ReleaseStatus::Published,
             title: String::new(),
             summary: String::new(),
             body: String::new(),

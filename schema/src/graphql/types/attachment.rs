@@ -1,10 +1,11 @@
 //! Source material: a release's files, and who downloaded them.
 use super::registry::{Journalist, Outlet};
-use crate::entities::{attachment, download};
-use crate::error::AppError;
+use crate::graphql::api_error::Result;
 use crate::graphql::context::{app, loaders};
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
+use pressnet_domain::entities::{attachment, download};
+use pressnet_domain::error::AppError;
 use uuid::Uuid;
 
 pub struct Attachment(pub attachment::Model);
@@ -26,7 +27,7 @@ impl Attachment {
     /// (author, software, a GPS position in a video or a document): only JPEG, PNG and WebP
     /// images are re-encoded without theirs. The editor says so beside such files.
     async fn keeps_metadata(&self) -> bool {
-        crate::services::attachments::keeps_metadata(&self.0.content_type)
+        pressnet_domain::services::attachments::keeps_metadata(&self.0.content_type)
     }
     /// Bytes served. GraphQL's Int is 32-bit: above 2 GiB this is 2147483647; `sizeBytes`
     /// is exact.

@@ -1,13 +1,14 @@
 //! Press questions, the compliance report and the audit log.
 use super::registry::{Account, Journalist, Outlet, Spokesperson, Unit};
-use crate::entities::{audit_event, inquiry};
-use crate::enums::{AnswerRating, InquiryStatus};
-use crate::error::AppError;
+use crate::graphql::api_error::Result;
 use crate::graphql::context::{app, loaders};
-use crate::services::compliance;
-use crate::services::inquiries::is_overdue;
-use async_graphql::{Context, Object, Result, SimpleObject};
+use crate::graphql::enums::{AnswerRating, InquiryStatus};
+use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use pressnet_domain::entities::{audit_event, inquiry};
+use pressnet_domain::error::AppError;
+use pressnet_domain::services::compliance;
+use pressnet_domain::services::inquiries::is_overdue;
 use uuid::Uuid;
 
 pub struct Inquiry(pub inquiry::Model);
@@ -37,7 +38,7 @@ impl Inquiry {
         &self.0.question
     }
     async fn status(&self) -> InquiryStatus {
-        self.0.status
+        self.0.status.into()
     }
     async fn asked_at(&self) -> DateTime<Utc> {
         self.0.asked_at
@@ -72,7 +73,7 @@ impl Inquiry {
     }
     /// The asking journalist's rating of the answer.
     async fn rating(&self) -> Option<AnswerRating> {
-        self.0.rating
+        self.0.rating.map(Into::into)
     }
 }
 
@@ -208,8 +209,8 @@ pub struct AuditVerification {
     pub first_bad_seq: Option<i32>,
 }
 
-impl From<crate::services::audit::Verification> for AuditVerification {
-    fn from(v: crate::services::audit::Verification) -> Self {
+impl From<pressnet_domain::services::audit::Verification> for AuditVerification {
+    fn from(v: pressnet_domain::services::audit::Verification) -> Self {
         Self {
             ok: v.ok,
             events_checked: v.events_checked as i32,

@@ -1,19 +1,20 @@
 //! Journalists' e-mail subscriptions and the authority's view of suppressed addresses.
 use super::registry::Unit;
-use crate::entities::{email_suppression, follow};
-use crate::enums::EmailMode;
-use crate::error::AppError;
+use crate::graphql::api_error::Result;
 use crate::graphql::context::loaders;
-use crate::services::subscriptions::Subscription;
-use async_graphql::{Context, Object, Result, SimpleObject};
+use crate::graphql::enums::EmailMode;
+use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use pressnet_domain::entities::{email_suppression, follow};
+use pressnet_domain::error::AppError;
+use pressnet_domain::services::subscriptions::Subscription;
 
 pub struct JournalistSubscription(pub Subscription);
 
 #[Object]
 impl JournalistSubscription {
     async fn email_mode(&self) -> EmailMode {
-        self.0.prefs.email_mode
+        self.0.prefs.email_mode.into()
     }
     #[graphql(
         complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Follows, child_complexity)"

@@ -2,13 +2,14 @@
 use super::registry::Outlet;
 use super::registry::Unit;
 use super::release::Release;
-use crate::entities::{article, mention_alert, pickup, press_report, release};
-use crate::enums::PressReportStatus;
-use crate::error::AppError;
+use crate::graphql::api_error::Result;
 use crate::graphql::context::{app, loaders, viewer};
-use crate::services::monitoring::pickups::Spread;
-use async_graphql::{Context, Object, Result};
+use crate::graphql::enums::PressReportStatus;
+use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
+use pressnet_domain::entities::{article, mention_alert, pickup, press_report, release};
+use pressnet_domain::error::AppError;
+use pressnet_domain::services::monitoring::pickups::Spread;
 use uuid::Uuid;
 
 pub struct Article(pub article::Model);
@@ -133,7 +134,7 @@ impl PressReport {
         self.0.note.as_deref()
     }
     async fn status(&self) -> PressReportStatus {
-        self.0.status
+        self.0.status.into()
     }
     async fn raised_at(&self) -> DateTime<Utc> {
         self.0.raised_at
@@ -143,10 +144,12 @@ impl PressReport {
     }
     /// Open past its deadline.
     async fn overdue(&self, ctx: &Context<'_>) -> Result<bool> {
-        Ok(crate::services::monitoring::press_reports::overdue(
-            &self.0,
-            app(ctx)?.clock.now(),
-        ))
+        Ok(
+            pressnet_domain::services::monitoring::press_reports::overdue(
+                &self.0,
+                app(ctx)?.clock.now(),
+            ),
+        )
     }
     async fn response(&self) -> Option<&str> {
         self.0.response.as_deref()
@@ -159,7 +162,7 @@ impl PressReport {
         let Some(id) = self.0.response_release_id else {
             return Ok(None);
         };
-        let r = crate::services::releases::get(app(ctx)?, viewer(ctx), id).await?;
+        let r = pressnet_domain::services::releases::get(app(ctx)?, viewer(ctx), id).await?;
         Ok(r.map(Release))
     }
 }

@@ -1,11 +1,12 @@
 //! Unit, Spokesperson, Outlet, Journalist, Account and their inputs.
-use crate::entities::{account, journalist, outlet, spokesperson, unit};
-use crate::enums::{AccreditationStatus, OutletKind, OutletScope, Role, UnitLevel};
-use crate::error::AppError;
+use crate::graphql::api_error::Result;
 use crate::graphql::context::{app, loaders, viewer};
-use crate::services::registry::{effective_accreditation, is_accredited};
-use async_graphql::{Context, InputObject, Object, Result};
+use crate::graphql::enums::{AccreditationStatus, OutletKind, OutletScope, Role, UnitLevel};
+use async_graphql::{Context, InputObject, Object};
 use chrono::{DateTime, Utc};
+use pressnet_domain::entities::{account, journalist, outlet, spokesperson, unit};
+use pressnet_domain::error::AppError;
+use pressnet_domain::services::registry::{effective_accreditation, is_accredited};
 use uuid::Uuid;
 
 pub struct Unit(pub unit::Model);
@@ -35,7 +36,7 @@ impl Unit {
         &self.0.name
     }
     async fn level(&self) -> UnitLevel {
-        self.0.level
+        self.0.level.into()
     }
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
         let Some(pid) = self.0.parent_id else {
@@ -124,10 +125,10 @@ impl Outlet {
         &self.0.name
     }
     async fn kind(&self) -> OutletKind {
-        self.0.kind
+        self.0.kind.into()
     }
     async fn scope(&self) -> OutletScope {
-        self.0.scope
+        self.0.scope.into()
     }
     async fn licence_number(&self) -> &str {
         &self.0.licence_number
@@ -138,7 +139,7 @@ impl Outlet {
     }
     /// Effective status: an accreditation whose `accreditedUntil` has passed reads PENDING.
     async fn accreditation(&self, ctx: &Context<'_>) -> Result<AccreditationStatus> {
-        Ok(effective_accreditation(&self.0, app(ctx)?.clock.now()))
+        Ok((effective_accreditation(&self.0, app(ctx)?.clock.now())).into())
     }
     async fn accredited_until(&self) -> Option<DateTime<Utc>> {
         self.0.accredited_until
@@ -214,7 +215,7 @@ impl Account {
         &self.0.email
     }
     async fn role(&self) -> Role {
-        self.0.role
+        self.0.role.into()
     }
     /// The person's name: a spokesperson's or journalist's full name; null for the authority's
     /// own accounts, which the registry knows by e-mail only.

@@ -1,17 +1,18 @@
 //! Release, PressConference, Delivery, their stats and connections, and the feed item.
 use super::registry::{Journalist, Outlet, Unit};
-use crate::entities::{delivery, press_conference, release};
-use crate::enums::{
+use crate::graphql::api_error::Result;
+use crate::graphql::context::{app, loaders, viewer};
+use crate::graphql::enums::{
     Channel, DeliveryStatus, OutletKind, OutletScope, ReleaseKind, ReleaseStatus, Visibility,
 };
-use crate::error::AppError;
-use crate::graphql::context::{app, loaders, viewer};
-use crate::services::conferences;
-use crate::services::deliveries::{stats_for, Stats};
-use crate::services::releases::{self, audience_of, topics_of, Audience};
-use crate::services::text::{release_html, render_off_runtime, RENDER_INLINE_BYTES};
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use pressnet_domain::entities::{delivery, press_conference, release};
+use pressnet_domain::error::AppError;
+use pressnet_domain::services::conferences;
+use pressnet_domain::services::deliveries::{stats_for, Stats};
+use pressnet_domain::services::releases::{self, audience_of, topics_of, Audience};
+use pressnet_domain::services::text::{release_html, render_off_runtime, RENDER_INLINE_BYTES};
 use uuid::Uuid;
 
 pub struct Release(pub release::Model);
@@ -25,10 +26,10 @@ impl Release {
         Unit::required(ctx, self.0.unit_id, "release without unit").await
     }
     async fn kind(&self) -> ReleaseKind {
-        self.0.kind
+        self.0.kind.into()
     }
     async fn status(&self) -> ReleaseStatus {
-        self.0.status
+        self.0.status.into()
     }
     async fn title(&self) -> &str {
         &self.0.title
@@ -113,7 +114,7 @@ impl Release {
     }
 
     async fn press_conference(&self, ctx: &Context<'_>) -> Result<Option<PressConference>> {
-        if self.0.kind != ReleaseKind::PressConference {
+        if self.0.kind != ReleaseKind::PressConference.into() {
             return Ok(None);
         }
         let pc = loaders(ctx)?
@@ -151,7 +152,8 @@ impl Release {
     /// each pickup (the unit, ADMIN, AUDITOR).
     async fn spread(&self, ctx: &Context<'_>) -> Result<super::ReleaseSpread> {
         let spread =
-            crate::services::monitoring::pickups::spread(app(ctx)?, viewer(ctx), &self.0).await?;
+            pressnet_domain::services::monitoring::pickups::spread(app(ctx)?, viewer(ctx), &self.0)
+                .await?;
         Ok(super::ReleaseSpread {
             spread,
             release: self.0.clone(),
@@ -199,11 +201,11 @@ impl AudienceView {
     async fn outlet_ids(&self) -> &[Uuid] {
         &self.0.outlet_ids
     }
-    async fn kinds(&self) -> &[OutletKind] {
-        &self.0.kinds
+    async fn kinds(&self) -> Vec<OutletKind> {
+        self.0.kinds.iter().map(|&k| k.into()).collect()
     }
-    async fn scopes(&self) -> &[OutletScope] {
-        &self.0.scopes
+    async fn scopes(&self) -> Vec<OutletScope> {
+        self.0.scopes.iter().map(|&s| s.into()).collect()
     }
 }
 
@@ -337,10 +339,10 @@ impl Delivery {
         Outlet::required(ctx, self.0.outlet_id, "delivery without outlet").await
     }
     async fn channel(&self) -> Channel {
-        self.0.channel
+        self.0.channel.into()
     }
     async fn status(&self) -> DeliveryStatus {
-        self.0.status
+        self.0.status.into()
     }
     async fn attempts(&self) -> i32 {
         self.0.attempts
@@ -435,8 +437,18 @@ impl From<AudienceInput> for Audience {
         Audience {
             all_accredited: a.all_accredited.unwrap_or(false),
             outlet_ids: a.outlet_ids.unwrap_or_default(),
-            kinds: a.kinds.unwrap_or_default(),
-            scopes: a.scopes.unwrap_or_default(),
+            kinds: a
+                .kinds
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            scopes: a
+                .scopes
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         }
     }
 }
@@ -450,7 +462,7 @@ pub struct PressConferenceInput {
     pub capacity: Option<i32>,
 }
 
-impl From<PressConferenceInput> for crate::services::releases::NewPressConference {
+impl From<PressConferenceInput> for pressnet_domain::services::releases::NewPressConference {
     fn from(p: PressConferenceInput) -> Self {
         Self {
             starts_at: p.starts_at,
@@ -491,16 +503,16 @@ pub struct UpdateReleaseInput {
     pub press_conference: Option<PressConferenceInput>,
 }
 
-impl From<UpdateReleaseInput> for crate::services::drafts::ReleaseChanges {
+impl From<UpdateReleaseInput> for pressnet_domain::services::drafts::ReleaseChanges {
     fn from(i: UpdateReleaseInput) -> Self {
         Self {
-            kind: i.kind,
+            kind: i.kind.map(Into::into),
             title: i.title,
             summary: i.summary,
             body: i.body,
             topics: i.topics,
             audience: i.audience.map(Into::into),
-            visibility: i.visibility,
+            visibility: i.visibility.map(Into::into),
             press_conference: i.press_conference.map(Into::into),
         }
     }
@@ -518,8 +530,8 @@ pub struct AudiencePreview {
     pub email_recipients: i32,
 }
 
-impl From<crate::services::drafts::Preview> for AudiencePreview {
-    fn from(p: crate::services::drafts::Preview) -> Self {
+impl From<pressnet_domain::services::drafts::Preview> for AudiencePreview {
+    fn from(p: pressnet_domain::services::drafts::Preview) -> Self {
         let n = |v: u64| i32::try_from(v).unwrap_or(i32::MAX);
         Self {
             outlets: n(p.outlets),

@@ -1,10 +1,11 @@
 //! Outlets' newsroom systems: their webhook endpoints (ADMIN).
 use super::registry::Outlet;
-use crate::entities::{outbound_message, webhook_endpoint};
-use crate::enums::DeliveryStatus;
+use crate::graphql::api_error::Result;
 use crate::graphql::context::app;
-use async_graphql::{Context, Object, Result};
+use crate::graphql::enums::DeliveryStatus;
+use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
+use pressnet_domain::entities::{outbound_message, webhook_endpoint};
 use uuid::Uuid;
 
 pub struct WebhookEndpoint(pub webhook_endpoint::Model);
@@ -43,7 +44,7 @@ impl WebhookEndpoint {
         #[graphql(default_with = "Some(10)")] first: Option<i32>,
     ) -> Result<Vec<WebhookAttempt>> {
         let first = first.unwrap_or(10).clamp(1, 50) as u64;
-        let list = crate::services::webhooks::recent(app(ctx)?, self.0.id, first).await?;
+        let list = pressnet_domain::services::webhooks::recent(app(ctx)?, self.0.id, first).await?;
         Ok(list.into_iter().map(WebhookAttempt).collect())
     }
 }
@@ -65,7 +66,7 @@ impl WebhookAttempt {
     }
     /// PENDING (waiting or between retries), DELIVERED (2xx) or FAILED.
     async fn status(&self) -> DeliveryStatus {
-        self.0.status
+        self.0.status.into()
     }
     async fn attempts(&self) -> i32 {
         self.0.attempts
@@ -79,7 +80,7 @@ impl WebhookAttempt {
         self.0.last_error.as_deref()
     }
     async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
-        (self.0.status == DeliveryStatus::Pending).then_some(self.0.next_attempt_at)
+        (self.0.status == DeliveryStatus::Pending.into()).then_some(self.0.next_attempt_at)
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -14,7 +14,7 @@ use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::{SinkExt, StreamExt};
-use pressnet_schema::services::feed::Unwritten;
+use pressnet_domain::services::live_feed::Unwritten;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio::sync::oneshot;
@@ -158,7 +158,7 @@ pub(super) async fn serve(
                     Ok(v) => match v.account.as_deref() {
                         Some(a) => match live.register(a, &token, end_in_init) {
                             Some(reg) => {
-                                *reg_in_init.lock().unwrap_or_else(|p| p.into_inner()) = Some(reg);
+                                *reg_in_init.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(reg);
                                 Ok(v)
                             }
                             None => Err(format!(

@@ -7,11 +7,11 @@
 //! seen as soon as this one's.
 //!
 //! Each account may hold `MAX_CONNECTIONS_PER_ACCOUNT` connections at once.
-use pressnet_schema::auth::{token, ViewerAccount};
-use pressnet_schema::db::any_of;
-use pressnet_schema::entities::{auth_token, outlet, spokesperson};
-use pressnet_schema::services::registry::{accredited_condition, active_spokesperson_condition};
-use pressnet_schema::{AppContext, AppError};
+use pressnet_domain::auth::{token, ViewerAccount};
+use pressnet_domain::db::any_of;
+use pressnet_domain::entities::{auth_token, outlet, spokesperson};
+use pressnet_domain::services::conditions::{accredited_condition, active_spokesperson_condition};
+use pressnet_domain::{AppContext, AppError};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -53,7 +53,9 @@ impl Drop for Registration {
 
 impl LiveSessions {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Entry>> {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Registers a connection signed in with `bearer`; `end` is cancelled when its session
@@ -192,7 +194,7 @@ pub async fn sweeper(ctx: AppContext, sessions: Arc<LiveSessions>, stop: Cancell
             Ok(0) => {}
             Ok(n) => tracing::info!(closed = n, "websockets of ended sessions closed"),
             Err(e) => {
-                tracing::warn!(error = %e.detail(), "websocket session sweep failed; retrying")
+                tracing::warn!(error = %e.detail(), "websocket session sweep failed; retrying");
             }
         }
     }

@@ -28,7 +28,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use bytes::Bytes;
 use futures::stream::{self, BoxStream};
 use futures::{SinkExt, StreamExt};
-use pressnet_schema::auth::Viewer;
+use pressnet_domain::auth::Viewer;
 use pressnet_schema::graphql::live;
 use std::sync::Arc;
 use tokio_stream::StreamMap;
