@@ -23,6 +23,11 @@ mod m20261203_000015_outlet_feeds;
 mod m20261203_000016_press_reports;
 mod m20261203_000017_alerts_release_search;
 mod m20261207_000018_sessions_corrections;
+mod m20261207_000019_rule_sets;
+mod m20261207_000020_press_cards;
+mod m20261207_000021_reorganizations;
+mod m20261207_000022_outlet_mergers;
+mod m20261207_000023_communication_plans;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
@@ -53,6 +58,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_press_reports::Migration),
             Box::new(m20261203_000017_alerts_release_search::Migration),
             Box::new(m20261207_000018_sessions_corrections::Migration),
+            Box::new(m20261207_000019_rule_sets::Migration),
+            Box::new(m20261207_000020_press_cards::Migration),
+            Box::new(m20261207_000021_reorganizations::Migration),
+            Box::new(m20261207_000022_outlet_mergers::Migration),
+            Box::new(m20261207_000023_communication_plans::Migration),
         ]
     }
 }

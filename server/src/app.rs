@@ -61,6 +61,14 @@ impl Application {
                 m
             },
             conferences_per_quarter: crate::config::parse_levels(&config.conferences_per_quarter)?,
+            information_per_month: crate::config::parse_levels(&config.information_per_month)
+                .context("PRESSNET_INFORMATION_PER_MONTH")?,
+            first_statement_hours: config.incident_first_statement_hours.clamp(1, 24 * 365),
+            spokesperson_vacancy_days: config.spokesperson_vacancy_days.clamp(1, 3650),
+            authority_name: Some(config.authority_name.trim())
+                .filter(|n| !n.is_empty())
+                .unwrap_or("Sở Văn hóa, Thể thao và Du lịch")
+                .to_owned(),
             metrics_token: config.metrics_token.clone().filter(|t| !t.is_empty()),
             max_upload_bytes: config.max_upload_mb.max(1).saturating_mul(1024 * 1024),
             allow_private_targets: config.allow_private_targets,
@@ -98,6 +106,10 @@ impl Application {
             .context("PRESSNET_STORAGE_URL")?;
         tracing::info!(kind = storage.kind, "attachment storage ready");
         ctx.storage = Some(std::sync::Arc::new(storage));
+        pressnet_domain::services::rules::seed_first(&ctx)
+            .await
+            .map_err(Failure)
+            .context("writing the first rule set")?;
 
         if let (Some(email), Some(pass)) = (&config.admin_email, &config.admin_password) {
             accounts::ensure_staff_account(&ctx, email, pass, Role::Admin)

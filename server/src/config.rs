@@ -196,6 +196,38 @@ pub struct Config {
         global = true
     )]
     pub press_report_due_days: u32,
+    /// The first rule set's hours from an incident to the unit's first statement.
+    #[arg(
+        long,
+        env = "PRESSNET_INCIDENT_FIRST_STATEMENT_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub incident_first_statement_hours: u32,
+    /// The first rule set's releases or statements required each month, by unit level.
+    #[arg(
+        long,
+        env = "PRESSNET_INFORMATION_PER_MONTH",
+        default_value = "PROVINCE=1,DEPARTMENT=1",
+        global = true
+    )]
+    pub information_per_month: String,
+    /// The first rule set's days a unit may be without an active spokesperson.
+    #[arg(
+        long,
+        env = "PRESSNET_SPOKESPERSON_VACANCY_DAYS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub spokesperson_vacancy_days: u32,
+    /// The press-management authority's name as shown and mailed (it differs by province).
+    #[arg(
+        long,
+        env = "PRESSNET_AUTHORITY_NAME",
+        default_value = "Sở Văn hóa, Thể thao và Du lịch",
+        global = true
+    )]
+    pub authority_name: String,
 }
 
 /// Parses "KIND=minutes,KIND=minutes" (release kinds); unknown kinds or numbers are errors.
@@ -281,6 +313,10 @@ impl Config {
             feed_poll_secs: 300,
             feed_timeout_secs: 10,
             press_report_due_days: 10,
+            incident_first_statement_hours: 24,
+            information_per_month: "PROVINCE=1,DEPARTMENT=1".into(),
+            spokesperson_vacancy_days: 5,
+            authority_name: "Sở Văn hóa, Thể thao và Du lịch".into(),
         }
     }
 

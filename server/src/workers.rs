@@ -10,8 +10,8 @@ use pressnet_domain::services::channels::email::Email;
 use pressnet_domain::services::channels::verdict::Verdict;
 use pressnet_domain::services::outbox::{self, Job};
 use pressnet_domain::services::{
-    accounts, attachments, channels, conferences, deliveries, digest, inquiries, publishing,
-    throttle,
+    accounts, attachments, channels, conferences, deliveries, digest, inquiries, press_cards,
+    publishing, throttle,
 };
 use pressnet_domain::AppContext;
 use std::collections::HashMap;
@@ -124,6 +124,9 @@ async fn scheduler(ctx: AppContext, stop: CancellationToken) {
                 pressnet_domain::services::monitoring::press_reports::remind_overdue(&ctx).await
             {
                 tracing::error!(error = %e.detail(), "press report reminders failed; retrying");
+            }
+            if let Err(e) = press_cards::remind_expiring(&ctx).await {
+                tracing::error!(error = %e.detail(), "press card reminders failed; retrying");
             }
             if let Err(e) = accounts::prune_expired_tokens(&ctx).await {
                 tracing::warn!(error = %e.detail(), "pruning expired tokens failed; retrying");

@@ -45,6 +45,9 @@ pub async fn seed(ctx: &AppContext, outlets: usize, journalists: usize) -> anyho
             accreditation: Set(AccreditationStatus::Accredited),
             accredited_until: Set(None),
             created_at: Set(now),
+            media_types: Set(None),
+            ended_at: Set(None),
+            successor_id: Set(None),
         })
         .collect();
     for chunk in outlet_rows.chunks(1000) {
@@ -70,6 +73,8 @@ pub async fn seed(ctx: &AppContext, outlets: usize, journalists: usize) -> anyho
             email: Set(email.clone()),
             press_card_number: Set(None),
             created_at: Set(now),
+            press_card_expires_at: Set(None),
+            press_card_reminded_days: Set(None),
         });
         accts.push(account::ActiveModel {
             id: Set(aid),
@@ -157,6 +162,8 @@ pub async fn seed_year(
             }),
             parent_id: Set(None),
             created_at: Set(start),
+            started_at: Set(None),
+            ended_at: Set(None),
         })
         .collect();
     for chunk in rows.chunks(1000) {
@@ -194,6 +201,7 @@ pub async fn seed_year(
             created_by: Set(None),
             created_at: Set(at),
             updated_at: Set(at),
+            plan_item_id: Set(None),
         });
         for k in 0..per_release.min(outlets.len()) {
             let n = i * 31 + k;

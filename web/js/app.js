@@ -17,6 +17,7 @@ import { Feed, Archive, Conferences, MyQuestions, Settings } from "./pages/journ
 import { Console, Editor, Inbox } from "./pages/spokesperson.js";
 import { Dashboard, Registry, Audit, Suppressions } from "./pages/authority.js";
 import { Monitoring, PressReports } from "./pages/monitoring.js";
+import { Province, PlanPage } from "./pages/province.js";
 
 // Errors are collected so browser tests can assert there were none.
 /** @type {any} */ (window).__errors = [];
@@ -49,6 +50,8 @@ const ROUTES = {
   monitoring: { page: Monitoring, roles: ["ADMIN", "AUDITOR"] },
   dashboard: { page: Dashboard, roles: ["ADMIN", "AUDITOR"] },
   registry: { page: Registry, roles: ["ADMIN", "AUDITOR"] },
+  province: { page: Province, roles: ["ADMIN", "AUDITOR"] },
+  plan: { page: PlanPage, roles: ["SPOKESPERSON"] },
   audit: { page: Audit, roles: ["ADMIN", "AUDITOR"] },
   suppressions: { page: Suppressions, roles: ["ADMIN", "AUDITOR"] },
   login: { page: Login },
@@ -62,14 +65,14 @@ const TITLES = {
   "": "home", units: "unit_page", releases: "release", feed: "feed", archive: "archive", conferences: "conferences",
   questions: "my_questions", settings: "settings", console: "console", new: "new_release", edit: "edit", inbox: "inbox",
   "press-reports": "press_reports", monitoring: "monitoring", dashboard: "dashboard", registry: "registry", audit: "audit",
-  suppressions: "suppressions", login: "signin", invite: "set_password", sessions: "sessions", news: "news",
+  suppressions: "suppressions", province: "province", plan: "plan", login: "signin", invite: "set_password", sessions: "sessions", news: "news",
 };
 
 const NAV = {
   JOURNALIST: [["#/feed", "feed"], ["#/archive", "archive"], ["#/conferences", "conferences"], ["#/questions", "my_questions"], ["#/settings", "settings"]],
-  SPOKESPERSON: [["#/console", "console"], ["#/new", "new_release"], ["#/inbox", "inbox"], ["#/press-reports", "press_reports"]],
-  ADMIN: [["#/dashboard", "dashboard"], ["#/monitoring", "monitoring"], ["#/registry", "registry"], ["#/audit", "audit"], ["#/suppressions", "suppressions"]],
-  AUDITOR: [["#/dashboard", "dashboard"], ["#/monitoring", "monitoring"], ["#/registry", "registry"], ["#/audit", "audit"], ["#/suppressions", "suppressions"]],
+  SPOKESPERSON: [["#/console", "console"], ["#/new", "new_release"], ["#/inbox", "inbox"], ["#/press-reports", "press_reports"], ["#/plan", "plan"]],
+  ADMIN: [["#/dashboard", "dashboard"], ["#/monitoring", "monitoring"], ["#/registry", "registry"], ["#/province", "province"], ["#/audit", "audit"], ["#/suppressions", "suppressions"]],
+  AUDITOR: [["#/dashboard", "dashboard"], ["#/monitoring", "monitoring"], ["#/registry", "registry"], ["#/province", "province"], ["#/audit", "audit"], ["#/suppressions", "suppressions"]],
 };
 
 function currentRoute() {

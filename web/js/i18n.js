@@ -118,11 +118,35 @@ const vi = {
   invite_unsent: "Chưa gửi được thư mời tới {email} (kênh e-mail chưa bật). Hãy chuyển liên kết đặt mật khẩu này cho người được mời:",
   md_toolbar: "Định dạng nội dung", md_bold: "Chữ đậm", md_italic: "Chữ nghiêng", md_heading: "Tiêu đề mục", md_list: "Danh sách", md_numbered: "Danh sách đánh số", md_quote: "Trích dẫn", md_link: "Liên kết", body_hint: "Có thể dán trực tiếp từ Word hoặc Google Docs: tiêu đề, chữ đậm, danh sách và liên kết được giữ.",
   markdown: "Markdown", body_rich: "Nội dung", md_link_prompt: "Địa chỉ liên kết (https://…)",
+  // The province of 2026 (issue 33).
+  province: "Tổ chức bộ máy", reorganizations: "Sắp xếp, hợp nhất đơn vị", lineage: "Đơn vị đã kết thúc hoạt động",
+  ended_on: "kết thúc từ", reorganize: "Ghi nhận sắp xếp", reorg_moves: "Chuyển giao: {questions} câu hỏi đang chờ, {reports} phản ánh đang mở; {people} người phát ngôn thôi nhiệm vụ.",
+  reorg_from: "Đơn vị kết thúc", reorg_into: "Đơn vị tiếp nhận (đã có)", reorg_new_unit: "Đơn vị mới (hoặc tên mới)",
+  effective_from: "Hiệu lực từ", decision: "Quyết định", rule_sets: "Quy định về thời hạn", rule_inquiry_hours: "Thời hạn trả lời (giờ)",
+  rule_report_days: "Thời hạn phản hồi phản ánh (ngày)", rule_first_statement: "Phát ngôn đầu tiên về sự việc (giờ)",
+  rule_conferences: "Họp báo mỗi quý", rule_information: "Thông tin mỗi tháng", rule_vacancy: "Tối đa ngày không có người phát ngôn",
+  from_the_start: "Từ đầu", add_rule_set: "Thêm quy định mới", press_cards_expiring: "Thẻ nhà báo sắp hết hạn", renew_card: "Gia hạn thẻ",
+  card_expires: "hết hạn {at}", card_expired: "Thẻ đã hết hạn", merged_outlets: "Hợp nhất cơ quan báo chí", merge_outlets: "Hợp nhất",
+  plan: "Kế hoạch truyền thông", plan_progress: "Đã thực hiện {done}/{n} nội dung", plan_add: "Thêm nội dung",
+  unit_ended: "Đơn vị đã kết thúc hoạt động từ {at}. Đơn vị tiếp nhận:", predecessors: "Tiếp nhận từ",
+  scope: "Phạm vi", year: "Năm",
   // The API's input fields, named in errors (extensions.field).
   field_publishAt: "Thời điểm hẹn giờ đăng đã qua hoặc chưa đúng", field_title: "Tiêu đề", field_summary: "Tóm tắt", field_body: "Nội dung", field_email: "E-mail", field_password: "Mật khẩu (ít nhất 8 ký tự)", field_audience: "Gửi tới", field_pressConference: "Thông tin họp báo", field_startsAt: "Thời điểm bắt đầu", field_rsvpDeadline: "Hạn đăng ký", field_phone: "Điện thoại", field_code: "Mã đơn vị", field_url: "Địa chỉ (URL)", field_until: "Hiệu lực đến", field_reason: "Lý do", field_question: "Câu hỏi", field_answer: "Câu trả lời", field_supersedesId: "Thông cáo được đính chính", field_file: "Tệp", field_search: "Từ khóa", field_token: "Liên kết mời đã hết hạn hoặc đã dùng",
 };
 
 const en = {
+  // The province of 2026 (issue 33).
+  province: "Organisation", reorganizations: "Reorganizations", lineage: "Units that have ended",
+  ended_on: "ended", reorganize: "Record a reorganization", reorg_moves: "Moves: {questions} open questions, {reports} open press reports; {people} spokespersons leave office.",
+  reorg_from: "Units that end", reorg_into: "Existing units that take over", reorg_new_unit: "New unit (or the new name)",
+  effective_from: "Effective from", decision: "Decision", rule_sets: "Rule sets", rule_inquiry_hours: "Time to answer (hours)",
+  rule_report_days: "Time to respond to a press report (days)", rule_first_statement: "First statement on an incident (hours)",
+  rule_conferences: "Press conferences per quarter", rule_information: "Releases per month", rule_vacancy: "Most days without a spokesperson",
+  from_the_start: "From the start", add_rule_set: "Add a rule set", press_cards_expiring: "Press cards expiring", renew_card: "Renew card",
+  card_expires: "expires {at}", card_expired: "Card expired", merged_outlets: "Merged outlets", merge_outlets: "Merge",
+  plan: "Communication plan", plan_progress: "{done} of {n} items done", plan_add: "Add an item",
+  unit_ended: "This unit ended on {at}. Its successor:", predecessors: "Took over from",
+  scope: "Scope", year: "Year",
   app_title: "Spokesperson network", skip: "Skip navigation", nav: "Navigation", language: "Tiếng Việt",
   home: "Home", feed: "My feed", archive: "Archive", conferences: "Conferences", my_questions: "My questions",
   settings: "Settings", console: "Our releases", inbox: "Press questions", dashboard: "Compliance", registry: "Registry",

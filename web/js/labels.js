@@ -16,5 +16,7 @@ export const ENUMS = {
   PressReportStatus: { OPEN: ["Chờ phản hồi", "Open"], ANSWERED: ["Đã phản hồi", "Answered"] },
   AnswerRating: { SATISFIED: ["Hài lòng", "Satisfied"], ACCEPTABLE: ["Chấp nhận được", "Acceptable"], UNSATISFIED: ["Chưa hài lòng", "Unsatisfied"] },
   Visibility: { PUBLIC: ["Công khai", "Public"], PRESS_ONLY: ["Chỉ báo chí được gửi", "Press only"] },
+  ReorganizationKind: { MERGE: ["Hợp nhất, sáp nhập", "Merger"], SPLIT: ["Chia tách", "Split"], RENAME: ["Đổi tên", "Rename"], DISSOLVE: ["Giải thể", "Dissolution"] },
+  PlanItemKind: { PRESS_RELEASE: ["Thông cáo báo chí", "Press release"], PRESS_CONFERENCE: ["Họp báo", "Press conference"], CAMPAIGN: ["Chiến dịch truyền thông", "Campaign"] },
 };
 

@@ -267,6 +267,7 @@ fn admin_viewer() -> Viewer {
             outlet_id: None,
             outlet_accreditation: None,
             outlet_accredited_until: None,
+            press_card_expires_at: None,
         })),
         client_addr: None,
     }
@@ -339,6 +340,7 @@ pub async fn load(ctx: &AppContext) -> AppResult<()> {
                 scope: *scope,
                 licence_number: (*licence).into(),
                 email: (*email).into(),
+                media_types: Vec::new(),
             },
         )
         .await?;
@@ -363,13 +365,27 @@ pub async fn load(ctx: &AppContext) -> AppResult<()> {
                     full_name: (*full_name).into(),
                     email: (*jemail).into(),
                     press_card_number: Some((*card).into()),
+                    // Press Law 2025: five years; one card runs out soon, to show the reminder.
+                    press_card_expires_at: Some(
+                        ctx.clock.now()
+                            + chrono::Duration::days(if *card == "HS-00124" {
+                                20
+                            } else {
+                                3 * 365
+                            }),
+                    ),
                     password: Some(DEMO_PASSWORD.into()),
                 },
             )
             .await?;
         }
     }
+    crate::demo_2026::load(ctx, &admin, province_id).await?;
     load_activity(ctx).await?;
+    if let Some(p) = province_id {
+        let v = as_account(ctx, "phatngon@ubnd.hason.gov.vn").await?;
+        crate::demo_2026::plan(ctx, &v, p).await?;
+    }
     tracing::info!("demo province loaded");
     Ok(())
 }
@@ -445,6 +461,7 @@ async fn load_activity(ctx: &AppContext) -> AppResult<()> {
                 press_conference: None,
                 supersedes_id: None,
                 visibility: None,
+                plan_item_id: None,
             },
         )
         .await?;
@@ -471,6 +488,7 @@ async fn load_activity(ctx: &AppContext) -> AppResult<()> {
             }),
             supersedes_id: None,
             visibility: None,
+            plan_item_id: None,
         },
     )
     .await?;

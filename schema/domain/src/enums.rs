@@ -70,3 +70,12 @@ text_enum!(
 text_enum!(InquiryStatus { Open = "OPEN", Answered = "ANSWERED", Declined = "DECLINED" });
 text_enum!(PressReportStatus { Open = "OPEN", Answered = "ANSWERED" });
 text_enum!(AnswerRating { Satisfied = "SATISFIED", Acceptable = "ACCEPTABLE", Unsatisfied = "UNSATISFIED" });
+text_enum!(
+    /// What a reorganization did: several units into one (an existing or a new one), one
+    /// into several, a new name for the same unit, or an end with the duties handed on.
+    ReorganizationKind { Merge = "MERGE", Split = "SPLIT", Rename = "RENAME", Dissolve = "DISSOLVE" }
+);
+text_enum!(
+    /// What an item of a unit's annual communication plan is.
+    PlanItemKind { PressRelease = "PRESS_RELEASE", PressConference = "PRESS_CONFERENCE", Campaign = "CAMPAIGN" }
+);

@@ -23,6 +23,14 @@ pub struct Settings {
     pub inquiry_due: std::collections::HashMap<crate::enums::UnitLevel, Duration>,
     /// Press conferences required per quarter, by unit level.
     pub conferences_per_quarter: std::collections::HashMap<crate::enums::UnitLevel, u32>,
+    /// Releases or statements required each month, by unit level (levels not named: none).
+    pub information_per_month: std::collections::HashMap<crate::enums::UnitLevel, u32>,
+    /// From an incident to the unit's first statement.
+    pub first_statement_hours: u32,
+    /// How long a unit may be without an active spokesperson.
+    pub spokesperson_vacancy_days: u32,
+    /// The press-management authority's name as shown and mailed (`PRESSNET_AUTHORITY_NAME`).
+    pub authority_name: String,
     /// `GET /metrics` requires this bearer token when set.
     pub metrics_token: Option<String>,
     /// Largest attachment accepted (`PRESSNET_MAX_UPLOAD_MB`).
@@ -170,6 +178,15 @@ impl Default for Settings {
             conferences_per_quarter: [(crate::enums::UnitLevel::Province, 1)]
                 .into_iter()
                 .collect(),
+            information_per_month: [
+                (crate::enums::UnitLevel::Province, 1),
+                (crate::enums::UnitLevel::Department, 1),
+            ]
+            .into_iter()
+            .collect(),
+            first_statement_hours: 24,
+            spokesperson_vacancy_days: 5,
+            authority_name: "Sở Văn hóa, Thể thao và Du lịch".into(),
             metrics_token: None,
             max_upload_bytes: 1024 * 1024 * 1024,
             file_link_ttl: Duration::days(7),

@@ -59,9 +59,19 @@ pub enum Size {
     Follows,
     /// `mySessions`: the most live sessions one account has.
     Sessions,
+    /// `pressCardsExpiring`: every journalist, at most.
+    Journalists,
+    /// `ruleSets`.
+    RuleSets,
+    /// `Unit.successors` and `Unit.predecessors`: the most any unit has.
+    Lineage,
+    /// `reorganizations`.
+    Reorganizations,
+    /// `Reorganization.from` and `.into`: the most units one names.
+    ReorganizationUnits,
 }
 
-const SIZES: usize = Size::Sessions as usize + 1;
+const SIZES: usize = Size::ReorganizationUnits as usize + 1;
 
 /// The sizes, shared by every schema of the process (a test process runs several servers;
 /// a larger size only prices a list higher). Sizes only grow: a list that shrank keeps its
@@ -195,6 +205,8 @@ pub async fn learn(db: &sea_orm::DatabaseConnection) -> Result<(), sea_orm::DbEr
         (Size::Pickups, most("pickups", "release_id")),
         (Size::Follows, most("follows", "journalist_id")),
         (Size::Sessions, most("auth_tokens", "account_id")),
+        (Size::Journalists, total("journalists")),
+        (Size::RuleSets, total("rule_sets")),
     ];
     let backend = db.get_database_backend();
     for (kind, sql) in queries {

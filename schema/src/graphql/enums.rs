@@ -169,3 +169,26 @@ pub enum AnswerRating {
     Acceptable,
     Unsatisfied,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum)]
+#[graphql(
+    remote = "pressnet_domain::enums::ReorganizationKind",
+    rename_items = "SCREAMING_SNAKE_CASE"
+)]
+pub enum ReorganizationKind {
+    Merge,
+    Split,
+    Rename,
+    Dissolve,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum)]
+#[graphql(
+    remote = "pressnet_domain::enums::PlanItemKind",
+    rename_items = "SCREAMING_SNAKE_CASE"
+)]
+pub enum PlanItemKind {
+    PressRelease,
+    PressConference,
+    Campaign,
+}

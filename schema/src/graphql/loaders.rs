@@ -210,6 +210,18 @@ impl Loader<Uuid> for CorrectionsOf {
     }
 }
 
+/// A unit's successors (`true`) or predecessors through reorganizations, as unit ids.
+pub struct LineageOf(pub DatabaseConnection, pub bool);
+
+impl Loader<Uuid> for LineageOf {
+    type Value = Vec<Uuid>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(pressnet_domain::services::reorganizations::lineage(&self.0, keys, self.1).await?)
+    }
+}
+
 /// An outlet's feed URLs, in the order they were set.
 pub struct FeedUrlsByOutlet(pub DatabaseConnection);
 
@@ -248,6 +260,8 @@ pub struct Loaders {
     pub feed_urls: DataLoader<FeedUrlsByOutlet>,
     pub account: DataLoader<AccountById>,
     pub corrections: DataLoader<CorrectionsOf>,
+    pub successors: DataLoader<LineageOf>,
+    pub predecessors: DataLoader<LineageOf>,
 }
 
 impl Loaders {
@@ -272,6 +286,8 @@ impl Loaders {
             feed_urls: DataLoader::new(FeedUrlsByOutlet(d()), tokio::spawn),
             account: DataLoader::new(AccountById(d()), tokio::spawn),
             corrections: DataLoader::new(CorrectionsOf(d()), tokio::spawn),
+            successors: DataLoader::new(LineageOf(d(), true), tokio::spawn),
+            predecessors: DataLoader::new(LineageOf(d(), false), tokio::spawn),
         }
     }
 }

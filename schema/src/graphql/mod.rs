@@ -8,6 +8,7 @@ pub mod live;
 pub mod loaders;
 pub mod monitoring;
 pub mod mutation;
+pub mod province;
 pub mod query;
 pub mod received;
 pub mod sessions;

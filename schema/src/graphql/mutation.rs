@@ -21,6 +21,7 @@ pub struct Mutation(
     AttachmentMutation,
     super::monitoring::MonitoringMutation,
     super::sessions::SessionMutation,
+    super::province::ProvinceMutation,
 );
 
 #[derive(Default)]
@@ -279,6 +280,12 @@ impl RegistryMutation {
             scope: input.scope.into(),
             licence_number: input.licence_number,
             email: input.email,
+            media_types: input
+                .media_types
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         };
         Ok(Outlet(
             registry::register_outlet(app(ctx)?, viewer(ctx), n).await?,
@@ -308,6 +315,7 @@ impl RegistryMutation {
             full_name: input.full_name,
             email: input.email,
             press_card_number: input.press_card_number,
+            press_card_expires_at: input.press_card_expires_at,
             password: input.password,
         };
         Ok(Journalist(
@@ -338,6 +346,7 @@ impl ReleaseMutation {
             press_conference: input.press_conference.map(Into::into),
             supersedes_id: input.supersedes_id,
             visibility: input.visibility.map(Into::into),
+            plan_item_id: input.plan_item_id,
         };
         Ok(Release(releases::create(app(ctx)?, viewer(ctx), n).await?))
     }

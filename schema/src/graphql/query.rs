@@ -21,6 +21,7 @@ pub struct Query(
     super::monitoring::MonitoringQuery,
     super::received::ReceivedQuery,
     super::sessions::SessionQuery,
+    super::province::ProvinceQuery,
 );
 
 #[derive(Default)]
@@ -91,10 +92,20 @@ impl RegistryQuery {
     #[graphql(
         complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Units, child_complexity)"
     )]
-    async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
+    /// Units, active ones only unless `includeEnded` (a reorganization ended the others).
+    async fn units(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Some(false)")] include_ended: Option<bool>,
+    ) -> Result<Vec<Unit>> {
+        let app = app(ctx)?;
+        let now = app.clock.now();
+        let all = registry::units(app).await?;
         let list = crate::graphql::cost::seen(
             crate::graphql::cost::Size::Units,
-            registry::units(app(ctx)?).await?,
+            all.into_iter()
+                .filter(|u| include_ended.unwrap_or(false) || u.active_at(now))
+                .collect(),
         );
         Ok(list.into_iter().map(Unit).collect())
     }

@@ -37,9 +37,17 @@ impl Subscription {
     ) -> Result<BoxStream<'static, Result<FeedItem>>> {
         let v = viewer(ctx);
         v.require_role(Role::Journalist)?;
-        // The feed is the outlet's: it stops when the outlet is no longer accredited.
+        // The feed is the outlet's: it stops when the outlet is no longer accredited, or the
+        // journalist's press card expires.
+        let now = app(ctx)?.clock.now();
+        if v.press_card_expired(now) {
+            return Err(AppError::forbidden(
+                "your press card has expired; the authority renews it",
+            )
+            .into());
+        }
         let outlet_id = v
-            .press_outlet(app(ctx)?.clock.now())
+            .press_outlet(now)
             .ok_or_else(|| AppError::forbidden("your outlet is not accredited"))?;
         let since = since
             .or_else(|| ctx.data_opt::<FeedResume>().map(|r| r.0.clone()))

@@ -11,12 +11,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use pressnet_domain::entities::{delivery, outlet, release};
-use pressnet_domain::services::compliance;
+use pressnet_domain::entities::release;
+use pressnet_domain::services::{compliance, exports};
 use pressnet_domain::{AppContext, AppError, ResultExt};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -158,12 +156,7 @@ pub async fn deliveries_csv(
             .and_then(|s| {
                 Uuid::parse_str(s).map_err(|_| AppError::bad_input("releaseId", "is not a UUID"))
             })?;
-        let r = release::Entity::find_by_id(id)
-            .one(&state.ctx.db)
-            .await?
-            .filter(|r| v.sees_unit(r.unit_id, state.ctx.clock.now())) // its unit's spokespersons, ADMIN, AUDITOR
-            .ok_or_else(|| AppError::not_found("release"))?;
-        r
+        exports::release_for_deliveries(&state.ctx, &v, id).await?
     };
     let ctx = state.ctx.clone();
     let lang = Lang::parse(p.lang.as_deref());
@@ -226,36 +219,20 @@ async fn page(
     after: Option<Uuid>,
     lang: Lang,
 ) -> Result<(Vec<u8>, Option<Uuid>), AppError> {
-    let mut q = delivery::Entity::find().filter(delivery::Column::ReleaseId.eq(r.id));
-    if let Some(a) = after {
-        q = q.filter(delivery::Column::Id.gt(a));
-    }
-    let rows = q
-        .order_by_asc(delivery::Column::Id)
-        .limit(PAGE)
-        .all(&ctx.db)
-        .await?;
+    let rows = exports::deliveries_page(ctx, r.id, after, PAGE).await?;
     if rows.is_empty() {
         return Ok((Vec::new(), None));
     }
-    let outlet_ids: Vec<Uuid> = rows.iter().map(|d| d.outlet_id).collect();
-    let names: HashMap<Uuid, String> = outlet::Entity::find()
-        .filter(outlet::Column::Id.is_in(outlet_ids))
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
     let t = |x: Option<DateTime<Utc>>| lang.time(x);
-    let last = rows.last().map(|d| d.id);
+    let last = rows.last().map(|(d, _)| d.id);
     let out = rows
         .into_iter()
-        .map(|d| {
+        .map(|(d, outlet)| {
             vec![
                 d.id.to_string(),
                 r.id.to_string(),
                 r.title.clone(),
-                names.get(&d.outlet_id).cloned().unwrap_or_default(),
+                outlet,
                 lang.value(d.channel.as_str()),
                 d.recipient.clone(),
                 lang.value(d.status.as_str()),

@@ -18,6 +18,7 @@
 mod abuse;
 mod files;
 mod monitoring;
+mod reorganization;
 mod webhooks;
 use clap::Parser;
 use futures::StreamExt;
@@ -47,7 +48,7 @@ struct Args {
     #[arg(long, default_value_t = 20)]
     releases: usize,
     /// Scenarios to run.
-    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "floor", "read", "email", "report", "files", "webhooks", "monitoring", "abuse"].map(String::from).to_vec())]
+    #[arg(long, value_delimiter = ',', default_values_t = ["publication", "fanout", "floor", "read", "email", "report", "files", "webhooks", "monitoring", "abuse", "reorganization"].map(String::from).to_vec())]
     scenarios: Vec<String>,
     /// Concurrent clients of the read scenario.
     #[arg(long, default_value_t = 64)]
@@ -74,6 +75,9 @@ struct Args {
     /// reads, and seconds /healthz is sampled, in the abuse scenario.
     #[arg(long, value_delimiter = ',', default_values_t = vec![20, 200, 8, 5])]
     abuse_size: Vec<u64>,
+    /// Units, releases and open questions of the reorganization scenario (50 units merge).
+    #[arg(long, value_delimiter = ',', default_values_t = vec![100, 10000, 2000])]
+    reorganization_size: Vec<usize>,
     /// sqlite, postgres or both (postgres needs PRESSNET_TEST_POSTGRES).
     #[arg(long, default_value = "both")]
     backend: String,
@@ -797,6 +801,11 @@ fn table(results: &[Value]) -> String {
                 format!("{} recipients", r["recipients"]),
                 format!("{:.0} messages/s ({} received in {:.2} s)", f(&r["per_second"]), r["received"], f(&r["seconds"])),
             ),
+            Some("reorganization") => (
+                format!("{} merged of {} units, {} releases", r["merged"], r["units"], r["releases"]),
+                format!("reorganizeUnits {:.0} ms ({} open questions moved); compliance report for the year spanning it p50 {:.1} ms, max {:.1} ms ({} unit rows)",
+                    f(&r["reorganize_ms"]), r["open_items_moved"], f(&r["report_ms_p50"]), f(&r["report_ms_max"]), r["unit_rows"]),
+            ),
             Some("report") => (
                 format!("{} units, {} outlets, {} releases, {} delivery rows", r["units"], r["outlets"], r["releases"], r["delivery_rows"]),
                 format!(
@@ -916,6 +925,7 @@ async fn bench() -> anyhow::Result<()> {
         args.webhook_outlets = 200;
         args.monitoring_size = vec![100, 20_000];
         args.abuse_size = vec![4, 16, 2, 1];
+        args.reorganization_size = vec![60, 1000, 200];
     }
     let backends: Vec<Backend> = match args.backend.as_str() {
         "sqlite" => vec![Backend::Sqlite],
@@ -981,6 +991,17 @@ async fn bench() -> anyhow::Result<()> {
         }
         if want("abuse") {
             emit(abuse(b, &args.abuse_size).await, &mut results);
+        }
+        if want("reorganization") {
+            let (u, r, o) = (
+                args.reorganization_size[0],
+                args.reorganization_size.get(1).copied().unwrap_or(10_000),
+                args.reorganization_size.get(2).copied().unwrap_or(2_000),
+            );
+            emit(
+                reorganization::reorganization(b, u, r, o).await,
+                &mut results,
+            );
         }
         if want("report") {
             let (u, o, r) = (

@@ -152,3 +152,28 @@ export const RAISE_PRESS_REPORT = `mutation RaisePressReport($articleId: UUID!, 
 export const RESPOND_PRESS_REPORT = `mutation RespondPressReport($id: UUID!, $response: String!, $releaseId: UUID) {
   respondToPressReport(id: $id, response: $response, releaseId: $releaseId) { ${PRESS_REPORT} } }`;
 export const UNIT_STATEMENTS = `query UnitStatements($unitId: UUID) { releases(unitId: $unitId, first: 50) { edges { node { id title kind status } } } }`;
+
+// The province of 2026 (issue 33): reorganizations, merged outlets, rule sets, press cards, the
+// annual communication plan.
+const LINEAGE_UNIT = `id code name level active endedAt`;
+export const ALL_UNITS = `query AllUnits { units(includeEnded: true) { ${LINEAGE_UNIT} spokespersons { id fullName } successors { id name } predecessors { id name } } }`;
+export const REORGANIZATIONS = `query Reorganizations { reorganizations { id kind effectiveAt decisionRef previousName previousCode
+  from { ${LINEAGE_UNIT} } into { ${LINEAGE_UNIT} } } }`;
+export const REORGANIZE_UNITS = `mutation ReorganizeUnits($input: ReorganizeUnitsInput!) { reorganizeUnits(input: $input) { id kind } }`;
+export const OPEN_ITEMS = `query OpenItems($unitId: UUID) { inquiries(unitId: $unitId, status: OPEN) { id } pressReports(unitId: $unitId, status: OPEN) { id } }`;
+const LEVELS = `{ level value }`;
+export const RULE_SETS = `query RuleSets { ruleSets { id effectiveFrom decisionRef inquiryDueHours ${LEVELS} pressReportDueDays firstStatementHours
+  conferencesPerQuarter ${LEVELS} informationPerMonth ${LEVELS} spokespersonVacancyDays } }`;
+export const ADD_RULE_SET = `mutation AddRuleSet($input: RuleSetInput!) { addRuleSet(input: $input) { id } }`;
+export const PRESS_CARDS_EXPIRING = `query PressCardsExpiring($withinDays: Int) { pressCardsExpiring(withinDays: $withinDays) {
+  id fullName email pressCardNumber pressCardExpiresAt pressCardValid outlet { id name } } }`;
+export const SET_PRESS_CARD = `mutation SetPressCard($journalistId: UUID!, $pressCardNumber: String!, $expiresAt: DateTime!) {
+  setPressCard(journalistId: $journalistId, pressCardNumber: $pressCardNumber, expiresAt: $expiresAt) { id pressCardValid } }`;
+export const PROVINCE_OUTLETS = `query ProvinceOutlets { outlets { id name kind mediaTypes active successor { id name } journalists { id } } }`;
+export const MERGE_OUTLETS = `mutation MergeOutlets($fromOutletIds: [UUID!]!, $into: RegisterOutletInput!, $effectiveAt: DateTime!, $decisionRef: String!) {
+  mergeOutlets(fromOutletIds: $fromOutletIds, into: $into, effectiveAt: $effectiveAt, decisionRef: $decisionRef) { id name } }`;
+const PLAN = `year unit { id name } items { id title kind dueAt done releases { id title } }`;
+export const COMMUNICATION_PLAN = `query CommunicationPlan($unitId: UUID!, $year: Int!) { communicationPlan(unitId: $unitId, year: $year) { ${PLAN} } }`;
+export const SET_COMMUNICATION_PLAN = `mutation SetCommunicationPlan($unitId: UUID!, $year: Int!, $items: [PlanItemInput!]!) {
+  setCommunicationPlan(unitId: $unitId, year: $year, items: $items) { ${PLAN} } }`;
+export const UNIT_LINEAGE = `query UnitLineage($id: UUID!) { unit(id: $id) { id active endedAt successors { id name } predecessors { id name } } }`;

@@ -6,6 +6,7 @@ import { request } from "../api/client.js";
 import * as op from "../api/operations.js";
 import { useAsync, Pending, Badge } from "../ui.js";
 import { CardPhoto } from "../files.js";
+import { Lineage } from "./province.js";
 
 /** One release in a list: title to its page, unit, kind and time. */
 export function ReleaseItem({ r, children }) {
@@ -68,8 +69,9 @@ export function PublicHome() {
 
 export function UnitPage({ arg }) {
   const state = useAsync(async () => {
-    const [u, r] = await Promise.all([request(op.UNIT, { id: arg }), request(op.RELEASES, { unitId: arg, status: "PUBLISHED", first: 20 })]);
-    return { unit: u.unit, releases: r.releases.edges.map((e) => e.node) };
+    const [u, r, l] = await Promise.all([request(op.UNIT, { id: arg }), request(op.RELEASES, { unitId: arg, status: "PUBLISHED", first: 20 }),
+      request(op.UNIT_LINEAGE, { id: arg })]);
+    return { unit: u.unit, releases: r.releases.edges.map((e) => e.node), lineage: l.unit };
   }, [arg]);
   const d = state.data;
   if (d && !d.unit) return html`<h1>${t("not_found")}</h1>`;
@@ -77,6 +79,7 @@ export function UnitPage({ arg }) {
     ${d && html`<h1>${d.unit.name}</h1>
       <p class="meta">${label("UnitLevel", d.unit.level)}${d.unit.parent && ` · ${d.unit.parent.name}`}
         · <a href=${`/feeds/units/${encodeURIComponent(d.unit.code)}.atom`}>${t("atom")}</a></p>
+      <${Lineage} unit=${d.lineage} />
       <h2>${t("spokespersons")}</h2>
       ${d.unit.spokespersons.length
         ? html`<ul class="plain">${d.unit.spokespersons.map((p) => html`<li><strong>${p.fullName}</strong>, ${p.position} ·

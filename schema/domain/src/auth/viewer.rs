@@ -22,6 +22,8 @@ pub struct ViewerAccount {
     /// at least every second), and when it lapses.
     pub outlet_accreditation: Option<AccreditationStatus>,
     pub outlet_accredited_until: Option<DateTime<Utc>>,
+    /// When a journalist's press card stops being valid (unknown: valid).
+    pub press_card_expires_at: Option<DateTime<Utc>>,
 }
 
 /// The caller of one request or websocket connection.
@@ -48,6 +50,7 @@ impl Viewer {
                 outlet_id: Some(o.id),
                 outlet_accreditation: Some(o.accreditation),
                 outlet_accredited_until: o.accredited_until,
+                press_card_expires_at: None,
             })),
             client_addr: None,
         }
@@ -163,16 +166,26 @@ impl Viewer {
     }
 
     /// The outlet through which a journalist reads the press's releases, while that outlet is
-    /// accredited (a suspended, revoked or lapsed outlet's journalists read what the public does).
+    /// accredited and the journalist's press card is valid (a suspended, revoked or lapsed
+    /// outlet's journalists, and a journalist whose card expired, read what the public does).
     pub fn press_outlet(&self, now: DateTime<Utc>) -> Option<Uuid> {
         let a = self.account.as_deref()?;
         if a.role != Role::Journalist
             || a.outlet_accreditation != Some(AccreditationStatus::Accredited)
             || a.outlet_accredited_until.is_some_and(|u| u <= now)
+            || self.press_card_expired(now)
         {
             return None;
         }
         a.outlet_id
+    }
+
+    /// True for a journalist whose press card has expired at `now` (Press Law 2025).
+    pub fn press_card_expired(&self, now: DateTime<Utc>) -> bool {
+        self.account
+            .as_deref()
+            .and_then(|a| a.press_card_expires_at)
+            .is_some_and(|t| !press_card_valid(Some(t), now))
     }
 
     /// The account acting, for the audit log.
@@ -183,4 +196,10 @@ impl Viewer {
     pub fn outlet_id(&self) -> Option<Uuid> {
         self.account.as_deref().and_then(|a| a.outlet_id)
     }
+}
+
+/// Whether a press card expiring at `expires_at` is valid at `now`; a card whose expiry was
+/// never recorded counts as valid (registrations before the Press Law's five years).
+pub fn press_card_valid(expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    expires_at.is_none_or(|t| t > now)
 }

@@ -12,6 +12,10 @@ pub struct Model {
     pub email: String,
     pub press_card_number: Option<String>,
     pub created_at: DateTimeUtc,
+    /// When the press card stops being valid (unknown: treated as valid).
+    pub press_card_expires_at: Option<DateTimeUtc>,
+    /// The last expiry reminder sent (30 or 7 days before); cleared on renewal.
+    pub press_card_reminded_days: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,17 @@ pub struct Model {
     pub level: UnitLevel,
     pub parent_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// When a reorganization created the unit (null: it predates what pressnet records).
+    pub started_at: Option<DateTimeUtc>,
+    /// From when a reorganization ended it: it publishes nothing and takes no questions.
+    pub ended_at: Option<DateTimeUtc>,
+}
+
+impl Model {
+    /// Acts at `at`: not yet ended by a reorganization.
+    pub fn active_at(&self, at: DateTimeUtc) -> bool {
+        self.ended_at.is_none_or(|e| e > at)
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,7 +13,11 @@ pub struct Payload {
     /// The line as text, from messages queued before notices were templates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
-    /// For simple messages (invitations, notifications).
+    /// A message that is not about a release, by name (`templates/messages/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
+    /// A simple message's subject and text as written, from messages queued before they were
+    /// named (`message`).
     #[serde(default)]
     pub subject: Option<String>,
     #[serde(default)]
@@ -54,6 +58,76 @@ pub enum Notice {
     Reminder,
     /// To a newsroom that has not acknowledged the release after `minutes`.
     Escalation { minutes: i64 },
+}
+
+/// A message that is not about a release. Each reads as its two templates say,
+/// `templates/messages/<name>.subject` and `<name>.txt`, given the fields below.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Tagged "template": a message's own fields may be called `name`.
+#[serde(tag = "template", rename_all = "snake_case")]
+pub enum Message {
+    /// To a new account: set a password within `days`.
+    Invitation { email: String, days: i64 },
+    /// To a unit's spokespersons: a journalist asked.
+    QuestionAsked { question: String },
+    /// To a unit's spokespersons: a question is past its due time.
+    QuestionOverdue { question: String },
+    /// To the journalist who asked.
+    QuestionAnswered { answer: String },
+    /// To the journalist who asked.
+    QuestionDeclined { reason: String },
+    /// To a unit's spokespersons: an article was marked as a press report for it.
+    PressReportRaised(PressReportLines),
+    /// To a unit's spokespersons: a press report is past its due time.
+    PressReportOverdue(PressReportLines),
+    /// To the administrators: a unit is mentioned far more than usual today.
+    MentionAlert {
+        unit: String,
+        /// Vietnam's day, as `dd/mm/yyyy`.
+        day: String,
+        mentions: usize,
+        factor: f64,
+        /// Mentions a day over the baseline, to one decimal.
+        daily_mean: f64,
+        baseline_days: i64,
+    },
+    /// To an outlet's newsroom: its webhook was paused.
+    WebhookPaused { url: String, reason: String },
+    /// To a journalist: the press card expires in `days` (on `expires`, `dd/mm/yyyy`).
+    PressCardExpiring {
+        name: String,
+        number: String,
+        expires: String,
+        days: i64,
+    },
+}
+
+/// What a press-report message says about the article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PressReportLines {
+    pub title: String,
+    pub url: String,
+    pub note: String,
+    /// As `dd/mm/yyyy HH:MM UTC`.
+    pub due: String,
+}
+
+impl Message {
+    /// The name its templates carry.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Self::Invitation { .. } => "invitation",
+            Self::QuestionAsked { .. } => "question_asked",
+            Self::QuestionOverdue { .. } => "question_overdue",
+            Self::QuestionAnswered { .. } => "question_answered",
+            Self::QuestionDeclined { .. } => "question_declined",
+            Self::PressReportRaised(_) => "press_report_raised",
+            Self::PressReportOverdue(_) => "press_report_overdue",
+            Self::MentionAlert { .. } => "mention_alert",
+            Self::WebhookPaused { .. } => "webhook_paused",
+            Self::PressCardExpiring { .. } => "press_card_expiring",
+        }
+    }
 }
 
 pub struct Rendered {

@@ -27,6 +27,10 @@ fn env() -> &'static Environment<'static> {
             ("kind_label.txt", include_str!("templates/kind_label.txt")),
             ("notice.txt", include_str!("templates/notice.txt")),
         ];
+        let templates = templates.into_iter().chain(messages());
+        // Numbers as Rust writes them: 3.0 is "3", and a mean has one decimal.
+        env.add_filter("number", |v: f64| v.to_string());
+        env.add_filter("one_decimal", |v: f64| format!("{v:.1}"));
         for (name, src) in templates {
             if let Err(e) = env.add_template(name, src) {
                 tracing::error!(%name, error = %e, "mail template does not parse");
@@ -34,6 +38,39 @@ fn env() -> &'static Environment<'static> {
         }
         env
     })
+}
+
+/// Each named message's subject and text (`Message::name`).
+fn messages() -> Vec<(&'static str, &'static str)> {
+    macro_rules! message {
+        ($name:literal) => {
+            [
+                (
+                    concat!("messages/", $name, ".subject"),
+                    include_str!(concat!("templates/messages/", $name, ".subject")),
+                ),
+                (
+                    concat!("messages/", $name, ".txt"),
+                    include_str!(concat!("templates/messages/", $name, ".txt")),
+                ),
+            ]
+        };
+    }
+    [
+        message!("invitation"),
+        message!("question_asked"),
+        message!("question_overdue"),
+        message!("question_answered"),
+        message!("question_declined"),
+        message!("press_report_raised"),
+        message!("press_report_overdue"),
+        message!("mention_alert"),
+        message!("webhook_paused"),
+        message!("press_card_expiring"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 fn template(name: &str, ctx: minijinja::Value) -> AppResult<String> {
@@ -69,8 +106,21 @@ pub fn render(letter: &Letter) -> AppResult<Rendered> {
         Content::Digest(lines) => render_digest(letter, lines, unsubscribe),
         Content::Simple => {
             let p = &letter.payload;
-            let subject = p.subject.clone().unwrap_or_else(|| "pressnet".into());
-            let c = context! { subject => &subject, text => p.text.clone().unwrap_or_default(), link => p.link.clone() };
+            let (subject, text) = match &p.message {
+                Some(m) => {
+                    let fields = minijinja::Value::from_serialize(m);
+                    let name = m.name();
+                    (
+                        template(&format!("messages/{name}.subject"), fields.clone())?,
+                        template(&format!("messages/{name}.txt"), fields)?,
+                    )
+                }
+                None => (
+                    p.subject.clone().unwrap_or_else(|| "pressnet".into()),
+                    p.text.clone().unwrap_or_default(),
+                ),
+            };
+            let c = context! { subject => &subject, text => text, link => p.link.clone() };
             Ok(Rendered {
                 text: template("simple.txt", c.clone())?,
                 html: template("simple.html", c)?,
@@ -257,5 +307,73 @@ mod tests {
                 .unwrap_or_default();
         assert_eq!(old.notice_of, None);
         assert!(old.notice.is_some());
+    }
+
+    fn simple(m: crate::mail::message::Message) -> Rendered {
+        let letter = Letter {
+            kind: MailKind::Notice,
+            payload: Payload {
+                message: Some(m),
+                link: Some("https://press.example/#/x".into()),
+                ..Payload::default()
+            },
+            public_url: "https://press.example".into(),
+            from: "pressnet@example".into(),
+            now: chrono::Utc::now(),
+            content: Content::Simple,
+        };
+        render(&letter).unwrap_or_else(|e| panic!("{}", e.detail()))
+    }
+
+    #[test]
+    fn each_named_message_reads_as_its_templates_say() {
+        use crate::mail::message::{Message, PressReportLines};
+        let m = simple(Message::Invitation {
+            email: "a@b.vn".into(),
+            days: 7,
+        });
+        assert_eq!(m.subject, "Mời tham gia pressnet — đặt mật khẩu");
+        assert!(m
+            .text
+            .starts_with("Tài khoản pressnet của bạn (a@b.vn) đã được tạo."));
+        assert!(m.text.contains("(hiệu lực 7 ngày)"), "{}", m.text);
+        assert!(m.text.ends_with("https://press.example/#/x"), "{}", m.text);
+        let m = simple(Message::MentionAlert {
+            unit: "Sở Y tế".into(),
+            day: "07/12/2026".into(),
+            mentions: 12,
+            factor: 3.0,
+            daily_mean: 2.4,
+            baseline_days: 14,
+        });
+        assert_eq!(
+            m.subject,
+            "[CẢNH BÁO] Sở Y tế được báo chí nhắc tới 12 lần hôm nay"
+        );
+        assert!(
+            m.text.starts_with(
+                "Hôm nay (07/12/2026) có 12 bài báo nhắc tới Sở Y tế, gấp hơn 3 lần mức trung \
+                 bình 2.4 bài/ngày của 14 ngày trước đó.\n\nXem các bài"
+            ),
+            "{}",
+            m.text
+        );
+        let m = simple(Message::PressReportOverdue(PressReportLines {
+            title: "Đường hỏng".into(),
+            url: "https://bao.vn/a".into(),
+            note: String::new(),
+            due: "07/12/2026 10:00 UTC".into(),
+        }));
+        assert_eq!(m.subject, "Quá hạn phản hồi phản ánh của báo chí");
+        assert!(m
+            .text
+            .starts_with("Đường hỏng\nhttps://bao.vn/a\n\n\nHạn phản hồi: 07/12/2026 10:00 UTC"));
+        // HTML escapes what people wrote.
+        let m = simple(Message::QuestionAsked {
+            question: "<b>Vì sao?</b>".into(),
+        });
+        assert!(m.html.contains("&lt;b&gt;Vì sao?&lt;&#x2f;b&gt;"), "{}", m.html);
+        assert!(!m.html.contains("<b>"), "{}", m.html);
+        assert_eq!(m.text.lines().next(), Some("<b>Vì sao?</b>"));
     }
 }

@@ -161,6 +161,7 @@ pub(crate) async fn viewer_account(
         outlet_id: None,
         outlet_accreditation: None,
         outlet_accredited_until: None,
+        press_card_expires_at: None,
     };
     if let Some(sid) = acct.spokesperson_id {
         if let Some(s) = spokesperson::Entity::find_by_id(sid).one(&ctx.db).await? {
@@ -172,6 +173,7 @@ pub(crate) async fn viewer_account(
         if let Some(j) = journalist::Entity::find_by_id(jid).one(&ctx.db).await? {
             let o = outlet::Entity::find_by_id(j.outlet_id).one(&ctx.db).await?;
             v.outlet_id = Some(j.outlet_id);
+            v.press_card_expires_at = j.press_card_expires_at;
             v.outlet_accreditation = o.as_ref().map(|o| o.accreditation);
             v.outlet_accredited_until = o.and_then(|o| o.accredited_until);
         }
@@ -257,11 +259,10 @@ pub(crate) async fn create_linked<C: ConnectionTrait>(
     let link = format!("{}/#/invite/{}", ctx.settings.public_url, secret);
     tracing::info!(%email, "invitation created; the set-password link is e-mailed");
     let payload = crate::mail::message::Payload {
-        subject: Some("Mời tham gia pressnet — đặt mật khẩu".into()),
-        text: Some(format!(
-            "Tài khoản pressnet của bạn ({email}) đã được tạo. Mở liên kết dưới đây để đặt mật khẩu (hiệu lực {} ngày).",
-            ctx.settings.invite_ttl.num_days()
-        )),
+        message: Some(crate::mail::message::Message::Invitation {
+            email: email.to_owned(),
+            days: ctx.settings.invite_ttl.num_days(),
+        }),
         link: Some(link.clone()),
         ..Default::default()
     };

@@ -1,10 +1,18 @@
 //! The compliance report: one row per unit over a period, computed by aggregate queries
 //! (GROUP BY, and window functions for the median) rather than by loading rows.
+//!
+//! Each unit is judged for the part of the period it existed (a reorganization ends some
+//! units and starts others: no duty is counted twice, none lost), and each duty by the rule
+//! set in force when it arose: a quarter's conferences by the set at the quarter's start, a
+//! month's information by the set at the month's start.
 use crate::auth::Viewer;
+use crate::clock::{vn_date, vn_start_of};
 use crate::context::AppContext;
 use crate::entities::unit;
+use crate::enums::UnitLevel;
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, Utc};
+use crate::services::rules::{self, RuleBook};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QueryResult, Value};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -32,12 +40,24 @@ pub struct UnitCompliance {
     pub press_reports_received: i64,
     pub press_reports_answered_on_time: i64,
     pub press_reports_overdue: i64,
+    /// The part of the period the unit existed.
+    pub part_from: DateTime<Utc>,
+    pub part_to: DateTime<Utc>,
+    /// Complete months of the part in which the unit published less than the rules ask.
+    pub months_without_information: i64,
+    /// Whole days of the part (from when pressnet knew the unit, until now) with no
+    /// spokesperson in office.
+    pub days_without_spokesperson: i64,
+    /// Items of the unit's plan due within its part and already past due, and those of them
+    /// a published release carried out.
+    pub plan_items_due: i64,
+    pub plan_items_done: i64,
 }
 
 impl UnitCompliance {
     /// Falls short of what the rules ask.
     pub fn needs_attention(&self) -> bool {
-        !self.has_active_spokesperson
+        (!self.has_active_spokesperson && self.unit.ended_at.is_none())
             || self.press_conferences_held < self.press_conferences_required
             || self.inquiries_overdue > 0
             || self.press_reports_overdue > 0
@@ -46,7 +66,7 @@ impl UnitCompliance {
 }
 
 /// Full quarters in the period (rounded to whole months), for the conference cadence.
-pub(crate) fn quarters(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+pub fn quarters(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
     let months = ((to - from).num_days() as f64 / 30.44).round() as i64;
     months.max(0) / 3
 }
@@ -78,6 +98,89 @@ pub async fn report(
     compute(ctx, from, to).await
 }
 
+/// A span of time, `[start, end)`.
+type Span = (DateTime<Utc>, DateTime<Utc>);
+/// A spokesperson's term: from, and until (open-ended: still in office).
+type Term = (DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// The part of `[from, to)` in which `u` existed, if any.
+fn part_of(
+    u: &unit::Model,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let lo = u.started_at.map_or(from, |s| s.max(from));
+    let hi = u.ended_at.map_or(to, |e| e.min(to));
+    (lo < hi).then_some((lo, hi))
+}
+
+/// Conferences required of a unit of `level` over its part: one cadence per whole quarter,
+/// each quarter by the set in force at its start.
+pub(crate) fn conferences_required(
+    book: &RuleBook,
+    level: UnitLevel,
+    (lo, hi): (DateTime<Utc>, DateTime<Utc>),
+) -> i64 {
+    (0..quarters(lo, hi))
+        .map(|k| {
+            let start = u32::try_from(3 * k)
+                .ok()
+                .and_then(|m| lo.checked_add_months(Months::new(m)))
+                .unwrap_or(lo);
+            i64::from(book.at(start).conferences_per_quarter.get(level))
+        })
+        .sum()
+}
+
+/// Complete calendar months (Vietnam time) inside `[lo, hi)`, as their bounds.
+pub(crate) fn whole_months(
+    lo: DateTime<Utc>,
+    hi: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let first = vn_date(lo);
+    let mut month = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
+    if vn_start_of(month) < lo {
+        month = month.checked_add_months(Months::new(1)).unwrap_or(month);
+    }
+    let mut out = Vec::new();
+    while let Some(next) = month.checked_add_months(Months::new(1)) {
+        let (a, b) = (vn_start_of(month), vn_start_of(next));
+        if b > hi || out.len() > 60 {
+            break;
+        }
+        out.push((a, b));
+        month = next;
+    }
+    out
+}
+
+/// Whole days of `[lo, hi)` that no interval of `terms` covers.
+pub(crate) fn uncovered_days(
+    lo: DateTime<Utc>,
+    hi: DateTime<Utc>,
+    terms: &[(DateTime<Utc>, Option<DateTime<Utc>>)],
+) -> i64 {
+    if hi <= lo {
+        return 0;
+    }
+    let mut spans: Vec<(DateTime<Utc>, DateTime<Utc>)> = terms
+        .iter()
+        .map(|(a, b)| ((*a).max(lo), b.map_or(hi, |b| b.min(hi))))
+        .filter(|(a, b)| a < b)
+        .collect();
+    spans.sort();
+    let mut covered = chrono::Duration::zero();
+    let mut cursor = lo;
+    for (a, b) in spans {
+        let a = a.max(cursor);
+        if b > a {
+            covered += b - a;
+            cursor = b;
+        }
+    }
+    ((hi - lo) - covered).num_days()
+}
+
 #[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub(crate) async fn compute(
     ctx: &AppContext,
@@ -88,11 +191,44 @@ pub(crate) async fn compute(
     let b = db.get_database_backend();
     let now = ctx.clock.now();
     let (f, t, n): (Value, Value, Value) = (from.into(), to.into(), now.into());
-    let units = unit::Entity::find()
+    let book = rules::load(ctx, db).await?;
+    let units: Vec<(unit::Model, Span)> = unit::Entity::find()
         .order_by_asc(unit::Column::Level)
         .order_by_asc(unit::Column::Name)
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .filter_map(|u| part_of(&u, from, to).map(|p| (u, p)))
+        .collect();
+    let mut terms: HashMap<Uuid, Vec<Term>> = HashMap::new();
+    for r in db.query_all_raw(stmt(b, "SELECT unit_id, active_from, active_until FROM spokespersons WHERE active_from < ? AND (active_until IS NULL OR active_until > ?)", vec![t.clone(), f.clone()])).await? {
+        terms.entry(get(&r, 0)?).or_default().push((get(&r, 1)?, get(&r, 2)?));
+    }
+    // One column per complete month of the period: releases or statements the unit published.
+    let months = whole_months(from, to.min(now));
+    let mut monthly: HashMap<Uuid, Vec<i64>> = HashMap::new();
+    if !months.is_empty() {
+        let cols: Vec<String> = months
+            .iter()
+            .map(|_| "COALESCE(SUM(CASE WHEN published_at >= ? AND published_at < ? THEN 1 ELSE 0 END), 0)".to_owned())
+            .collect();
+        let mut vals: Vec<Value> = months
+            .iter()
+            .flat_map(|(a, b)| [Value::from(*a), Value::from(*b)])
+            .collect();
+        vals.push(f.clone());
+        vals.push(t.clone());
+        let sql = format!(
+            "SELECT unit_id, {} FROM releases WHERE status IN ('PUBLISHED', 'RETRACTED') AND published_at >= ? AND published_at < ? GROUP BY unit_id",
+            cols.join(", ")
+        );
+        for r in db.query_all_raw(stmt(b, &sql, vals)).await? {
+            let counts = (1..=months.len())
+                .map(|i| get::<i64>(&r, i))
+                .collect::<AppResult<Vec<_>>>()?;
+            monthly.insert(get(&r, 0)?, counts);
+        }
+    }
 
     let mut active = HashSet::new();
     for r in db.query_all_raw(stmt(b, "SELECT DISTINCT unit_id FROM spokespersons WHERE active_from <= ? AND (active_until IS NULL OR active_until > ?)", vec![n.clone(), n.clone()])).await? {
@@ -114,6 +250,15 @@ pub(crate) async fn compute(
         COALESCE(SUM(CASE WHEN rating = 'UNSATISFIED' THEN 1 ELSE 0 END), 0) \
         FROM inquiries WHERE asked_at >= ? AND asked_at < ? GROUP BY unit_id", vec![n.clone(), f.clone(), t.clone()])).await? {
         inq.insert(get(&r, 0)?, (get(&r, 1)?, get(&r, 2)?, get(&r, 3)?, get(&r, 4)?));
+    }
+    // Plan items due in the period and already past due, with whether a published release
+    // carried each out.
+    let mut plan: HashMap<Uuid, Vec<(DateTime<Utc>, bool)>> = HashMap::new();
+    for r in db.query_all_raw(stmt(b, "SELECT p.unit_id, p.due_at, \
+        CASE WHEN EXISTS (SELECT 1 FROM releases r WHERE r.plan_item_id = p.id AND r.published_at IS NOT NULL) THEN 1 ELSE 0 END \
+        FROM plan_items p WHERE p.due_at >= ? AND p.due_at < ? AND p.due_at <= ?", vec![f.clone(), t.clone(), n.clone()])).await? {
+        let done: i32 = get(&r, 2)?;
+        plan.entry(get(&r, 0)?).or_default().push((get(&r, 1)?, done == 1));
     }
     let mut median: HashMap<Uuid, f64> = HashMap::new();
     for r in db.query_all_raw(stmt(b, "SELECT unit_id, CAST(AVG(response_secs) AS DOUBLE PRECISION) FROM (\
@@ -164,25 +309,45 @@ pub(crate) async fn compute(
         FROM press_reports WHERE raised_at >= ? AND raised_at < ? GROUP BY unit_id", vec![n.clone(), f.clone(), t.clone()])).await? {
         reports.insert(get(&r, 0)?, (get(&r, 1)?, get(&r, 2)?, get(&r, 3)?));
     }
-    let q = quarters(from, to);
     Ok(units
         .into_iter()
-        .map(|u| {
+        .map(|(u, part)| {
             let (received, on_time, overdue, unsatisfied) =
                 inq.get(&u.id).copied().unwrap_or_default();
             let (pairs, ok) = coverage.get(&u.id).copied().unwrap_or_default();
-            let per_q = i64::from(
-                ctx.settings
-                    .conferences_per_quarter
-                    .get(&u.level)
-                    .copied()
-                    .unwrap_or(0),
+            let counts = monthly.get(&u.id);
+            let months_without_information = months
+                .iter()
+                .enumerate()
+                .filter(|(_, (a, b))| *a >= part.0 && *b <= part.1)
+                .filter(|(i, (a, _))| {
+                    let asked = i64::from(book.at(*a).information_per_month.get(u.level));
+                    counts.and_then(|c| c.get(*i)).copied().unwrap_or(0) < asked
+                })
+                .count() as i64;
+            // Before pressnet registered the unit it knows nothing of its spokespersons.
+            let known_from = part
+                .0
+                .max(u.created_at.min(u.started_at.unwrap_or(u.created_at)));
+            let days_without_spokesperson = uncovered_days(
+                known_from,
+                part.1.min(now),
+                terms.get(&u.id).map_or(&[][..], |v| v.as_slice()),
             );
+            let due: Vec<bool> = plan
+                .get(&u.id)
+                .into_iter()
+                .flatten()
+                .filter(|(at, _)| *at >= part.0 && *at < part.1)
+                .map(|(_, done)| *done)
+                .collect();
             UnitCompliance {
+                plan_items_due: due.len() as i64,
+                plan_items_done: due.iter().filter(|d| **d).count() as i64,
                 has_active_spokesperson: active.contains(&u.id),
                 releases_published: released.get(&u.id).copied().unwrap_or(0),
                 press_conferences_held: held.get(&u.id).copied().unwrap_or(0),
-                press_conferences_required: per_q * q,
+                press_conferences_required: conferences_required(&book, u.level, part),
                 inquiries_received: received,
                 inquiries_answered_on_time: on_time,
                 inquiries_overdue: overdue,
@@ -199,6 +364,10 @@ pub(crate) async fn compute(
                 press_reports_received: reports.get(&u.id).map_or(0, |r| r.0),
                 press_reports_answered_on_time: reports.get(&u.id).map_or(0, |r| r.1),
                 press_reports_overdue: reports.get(&u.id).map_or(0, |r| r.2),
+                part_from: part.0,
+                part_to: part.1,
+                months_without_information,
+                days_without_spokesperson,
                 unit: u,
             }
         })
@@ -228,5 +397,45 @@ mod tests {
             quarters(d("2026-01-01T00:00:00Z"), d("2026-03-01T00:00:00Z")),
             0
         );
+    }
+
+    #[test]
+    fn whole_months_are_vietnamese_calendar_months_inside_the_period() {
+        let d = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.to_utc())
+                .unwrap_or_default()
+        };
+        // 1 January 00:00 in Hà Nội is 31 December 17:00 UTC.
+        let m = whole_months(d("2025-12-31T17:00:00Z"), d("2026-03-15T00:00:00Z"));
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0].0, d("2025-12-31T17:00:00Z"));
+        assert_eq!(m[1].1, d("2026-02-28T17:00:00Z"));
+        // Starting a minute late skips January.
+        let m = whole_months(d("2025-12-31T17:01:00Z"), d("2026-03-15T00:00:00Z"));
+        assert_eq!(m.len(), 1);
+        assert!(whole_months(d("2026-01-05T00:00:00Z"), d("2026-01-25T00:00:00Z")).is_empty());
+    }
+
+    #[test]
+    fn uncovered_days_counts_gaps_between_terms_once() {
+        let d = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.to_utc())
+                .unwrap_or_default()
+        };
+        let (lo, hi) = (d("2026-01-01T00:00:00Z"), d("2026-01-31T00:00:00Z"));
+        assert_eq!(uncovered_days(lo, hi, &[]), 30);
+        assert_eq!(
+            uncovered_days(lo, hi, &[(d("2025-06-01T00:00:00Z"), None)]),
+            0
+        );
+        // Two overlapping terms and a gap of ten days.
+        let terms = [
+            (d("2025-12-01T00:00:00Z"), Some(d("2026-01-11T00:00:00Z"))),
+            (d("2026-01-05T00:00:00Z"), Some(d("2026-01-11T00:00:00Z"))),
+            (d("2026-01-21T00:00:00Z"), None),
+        ];
+        assert_eq!(uncovered_days(lo, hi, &terms), 10);
     }
 }

@@ -14,6 +14,12 @@ pub fn accredited_condition(now: DateTime<Utc>) -> Condition {
                 .add(outlet::Column::AccreditedUntil.is_null())
                 .add(outlet::Column::AccreditedUntil.gt(now)),
         )
+        // A merged outlet is addressed no more: its journalists belong to the successor.
+        .add(
+            Condition::any()
+                .add(outlet::Column::EndedAt.is_null())
+                .add(outlet::Column::EndedAt.gt(now)),
+        )
 }
 
 /// The condition "an active spokesperson at `now`", for queries.

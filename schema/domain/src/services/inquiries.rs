@@ -9,7 +9,7 @@ use crate::entities::{inquiry, journalist, outlet, unit};
 use crate::enums::{AnswerRating, InquiryStatus, MailKind, Role};
 use crate::error::{AppError, AppResult};
 use crate::events::hub::InquiryChange;
-use crate::mail::message::Payload;
+use crate::mail::message::{Message, Payload};
 use crate::services::audit::{self, Change};
 use crate::services::outbox;
 use crate::services::registry::is_accredited;
@@ -29,11 +29,10 @@ async fn mail_spokespersons(
     ctx: &AppContext,
     txn: &DatabaseTransaction,
     q: &inquiry::Model,
-    subject: &str,
+    message: Message,
 ) -> AppResult<()> {
     let payload = Payload {
-        subject: Some(subject.to_owned()),
-        text: Some(q.question.clone()),
+        message: Some(message),
         link: Some(link(ctx, q.id)),
         ..Default::default()
     };
@@ -68,6 +67,12 @@ pub async fn ask(
         .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::bad_input("unitId", "no unit has this id"))?;
+    // A unit a reorganization ended takes no questions: the error names its successors.
+    crate::services::reorganizations::refuse_if_ended(ctx, &u, "unitId").await?;
+    // Answered within the time the rules in force at its asking give.
+    let due = crate::services::rules::at(ctx, &ctx.db, now)
+        .await?
+        .inquiry_due(u.level);
     let txn = begin_write(&ctx.db).await?;
     let q = inquiry::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -77,7 +82,7 @@ pub async fn ask(
         question: Set(question),
         status: Set(InquiryStatus::Open),
         asked_at: Set(now),
-        due_at: Set(now + ctx.settings.inquiry_due_for(u.level)),
+        due_at: Set(now + due),
         answer: Set(None),
         answered_at: Set(None),
         answered_by: Set(None),
@@ -89,7 +94,10 @@ pub async fn ask(
     }
     .insert(&txn)
     .await?;
-    mail_spokespersons(ctx, &txn, &q, "Câu hỏi mới của báo chí").await?;
+    let asked = Message::QuestionAsked {
+        question: q.question.clone(),
+    };
+    mail_spokespersons(ctx, &txn, &q, asked).await?;
     let change = Change::new(viewer.actor(), "inquiry.ask", "inquiry", Some(q.id))
         .details(json!({"unitId": unit_id, "outletId": oid, "dueAt": q.due_at}));
     audit::append(&txn, now, change).await?;
@@ -152,16 +160,16 @@ pub async fn respond(
         )));
     }
     let mut am: inquiry::ActiveModel = q.clone().into();
-    let (action, subject) = match response {
+    let action = match response {
         Ok(answer) => {
             am.status = Set(InquiryStatus::Answered);
             am.answer = Set(Some(validate::text("answer", answer, 20_000)?));
-            ("inquiry.answer", "Cơ quan đã trả lời câu hỏi của bạn")
+            "inquiry.answer"
         }
         Err(reason) => {
             am.status = Set(InquiryStatus::Declined);
             am.decline_reason = Set(Some(validate::text("reason", reason, 2_000)?));
-            ("inquiry.decline", "Cơ quan từ chối cung cấp thông tin")
+            "inquiry.decline"
         }
     };
     am.answered_at = Set(Some(now));
@@ -172,14 +180,16 @@ pub async fn respond(
         .one(&txn)
         .await?
     {
-        let text = q
-            .answer
-            .clone()
-            .or_else(|| q.decline_reason.clone())
-            .unwrap_or_default();
+        let message = match (&q.answer, &q.decline_reason) {
+            (Some(answer), _) => Message::QuestionAnswered {
+                answer: answer.clone(),
+            },
+            (None, reason) => Message::QuestionDeclined {
+                reason: reason.clone().unwrap_or_default(),
+            },
+        };
         let payload = Payload {
-            subject: Some(subject.into()),
-            text: Some(text),
+            message: Some(message),
             link: Some(link(ctx, q.id)),
             ..Default::default()
         };
@@ -316,7 +326,10 @@ pub async fn remind_overdue(ctx: &AppContext) -> AppResult<usize> {
     let n = due.len();
     for q in due {
         let txn = begin_write(&ctx.db).await?;
-        mail_spokespersons(ctx, &txn, &q, "Quá hạn trả lời câu hỏi của báo chí").await?;
+        let overdue = Message::QuestionOverdue {
+            question: q.question.clone(),
+        };
+        mail_spokespersons(ctx, &txn, &q, overdue).await?;
         let mut am: inquiry::ActiveModel = q.into();
         am.overdue_reminded_at = Set(Some(now));
         am.update(&txn).await?;

@@ -283,8 +283,9 @@ async fn claim_deliveries(ctx: &AppContext, limit: u64) -> AppResult<Vec<Job>> {
 }
 
 /// The deliveries the visibility rule refuses at send time (`visibility::may_send`): an outlet
-/// suspended since the publication, a release retracted meanwhile. One query each for the
-/// batch's releases and outlets.
+/// suspended since the publication, a release retracted meanwhile, a PRESS_ONLY release to a
+/// journalist whose press card expired since. One query each for the batch's releases and
+/// outlets, and one for its journalists' cards when a release is not public.
 async fn not_sendable(
     ctx: &AppContext,
     rows: &[delivery::Model],
@@ -300,11 +301,38 @@ async fn not_sendable(
     let outlets: HashMap<Uuid, outlet::Model> =
         crate::db::by_ids::<outlet::Entity, _>(&ctx.db, outlet::Column::Id, &outlet_ids, |r| r.id)
             .await?;
+    // Addresses of journalists whose card has expired, among the press-only rows'.
+    let press_only: Vec<String> = rows
+        .iter()
+        .filter(|d| releases.get(&d.release_id).is_some_and(|r| !r.is_public))
+        .map(|d| d.recipient.to_lowercase())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut expired = HashSet::new();
+    for cond in any_of(
+        ctx.db.get_database_backend(),
+        journalist::Column::Email,
+        &press_only,
+    ) {
+        let emails: Vec<String> = journalist::Entity::find()
+            .select_only()
+            .column(journalist::Column::Email)
+            .filter(cond)
+            .filter(journalist::Column::PressCardExpiresAt.lte(now))
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        expired.extend(emails.into_iter().map(|e| e.to_lowercase()));
+    }
     Ok(rows
         .iter()
         .filter(
             |d| match (releases.get(&d.release_id), outlets.get(&d.outlet_id)) {
-                (Some(r), Some(o)) => !crate::services::visibility::may_send(o, r, now),
+                (Some(r), Some(o)) => {
+                    !crate::services::visibility::may_send(o, r, now)
+                        || (!r.is_public && expired.contains(&d.recipient.to_lowercase()))
+                }
                 _ => true,
             },
         )

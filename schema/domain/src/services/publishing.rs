@@ -9,7 +9,7 @@ use crate::auth::Viewer;
 use crate::bulk;
 use crate::context::AppContext;
 use crate::db::{begin_write, lock_publication, ROWS_PER_INSERT};
-use crate::entities::{delivery, feed_item, outlet, press_conference, release};
+use crate::entities::{delivery, feed_item, outlet, press_conference, release, unit};
 use crate::enums::{Channel, DeliveryStatus, FeedEvent, MailKind, ReleaseKind, ReleaseStatus};
 use crate::error::{AppError, AppResult};
 use crate::events::hub::FeedBatch;
@@ -40,6 +40,9 @@ pub async fn publish(
 ) -> AppResult<release::Model> {
     let now = ctx.clock.now();
     let r = releases::for_unit_voice(ctx, viewer, id).await?;
+    if let Some(u) = unit::Entity::find_by_id(r.unit_id).one(&ctx.db).await? {
+        crate::services::reorganizations::refuse_if_ended(ctx, &u, "id").await?;
+    }
     if !matches!(r.status, ReleaseStatus::Draft | ReleaseStatus::Scheduled) {
         return Err(AppError::Conflict(format!(
             "the release is already {}",
@@ -113,6 +116,15 @@ pub async fn publish_now(
         _ => false,
     };
     if !publishable {
+        return Ok(None);
+    }
+    // Nothing goes out in the name of a unit a reorganization ended (its scheduled releases
+    // went back to DRAFT then; this closes the race with a reorganization committing now).
+    let ended = unit::Entity::find_by_id(r.unit_id)
+        .one(&txn)
+        .await?
+        .is_none_or(|u| !u.active_at(now));
+    if ended {
         return Ok(None);
     }
     let outlets: Vec<(Uuid, String)> = outlet::Entity::find()

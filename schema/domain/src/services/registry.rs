@@ -40,6 +40,8 @@ pub struct NewOutlet {
     pub scope: OutletScope,
     pub licence_number: String,
     pub email: String,
+    /// Kinds beyond `kind` (a merged outlet is several at once).
+    pub media_types: Vec<OutletKind>,
 }
 
 pub struct NewJournalist {
@@ -47,12 +49,15 @@ pub struct NewJournalist {
     pub full_name: String,
     pub email: String,
     pub press_card_number: Option<String>,
+    pub press_card_expires_at: Option<DateTime<Utc>>,
     pub password: Option<String>,
 }
 
 /// True when the outlet may receive releases at `now`.
 pub fn is_accredited(o: &outlet::Model, now: DateTime<Utc>) -> bool {
-    o.accreditation == AccreditationStatus::Accredited && o.accredited_until.is_none_or(|u| u > now)
+    o.accreditation == AccreditationStatus::Accredited
+        && o.accredited_until.is_none_or(|u| u > now)
+        && o.active_at(now)
 }
 
 /// The accreditation a client sees: an ACCREDITED outlet whose accreditation has lapsed
@@ -154,6 +159,8 @@ pub async fn create_unit(
         level: Set(input.level),
         parent_id: Set(input.parent_id),
         created_at: Set(ctx.clock.now()),
+        started_at: Set(None),
+        ended_at: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -177,13 +184,10 @@ pub async fn register_spokesperson(
     let email = validate::email("email", &input.email)?;
     let appointment_ref =
         validate::opt_text("appointmentRef", input.appointment_ref.as_deref(), 100)?;
-    if unit::Entity::find_by_id(input.unit_id)
-        .one(&ctx.db)
-        .await?
-        .is_none()
-    {
+    let Some(u) = unit::Entity::find_by_id(input.unit_id).one(&ctx.db).await? else {
         return Err(AppError::bad_input("unitId", "no unit has this id"));
-    }
+    };
+    crate::services::reorganizations::refuse_if_ended(ctx, &u, "unitId").await?;
     let hash = accounts::optional_hash("password", input.password.as_deref()).await?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
@@ -257,37 +261,62 @@ pub async fn register_outlet(
     input: NewOutlet,
 ) -> AppResult<outlet::Model> {
     viewer.require_admin()?;
+    let txn = begin_write(&ctx.db).await?;
+    let model = insert_outlet(ctx, &txn, input, AccreditationStatus::Pending, None).await?;
+    let change = Change::new(viewer.actor(), "outlet.register", "outlet", Some(model.id))
+        .details(json!({"name": model.name, "licenceNumber": model.licence_number}));
+    audit::append(&txn, ctx.clock.now(), change).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Checks and writes a new outlet (its licence is unique) in `txn`.
+pub(crate) async fn insert_outlet(
+    ctx: &AppContext,
+    txn: &sea_orm::DatabaseTransaction,
+    input: NewOutlet,
+    accreditation: AccreditationStatus,
+    accredited_until: Option<DateTime<Utc>>,
+) -> AppResult<outlet::Model> {
     let name = validate::text("name", &input.name, 300)?;
     let licence = validate::text("licenceNumber", &input.licence_number, 100)?;
     let email = validate::email("email", &input.email)?;
     let dup = outlet::Entity::find()
         .filter(outlet::Column::LicenceNumber.eq(licence.as_str()))
-        .one(&ctx.db)
+        .one(txn)
         .await?;
     if dup.is_some() {
         return Err(AppError::Conflict(format!(
             "an outlet with licence {licence} already exists"
         )));
     }
-    let txn = begin_write(&ctx.db).await?;
-    let model = outlet::ActiveModel {
+    let mut media: Vec<OutletKind> = Vec::new();
+    for k in input.media_types {
+        if k != input.kind && !media.contains(&k) {
+            media.push(k);
+        }
+    }
+    let media_types = if media.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(&media).map_err(|e| AppError::caused("media types", e))?)
+    };
+    Ok(outlet::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name),
         kind: Set(input.kind),
         scope: Set(input.scope),
         licence_number: Set(licence),
         email: Set(email),
-        accreditation: Set(AccreditationStatus::Pending),
-        accredited_until: Set(None),
+        accreditation: Set(accreditation),
+        accredited_until: Set(accredited_until),
         created_at: Set(ctx.clock.now()),
+        media_types: Set(media_types),
+        ended_at: Set(None),
+        successor_id: Set(None),
     }
-    .insert(&txn)
-    .await?;
-    let change = Change::new(viewer.actor(), "outlet.register", "outlet", Some(model.id))
-        .details(json!({"name": model.name, "licenceNumber": model.licence_number}));
-    audit::append(&txn, ctx.clock.now(), change).await?;
-    txn.commit().await?;
-    Ok(model)
+    .insert(txn)
+    .await?)
 }
 
 #[tracing::instrument(skip_all, fields(outlet_id = %outlet_id), err(Debug, level = "debug"))]
@@ -360,6 +389,8 @@ pub async fn register_journalist(
         email: Set(email.clone()),
         press_card_number: Set(card),
         created_at: Set(ctx.clock.now()),
+        press_card_expires_at: Set(input.press_card_expires_at),
+        press_card_reminded_days: Set(None),
     }
     .insert(&txn)
     .await?;

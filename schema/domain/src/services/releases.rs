@@ -89,6 +89,8 @@ pub struct NewRelease {
     pub supersedes_id: Option<Uuid>,
     /// `None`: PUBLIC when addressed to every accredited outlet, else PRESS_ONLY.
     pub visibility: Option<Visibility>,
+    /// The item of the unit's annual plan it carries out.
+    pub plan_item_id: Option<Uuid>,
 }
 
 pub(crate) const MAX_BODY_CHARS: usize = 200_000;
@@ -200,14 +202,11 @@ pub async fn create(
     input: NewRelease,
 ) -> AppResult<release::Model> {
     let now = ctx.clock.now();
-    if unit::Entity::find_by_id(input.unit_id)
-        .one(&ctx.db)
-        .await?
-        .is_none()
-    {
+    let Some(u) = unit::Entity::find_by_id(input.unit_id).one(&ctx.db).await? else {
         return Err(AppError::bad_input("unitId", "no unit has this id"));
-    }
+    };
     let author = viewer.require_unit_voice(input.unit_id, now)?;
+    crate::services::reorganizations::refuse_if_ended(ctx, &u, "unitId").await?;
     let title = validate::text("title", &input.title, 500)?;
     let summary = validate::text("summary", &input.summary, 5_000)?;
     let body = validate::text("body", &input.body, MAX_BODY_CHARS)?;
@@ -261,6 +260,9 @@ pub async fn create(
         }
         _ => {}
     }
+    if let Some(item) = input.plan_item_id {
+        crate::services::plans::check_item_of(ctx, item, input.unit_id).await?;
+    }
     let audience_json = serde_json::to_string(&input.audience).internal("audience json")?;
     let topics_json = serde_json::to_string(&topics).internal("topics json")?;
     let txn = crate::db::begin_write(&ctx.db).await?;
@@ -289,6 +291,7 @@ pub async fn create(
         created_by: Set(Some(author.id)),
         created_at: Set(now),
         updated_at: Set(now),
+        plan_item_id: Set(input.plan_item_id),
     }
     .insert(&txn)
     .await?;

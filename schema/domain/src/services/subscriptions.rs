@@ -245,6 +245,8 @@ pub async fn recipients<C: ConnectionTrait>(
     Ok(js
         .into_iter()
         .filter(|j| addressed.contains(&j.outlet_id) || followers.contains(&j.id))
+        // A PRESS_ONLY release is the press's: a journalist whose card expired reads it no more.
+        .filter(|j| release.is_public || crate::services::press_cards::valid(j, now))
         .filter_map(|j| {
             tokens
                 .get(&j.id)

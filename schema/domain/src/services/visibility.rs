@@ -82,6 +82,18 @@ pub(crate) fn may_send(
     press.press_outlet(now).is_some() && release(&press, r, now, true)
 }
 
+/// Whether a journalist's own device or address may carry `r` now: their outlet may be sent it
+/// (`may_send`) and, unless the release is public, their press card is valid.
+pub(crate) fn may_send_to_journalist(
+    o: &crate::entities::outlet::Model,
+    press_card_expires_at: Option<DateTime<Utc>>,
+    r: &release::Model,
+    now: DateTime<Utc>,
+) -> bool {
+    may_send(o, r, now)
+        && (r.is_public || crate::auth::viewer::press_card_valid(press_card_expires_at, now))
+}
+
 /// The delivery-log rows `viewer` may read: the authority all; an active spokesperson their
 /// unit's releases'; a journalist of an accredited outlet their outlet's. Anonymous viewers are
 /// told to sign in; anyone else reads none.

@@ -413,6 +413,7 @@ mod tests {
             created_by: None,
             created_at: now,
             updated_at: now,
+            plan_item_id: None,
         };
         let (o, a) = (Uuid::new_v4(), Uuid::new_v4());
         let rsvp = Dependence {

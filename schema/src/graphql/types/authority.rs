@@ -120,6 +120,30 @@ impl UnitCompliance {
     async fn press_reports_overdue(&self) -> i32 {
         self.0.press_reports_overdue as i32
     }
+    /// Complete months of the period below the rules' `informationPerMonth` (each month by
+    /// the set in force at its start).
+    async fn months_without_information(&self) -> i32 {
+        self.0.months_without_information as i32
+    }
+    /// Whole days of the period (until now) with no spokesperson in office.
+    async fn days_without_spokesperson(&self) -> i32 {
+        self.0.days_without_spokesperson as i32
+    }
+    /// Items of the unit's plan due within the period and already past due.
+    async fn plan_items_due(&self) -> i32 {
+        self.0.plan_items_due as i32
+    }
+    /// Of those, items a published release carried out.
+    async fn plan_items_done(&self) -> i32 {
+        self.0.plan_items_done as i32
+    }
+    /// The part of the period the unit existed (a reorganization may end or start it within).
+    async fn period_from(&self) -> DateTime<Utc> {
+        self.0.part_from
+    }
+    async fn period_to(&self) -> DateTime<Utc> {
+        self.0.part_to
+    }
     async fn answers_unsatisfied(&self) -> i32 {
         self.0.answers_unsatisfied as i32
     }

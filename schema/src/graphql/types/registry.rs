@@ -6,6 +6,7 @@ use async_graphql::{Context, InputObject, Object};
 use chrono::{DateTime, Utc};
 use pressnet_domain::entities::{account, journalist, outlet, spokesperson, unit};
 use pressnet_domain::error::AppError;
+use pressnet_domain::services::press_cards;
 use pressnet_domain::services::registry::{effective_accreditation, is_accredited};
 use uuid::Uuid;
 
@@ -62,6 +63,58 @@ impl Unit {
             .unwrap_or_default();
         let list = crate::graphql::cost::seen(crate::graphql::cost::Size::UnitSpokespersons, list);
         Ok(list.into_iter().map(Spokesperson).collect())
+    }
+    /// False from the moment a reorganization ended the unit.
+    async fn active(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.0.active_at(app(ctx)?.clock.now()))
+    }
+    async fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ended_at
+    }
+    /// When a reorganization created the unit (null: before pressnet's records).
+    async fn started_at(&self) -> Option<DateTime<Utc>> {
+        self.0.started_at
+    }
+    /// Units that took its duties over, in the order of the reorganizations.
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Lineage, child_complexity)"
+    )]
+    async fn successors(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
+        self.lineage(ctx, true).await
+    }
+    /// Units whose duties it took over.
+    #[graphql(
+        complexity = "crate::graphql::cost::list(crate::graphql::cost::Size::Lineage, child_complexity)"
+    )]
+    async fn predecessors(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
+        self.lineage(ctx, false).await
+    }
+}
+
+impl Unit {
+    async fn lineage(&self, ctx: &Context<'_>, successors: bool) -> Result<Vec<Unit>> {
+        let l = loaders(ctx)?;
+        let loader = if successors {
+            &l.successors
+        } else {
+            &l.predecessors
+        };
+        let ids = loader
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?
+            .unwrap_or_default();
+        let ids = crate::graphql::cost::seen(crate::graphql::cost::Size::Lineage, ids);
+        let found = l
+            .unit
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(AppError::from)?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id).cloned())
+            .map(Unit)
+            .collect())
     }
 }
 
@@ -148,6 +201,29 @@ impl Outlet {
     async fn is_accredited(&self, ctx: &Context<'_>) -> Result<bool> {
         Ok(is_accredited(&self.0, app(ctx)?.clock.now()))
     }
+    /// Every kind the outlet is (a merged provincial outlet is several), `kind` first.
+    async fn media_types(&self) -> Vec<OutletKind> {
+        self.0.media().into_iter().map(Into::into).collect()
+    }
+    /// False from the moment a merger ended it.
+    async fn active(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.0.active_at(app(ctx)?.clock.now()))
+    }
+    async fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ended_at
+    }
+    /// The outlet it was merged into.
+    async fn successor(&self, ctx: &Context<'_>) -> Result<Option<Outlet>> {
+        let Some(id) = self.0.successor_id else {
+            return Ok(None);
+        };
+        let o = loaders(ctx)?
+            .outlet
+            .load_one(id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(o.map(Outlet))
+    }
     /// The outlet's journalists: the authority and spokespersons see all; a journalist sees
     /// their own outlet's colleagues only.
     #[graphql(
@@ -198,6 +274,14 @@ impl Journalist {
     }
     async fn press_card_number(&self) -> Option<&str> {
         self.0.press_card_number.as_deref()
+    }
+    /// When the press card stops being valid; null when never recorded (counted as valid).
+    async fn press_card_expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.press_card_expires_at
+    }
+    /// Whether the card is valid now: a journalist without one reads what the public reads.
+    async fn press_card_valid(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(press_cards::valid(&self.0, app(ctx)?.clock.now()))
     }
     async fn outlet(&self, ctx: &Context<'_>) -> Result<Outlet> {
         Outlet::required(ctx, self.0.outlet_id, "journalist without outlet").await
@@ -332,6 +416,8 @@ pub struct RegisterOutletInput {
     pub scope: OutletScope,
     pub licence_number: String,
     pub email: String,
+    /// A merged provincial "Báo và Phát thanh, Truyền hình" is several kinds at once.
+    pub media_types: Option<Vec<OutletKind>>,
 }
 
 #[derive(InputObject)]
@@ -340,6 +426,8 @@ pub struct RegisterJournalistInput {
     pub full_name: String,
     pub email: String,
     pub press_card_number: Option<String>,
+    /// When the press card stops being valid (Press Law 2025: five years from issue).
+    pub press_card_expires_at: Option<DateTime<Utc>>,
     /// Omitted: an invitation to set one is sent.
     pub password: Option<String>,
 }

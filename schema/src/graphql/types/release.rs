@@ -488,6 +488,8 @@ pub struct CreateReleaseInput {
     pub supersedes_id: Option<Uuid>,
     /// Default: PUBLIC when addressed to every accredited outlet, else PRESS_ONLY.
     pub visibility: Option<Visibility>,
+    /// The item of the unit's annual communication plan this release carries out.
+    pub plan_item_id: Option<Uuid>,
 }
 
 /// Changes to a DRAFT or SCHEDULED release; a field left out stays as it is.

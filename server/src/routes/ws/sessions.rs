@@ -2,17 +2,15 @@
 //!
 //! A websocket outlives the request that opened it, so its rights are checked again every
 //! second (`sweep`): a connection whose token was signed out or expired, whose spokesperson's
-//! term ended, or whose journalist's outlet is no longer accredited is closed (4403). Three
-//! queries a second, whatever the number of connections; a sign-out on another instance is
-//! seen as soon as this one's.
+//! term ended, whose journalist's outlet is no longer accredited or whose press card expired
+//! is closed (4403). What still
+//! stands is the domain's answer (`session_rights`); a sign-out on another instance is seen as
+//! soon as this one's.
 //!
 //! Each account may hold `MAX_CONNECTIONS_PER_ACCOUNT` connections at once.
 use pressnet_domain::auth::{token, ViewerAccount};
-use pressnet_domain::db::any_of;
-use pressnet_domain::entities::{auth_token, outlet, spokesperson};
-use pressnet_domain::services::conditions::{accredited_condition, active_spokesperson_condition};
+use pressnet_domain::services::session_rights::{self, Asked};
 use pressnet_domain::{AppContext, AppError};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -30,6 +28,7 @@ struct Entry {
     digest: String,
     spokesperson: Option<Uuid>,
     outlet: Option<Uuid>,
+    journalist: Option<Uuid>,
     end: CancellationToken,
 }
 
@@ -79,6 +78,7 @@ impl LiveSessions {
                 digest: token::digest(bearer),
                 spokesperson: account.spokesperson_id,
                 outlet: account.outlet_id,
+                journalist: account.journalist_id,
                 end,
             },
         );
@@ -93,7 +93,7 @@ impl LiveSessions {
     pub async fn sweep(&self, ctx: &AppContext) -> Result<usize, AppError> {
         // Only the connections of this snapshot are judged: one registered while the queries
         // run is not in their answers, and is checked at the next sweep.
-        let (seen, digests, speakers, outlets) = {
+        let (seen, digests, speakers, outlets, journalists) = {
             let entries = self.lock();
             if entries.is_empty() {
                 return Ok(0);
@@ -102,37 +102,23 @@ impl LiveSessions {
             let mut d: Vec<String> = entries.values().map(|e| e.digest.clone()).collect();
             let mut s: Vec<Uuid> = entries.values().filter_map(|e| e.spokesperson).collect();
             let mut o: Vec<Uuid> = entries.values().filter_map(|e| e.outlet).collect();
-            for v in [&mut s, &mut o] {
+            let mut j: Vec<Uuid> = entries.values().filter_map(|e| e.journalist).collect();
+            for v in [&mut s, &mut o, &mut j] {
                 v.sort_unstable();
                 v.dedup();
             }
             d.sort_unstable();
             d.dedup();
-            (seen, d, s, o)
+            (seen, d, s, o, j)
         };
-        let now = ctx.clock.now();
-        let session = Condition::all()
-            .add(auth_token::Column::Purpose.eq(token::PURPOSE_SESSION))
-            .add(auth_token::Column::ExpiresAt.gt(now));
-        let valid = present::<auth_token::Entity, _, String>(
+        let standing = session_rights::standing(
             ctx,
-            auth_token::Column::TokenHash,
-            &digests,
-            session,
-        )
-        .await?;
-        let active = present::<spokesperson::Entity, _, Uuid>(
-            ctx,
-            spokesperson::Column::Id,
-            &speakers,
-            active_spokesperson_condition(now),
-        )
-        .await?;
-        let accredited = present::<outlet::Entity, _, Uuid>(
-            ctx,
-            outlet::Column::Id,
-            &outlets,
-            accredited_condition(now),
+            &Asked {
+                digests: &digests,
+                spokespersons: &speakers,
+                outlets: &outlets,
+                journalists: &journalists,
+            },
         )
         .await?;
         let mut ended = 0;
@@ -140,9 +126,12 @@ impl LiveSessions {
             if !seen.contains(id) {
                 continue;
             }
-            let ok = valid.contains(&e.digest)
-                && e.spokesperson.is_none_or(|s| active.contains(&s))
-                && e.outlet.is_none_or(|o| accredited.contains(&o));
+            let ok = standing.digests.contains(&e.digest)
+                && e.spokesperson
+                    .is_none_or(|s| standing.spokespersons.contains(&s))
+                && e.outlet.is_none_or(|o| standing.outlets.contains(&o))
+                && e.journalist
+                    .is_none_or(|j| standing.journalists.contains(&j));
             if !ok && !e.end.is_cancelled() {
                 e.end.cancel();
                 ended += 1;
@@ -150,34 +139,6 @@ impl LiveSessions {
         }
         Ok(ended)
     }
-}
-
-/// Which of `values` (of `col`) name rows of `E` meeting `condition`.
-async fn present<E, C, V>(
-    ctx: &AppContext,
-    col: C,
-    values: &[V],
-    condition: Condition,
-) -> Result<HashSet<V>, AppError>
-where
-    E: EntityTrait,
-    C: ColumnTrait,
-    V: Into<sea_orm::Value> + Clone + Eq + std::hash::Hash + sea_orm::TryGetable,
-    Vec<V>: Into<sea_orm::Value>,
-{
-    let mut found = HashSet::new();
-    for part in any_of(ctx.db.get_database_backend(), col, values) {
-        let rows: Vec<V> = E::find()
-            .select_only()
-            .column(col)
-            .filter(part)
-            .filter(condition.clone())
-            .into_tuple()
-            .all(&ctx.db)
-            .await?;
-        found.extend(rows);
-    }
-    Ok(found)
 }
 
 /// Sweeps every second until `stop`.

@@ -213,7 +213,7 @@ pub async fn retraction(
 pub(crate) async fn device_outlets<C: ConnectionTrait>(
     conn: &C,
     subscriptions: &[Uuid],
-) -> AppResult<std::collections::HashMap<Uuid, Uuid>> {
+) -> AppResult<std::collections::HashMap<Uuid, (Uuid, Option<DateTime<Utc>>)>> {
     let (to_account, to_journalist) = device_joins();
     let mut out = std::collections::HashMap::new();
     for cond in any_of(
@@ -221,17 +221,18 @@ pub(crate) async fn device_outlets<C: ConnectionTrait>(
         push_subscription::Column::Id,
         subscriptions,
     ) {
-        let rows: Vec<(Uuid, Uuid)> = push_subscription::Entity::find()
+        let rows: Vec<(Uuid, Uuid, Option<DateTime<Utc>>)> = push_subscription::Entity::find()
             .select_only()
             .column(push_subscription::Column::Id)
             .column(journalist::Column::OutletId)
+            .column(journalist::Column::PressCardExpiresAt)
             .join(JoinType::InnerJoin, to_account.clone())
             .join(JoinType::InnerJoin, to_journalist.clone())
             .filter(cond)
             .into_tuple()
             .all(conn)
             .await?;
-        out.extend(rows);
+        out.extend(rows.into_iter().map(|(id, o, card)| (id, (o, card))));
     }
     Ok(out)
 }

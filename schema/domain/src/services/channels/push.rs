@@ -152,7 +152,7 @@ impl HttpChannel for Push {
             by_ids::<unit::Entity, _>(&ctx.db, unit::Column::Id, &unit_ids, |r| r.id).await?;
         // Each device's outlet as it is now, for the visibility rule.
         let devices = super::plan::device_outlets(&ctx.db, &sub_ids).await?;
-        let outlet_ids: BTreeSet<Uuid> = devices.values().copied().collect();
+        let outlet_ids: BTreeSet<Uuid> = devices.values().map(|(o, _)| *o).collect();
         let outlets: HashMap<Uuid, outlet::Model> =
             by_ids::<outlet::Entity, _>(&ctx.db, outlet::Column::Id, &outlet_ids, |r| r.id).await?;
         let Some(vapid) = signer(ctx) else {
@@ -178,12 +178,15 @@ impl HttpChannel for Push {
                 out.push(Err(refused("the message names no release")));
                 continue;
             };
-            let Some(o) = devices.get(&s.id).and_then(|o| outlets.get(o)) else {
+            let Some((o, card)) = devices
+                .get(&s.id)
+                .and_then(|(o, card)| Some((outlets.get(o)?, *card)))
+            else {
                 out.push(Err(refused("the journalist's outlet is gone")));
                 continue;
             };
-            if !visibility::may_send(o, r, now) {
-                out.push(Err(refused("the outlet may not see this release now")));
+            if !visibility::may_send_to_journalist(o, card, r, now) {
+                out.push(Err(refused("the journalist may not see this release now")));
                 continue;
             }
             let Ok(url) = reqwest::Url::parse(&s.endpoint) else {

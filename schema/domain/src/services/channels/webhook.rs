@@ -19,7 +19,7 @@ use crate::db::{any_of, by_ids};
 use crate::entities::{attachment, outbound_message, outlet, release, unit, webhook_endpoint};
 use crate::enums::{Channel, MailKind, OutboundEvent};
 use crate::error::AppResult;
-use crate::mail::message::Payload;
+use crate::mail::message::{Message, Payload};
 use crate::services::{file_links, outbox, visibility};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -350,14 +350,10 @@ impl HttpChannel for Webhook {
                 .await?;
                 if let Some(o) = outlet::Entity::find_by_id(e.outlet_id).one(txn).await? {
                     let payload = Payload {
-                        subject: Some("pressnet đã tạm dừng webhook của toà soạn".into()),
-                        text: Some(format!(
-                            "pressnet đã tạm dừng gửi tin tới hệ thống của toà soạn tại {}.\n\
-                             Lý do: {reason}.\n\nTin vẫn đến toà soạn qua e-mail và bảng tin trực \
-                             tiếp. Khi hệ thống hoạt động trở lại, hãy đề nghị cơ quan quản lý bật \
-                             lại webhook và gửi lại các tin bị lỡ.",
-                            e.url
-                        )),
+                        message: Some(Message::WebhookPaused {
+                            url: e.url.clone(),
+                            reason: reason.to_string(),
+                        }),
                         link: Some(ctx.settings.public_url.clone()),
                         ..Default::default()
                     };

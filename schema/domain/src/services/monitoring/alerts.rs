@@ -17,11 +17,11 @@ use crate::context::AppContext;
 use crate::entities::{account, article, mention_alert, unit};
 use crate::enums::{MailKind, Role};
 use crate::error::AppResult;
-use crate::mail::message::Payload;
+use crate::mail::message::{Message, Payload};
 use crate::services::outbox;
 use crate::services::text::folded_words;
 use crate::services::text_index::{self, Indexed};
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Offset as _, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -37,21 +37,14 @@ pub(crate) const BASELINE_DAYS: i64 = 14;
 /// not named for two weeks would otherwise raise an alert on its first article.
 pub(crate) const MIN_MENTIONS: usize = 3;
 
-/// Vietnam's one time zone, all year.
-const PROVINCE_SECONDS: i32 = 7 * 3600;
-
-fn province() -> FixedOffset {
-    FixedOffset::east_opt(PROVINCE_SECONDS).unwrap_or_else(|| Utc.fix())
-}
-
 /// The province's calendar day at `t`.
 pub(crate) fn day_of(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&province()).date_naive()
+    crate::clock::vn_date(t)
 }
 
 /// The moment the province's day `d` begins.
 fn start_of(d: NaiveDate) -> DateTime<Utc> {
-    (d.and_time(NaiveTime::MIN) - Duration::seconds(i64::from(PROVINCE_SECONDS))).and_utc()
+    crate::clock::vn_start_of(d)
 }
 
 /// The day an article counts on: when the outlet published it, unless that is later than
@@ -222,20 +215,14 @@ async fn raise<C: ConnectionTrait>(
     }
     tracing::info!(unit = %n.id, mentions = c.today, mean = c.daily_mean, "mention alert raised");
     let payload = Payload {
-        subject: Some(format!(
-            "[CẢNH BÁO] {} được báo chí nhắc tới {} lần hôm nay",
-            n.name, c.today
-        )),
-        text: Some(format!(
-            "Hôm nay ({}) có {} bài báo nhắc tới {}, gấp hơn {} lần mức trung bình {:.1} bài/ngày \
-             của {} ngày trước đó.\n\nXem các bài trên trang giám sát báo chí.",
-            today.format("%d/%m/%Y"),
-            c.today,
-            n.name,
-            FACTOR,
-            c.daily_mean,
-            BASELINE_DAYS
-        )),
+        message: Some(Message::MentionAlert {
+            unit: n.name.clone(),
+            day: today.format("%d/%m/%Y").to_string(),
+            mentions: c.today,
+            factor: FACTOR,
+            daily_mean: c.daily_mean,
+            baseline_days: BASELINE_DAYS,
+        }),
         link: Some(format!(
             "{}/#/monitoring/{}",
             public_url.trim_end_matches('/'),

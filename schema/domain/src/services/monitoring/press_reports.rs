@@ -9,7 +9,7 @@ use crate::db::begin_write;
 use crate::entities::{article, pickup, press_report, release, unit};
 use crate::enums::{MailKind, PressReportStatus, ReleaseKind, Role};
 use crate::error::{AppError, AppResult};
-use crate::mail::message::Payload;
+use crate::mail::message::{Message, Payload, PressReportLines};
 use crate::services::audit::{self, Change};
 use crate::services::{outbox, visibility};
 use crate::validate;
@@ -35,18 +35,16 @@ async fn mail_unit(
     txn: &DatabaseTransaction,
     r: &press_report::Model,
     a: &article::Model,
-    subject: &str,
+    message: fn(PressReportLines) -> Message,
 ) -> AppResult<()> {
-    let text = format!(
-        "{}\n{}\n\n{}\nHạn phản hồi: {}",
-        a.title,
-        a.url,
-        r.note.as_deref().unwrap_or(""),
-        r.due_at.format("%d/%m/%Y %H:%M UTC")
-    );
+    let lines = PressReportLines {
+        title: a.title.clone(),
+        url: a.url.clone(),
+        note: r.note.clone().unwrap_or_default(),
+        due: r.due_at.format("%d/%m/%Y %H:%M UTC").to_string(),
+    };
     let payload = Payload {
-        subject: Some(subject.to_owned()),
-        text: Some(text),
+        message: Some(message(lines)),
         link: Some(link(ctx, r.id)),
         ..Default::default()
     };
@@ -68,11 +66,15 @@ pub async fn raise(
         .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::not_found("article"))?;
-    unit::Entity::find_by_id(unit_id)
+    let u = unit::Entity::find_by_id(unit_id)
         .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::not_found("unit"))?;
+    crate::services::reorganizations::refuse_if_ended(ctx, &u, "unitId").await?;
     let now = ctx.clock.now();
+    let due = crate::services::rules::at(ctx, &ctx.db, now)
+        .await?
+        .press_report_due();
     let txn = begin_write(&ctx.db).await?;
     let existing = press_report::Entity::find()
         .filter(press_report::Column::ArticleId.eq(article_id))
@@ -92,7 +94,7 @@ pub async fn raise(
         status: Set(PressReportStatus::Open),
         raised_by: Set(admin.id),
         raised_at: Set(now),
-        due_at: Set(now + ctx.settings.monitoring.press_report_due),
+        due_at: Set(now + due),
         response: Set(None),
         responded_at: Set(None),
         responded_by: Set(None),
@@ -101,7 +103,7 @@ pub async fn raise(
     }
     .insert(&txn)
     .await?;
-    mail_unit(ctx, &txn, &r, &a, "Phản ánh của báo chí cần phản hồi").await?;
+    mail_unit(ctx, &txn, &r, &a, Message::PressReportRaised).await?;
     audit::append(
         &txn,
         now,
@@ -260,7 +262,7 @@ pub async fn remind_overdue(ctx: &AppContext) -> AppResult<usize> {
             continue;
         };
         let txn = begin_write(&ctx.db).await?;
-        mail_unit(ctx, &txn, &r, &a, "Quá hạn phản hồi phản ánh của báo chí").await?;
+        mail_unit(ctx, &txn, &r, &a, Message::PressReportOverdue).await?;
         let mut am: press_report::ActiveModel = r.into();
         am.overdue_reminded_at = Set(Some(now));
         am.update(&txn).await?;
