@@ -372,7 +372,11 @@ mod tests {
         let m = simple(Message::QuestionAsked {
             question: "<b>Vì sao?</b>".into(),
         });
-        assert!(m.html.contains("&lt;b&gt;Vì sao?&lt;&#x2f;b&gt;"), "{}", m.html);
+        assert!(
+            m.html.contains("&lt;b&gt;Vì sao?&lt;&#x2f;b&gt;"),
+            "{}",
+            m.html
+        );
         assert!(!m.html.contains("<b>"), "{}", m.html);
         assert_eq!(m.text.lines().next(), Some("<b>Vì sao?</b>"));
     }
