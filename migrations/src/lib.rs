@@ -28,6 +28,7 @@ mod m20261207_000020_press_cards;
 mod m20261207_000021_reorganizations;
 mod m20261207_000022_outlet_mergers;
 mod m20261207_000023_communication_plans;
+mod m20261207_000024_vacancy_reminders;
 
 /// The SQL that summarises the whole delivery log into `release_reach`.
 pub use m20261122_000005_release_reach::BACKFILL as REACH_BACKFILL;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_reorganizations::Migration),
             Box::new(m20261207_000022_outlet_mergers::Migration),
             Box::new(m20261207_000023_communication_plans::Migration),
+            Box::new(m20261207_000024_vacancy_reminders::Migration),
         ]
     }
 }

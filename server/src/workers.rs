@@ -11,7 +11,7 @@ use pressnet_domain::services::channels::verdict::Verdict;
 use pressnet_domain::services::outbox::{self, Job};
 use pressnet_domain::services::{
     accounts, attachments, channels, conferences, deliveries, digest, inquiries, press_cards,
-    publishing, throttle,
+    publishing, throttle, vacancies,
 };
 use pressnet_domain::AppContext;
 use std::collections::HashMap;
@@ -127,6 +127,9 @@ async fn scheduler(ctx: AppContext, stop: CancellationToken) {
             }
             if let Err(e) = press_cards::remind_expiring(&ctx).await {
                 tracing::error!(error = %e.detail(), "press card reminders failed; retrying");
+            }
+            if let Err(e) = vacancies::remind(&ctx).await {
+                tracing::error!(error = %e.detail(), "vacancy reminders failed; retrying");
             }
             if let Err(e) = accounts::prune_expired_tokens(&ctx).await {
                 tracing::warn!(error = %e.detail(), "pruning expired tokens failed; retrying");

@@ -164,6 +164,7 @@ pub async fn seed_year(
             created_at: Set(start),
             started_at: Set(None),
             ended_at: Set(None),
+            vacancy_reminded_at: Set(None),
         })
         .collect();
     for chunk in rows.chunks(1000) {

@@ -247,3 +247,30 @@ each!(backends, setup = smtp_app;
         assert!(got.contains(&third), "{got:?}");
     }
 );
+
+each!(backends;
+    async fn the_authority_is_reminded_once_when_a_vacancy_outlasts_the_rules(app) {
+        let w = World::build(&app, 0).await;
+        let ended = app.gql_as(&w.admin).run("mutation($id:UUID!){ endSpokespersonTerm(id:$id){ id } }", json!({"id": w.spokesperson_id})).await;
+        assert!(ended.data()["endSpokespersonTerm"]["id"].is_string());
+        let start = app.clock.now();
+        let to_admin = format!("SELECT COUNT(*) FROM outbox WHERE kind = 'NOTICE' AND recipient = '{ADMIN_EMAIL}'");
+        // Within the rules' five days: nothing (the scheduler runs every five seconds).
+        tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+        assert_eq!(app.db_count(&to_admin).await, 0);
+        app.clock.advance(chrono::Duration::days(6));
+        eventually("the vacancy reminder", || async { app.db_count(&to_admin).await == 1 }).await;
+        tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+        assert_eq!(app.db_count(&to_admin).await, 1, "once per vacancy");
+        // The compliance report counts the days (sessions last 12 hours: sign in again).
+        let auditor = app.login(AUDITOR_EMAIL, PASSWORD).await;
+        let period = json!({"f": (start - chrono::Duration::days(1)).to_rfc3339(), "t": (start + chrono::Duration::days(7)).to_rfc3339()});
+        let r = app.gql_as(&auditor).run("query($f:DateTime!,$t:DateTime!){ complianceReport(from:$f, to:$t){ unit { id } hasActiveSpokesperson daysWithoutSpokesperson } }", period).await;
+        let rows = r.data()["complianceReport"].as_array().cloned().unwrap_or_default();
+        let health = rows.iter().find(|r| r["unit"]["id"] == w.unit_id.as_str()).cloned().expect("a row");
+        assert_eq!(health["hasActiveSpokesperson"], false);
+        assert_eq!(health["daysWithoutSpokesperson"], 6, "{health}");
+        let finance = rows.iter().find(|r| r["unit"]["id"] == w.other_unit_id.as_str()).cloned().expect("a row");
+        assert_eq!(finance["daysWithoutSpokesperson"], 0, "{finance}");
+    }
+);

@@ -91,12 +91,15 @@ pub(crate) async fn reorganization(
         .as_array()
         .map_or(0, Vec::len);
     let q = "query($f:DateTime!,$t:DateTime!){ complianceReport(from:$f,to:$t){ unit { id } periodFrom periodTo releasesPublished pressConferencesRequired monthsWithoutInformation daysWithoutSpokesperson inquiriesReceived } }";
-    let vars = json!({"f": (end - CDuration::days(365)).to_rfc3339(), "t": end.to_rfc3339()});
     let mut ms = Vec::new();
     let mut unit_rows = 0;
     for i in 0..6 {
+        // A period a millisecond longer each time: the server keeps a viewer's identical query
+        // for a second, and a cached answer measures nothing.
+        let to = end + CDuration::milliseconds(i);
+        let vars = json!({"f": (end - CDuration::days(365)).to_rfc3339(), "t": to.to_rfc3339()});
         let t = Instant::now();
-        let r = g.run(q, vars.clone()).await;
+        let r = g.run(q, vars).await;
         let took = t.elapsed().as_secs_f64() * 1000.0;
         unit_rows = r.data()["complianceReport"].as_array().map_or(0, Vec::len);
         if i > 0 {

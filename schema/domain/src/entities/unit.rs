@@ -16,6 +16,8 @@ pub struct Model {
     pub started_at: Option<DateTimeUtc>,
     /// From when a reorganization ended it: it publishes nothing and takes no questions.
     pub ended_at: Option<DateTimeUtc>,
+    /// When ADMIN was last told the unit has been without a spokesperson too long.
+    pub vacancy_reminded_at: Option<DateTimeUtc>,
 }
 
 impl Model {

@@ -93,6 +93,14 @@ pub enum Message {
     },
     /// To an outlet's newsroom: its webhook was paused.
     WebhookPaused { url: String, reason: String },
+    /// To the administrators: a unit has had no spokesperson since `since` (`dd/mm/yyyy`), longer
+    /// than the rules' `allowed` days.
+    SpokespersonVacancy {
+        unit: String,
+        since: String,
+        days: i64,
+        allowed: i64,
+    },
     /// To a journalist: the press card expires in `days` (on `expires`, `dd/mm/yyyy`).
     PressCardExpiring {
         name: String,
@@ -126,6 +134,7 @@ impl Message {
             Self::MentionAlert { .. } => "mention_alert",
             Self::WebhookPaused { .. } => "webhook_paused",
             Self::PressCardExpiring { .. } => "press_card_expiring",
+            Self::SpokespersonVacancy { .. } => "spokesperson_vacancy",
         }
     }
 }

@@ -67,6 +67,7 @@ fn messages() -> Vec<(&'static str, &'static str)> {
         message!("mention_alert"),
         message!("webhook_paused"),
         message!("press_card_expiring"),
+        message!("spokesperson_vacancy"),
     ]
     .into_iter()
     .flatten()
@@ -368,6 +369,14 @@ mod tests {
         assert!(m
             .text
             .starts_with("Đường hỏng\nhttps://bao.vn/a\n\n\nHạn phản hồi: 07/12/2026 10:00 UTC"));
+        let m = simple(Message::SpokespersonVacancy {
+            unit: "Sở Y tế".into(),
+            since: "01/12/2026".into(),
+            days: 6,
+            allowed: 5,
+        });
+        assert_eq!(m.subject, "Sở Y tế chưa có người phát ngôn từ 01/12/2026");
+        assert!(m.text.starts_with("Sở Y tế không có người phát ngôn đang hoạt động từ ngày 01/12/2026 (6 ngày), quá 5 ngày"), "{}", m.text);
         // HTML escapes what people wrote.
         let m = simple(Message::QuestionAsked {
             question: "<b>Vì sao?</b>".into(),

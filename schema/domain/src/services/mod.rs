@@ -40,5 +40,6 @@ pub mod subscriptions;
 pub mod text;
 pub mod text_index;
 pub mod throttle;
+pub mod vacancies;
 pub mod visibility;
 pub mod webhooks;

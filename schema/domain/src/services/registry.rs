@@ -161,6 +161,7 @@ pub async fn create_unit(
         created_at: Set(ctx.clock.now()),
         started_at: Set(None),
         ended_at: Set(None),
+        vacancy_reminded_at: Set(None),
     }
     .insert(&txn)
     .await?;

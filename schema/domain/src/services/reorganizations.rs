@@ -248,6 +248,7 @@ pub async fn reorganize(
                 created_at: Set(now),
                 started_at: Set(Some(at)),
                 ended_at: Set(None),
+                vacancy_reminded_at: Set(None),
             }
             .insert(&txn)
             .await?;
