@@ -26,6 +26,8 @@ each!(backends;
         goto(&c, &app, "#/province").await;
         wait_text(&c, "#rule-sets", "09/2017").await;
         wait_text(&c, "#expiring-cards", "Phóng viên 0").await;
+        // Every page is signed by the authority (PRESSNET_AUTHORITY_NAME).
+        wait_text(&c, "#site-footer", "Sở Văn hóa, Thể thao và Du lịch").await;
         check_page(&c, "province", "#reorganize").await;
 
         // A stricter rule set from tomorrow (the form proposes tomorrow at midnight).

@@ -166,7 +166,16 @@ function App() {
     <${Header} route=${route} />
     <div id="status" role="status" aria-live="polite" class=${status.value.kind}>${status.value.text}</div>
     <main id="main" tabindex="-1">${body}</main>
+    <${Footer} />
     <${ConfirmHost} />`;
+}
+
+/** Every page is signed by the authority that runs the system (PRESSNET_AUTHORITY_NAME). */
+const authority = signal("");
+request(op.AUTHORITY_NAME).then((d) => { authority.value = d.authorityName; }, () => {});
+
+function Footer() {
+  return authority.value ? html`<footer class="site-footer muted" id="site-footer">${t("signed_by", { authority: authority.value })}</footer>` : null;
 }
 
 document.documentElement.lang = lang.value;

@@ -40,6 +40,12 @@ impl ProvinceQuery {
         Ok(list.into_iter().map(Journalist).collect())
     }
 
+    /// The press-management authority that runs this system (`PRESSNET_AUTHORITY_NAME`): it
+    /// signs every e-mail and public page (public).
+    async fn authority_name(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(app(ctx)?.settings.authority_name.clone())
+    }
+
     /// Every reorganization, oldest first (public: who answers for a unit is public).
     #[graphql(complexity = "crate::graphql::cost::list(Size::Reorganizations, child_complexity)")]
     async fn reorganizations(&self, ctx: &Context<'_>) -> Result<Vec<Reorganization>> {

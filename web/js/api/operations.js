@@ -177,3 +177,4 @@ export const COMMUNICATION_PLAN = `query CommunicationPlan($unitId: UUID!, $year
 export const SET_COMMUNICATION_PLAN = `mutation SetCommunicationPlan($unitId: UUID!, $year: Int!, $items: [PlanItemInput!]!) {
   setCommunicationPlan(unitId: $unitId, year: $year, items: $items) { ${PLAN} } }`;
 export const UNIT_LINEAGE = `query UnitLineage($id: UUID!) { unit(id: $id) { id active endedAt successors { id name } predecessors { id name } } }`;
+export const AUTHORITY_NAME = `query AuthorityName { authorityName }`;

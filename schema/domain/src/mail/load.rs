@@ -20,6 +20,8 @@ pub struct Letter {
     /// The sender's address (a conference invitation's organizer when no spokesperson is named).
     pub from: String,
     pub now: DateTime<Utc>,
+    /// The press-management authority (`PRESSNET_AUTHORITY_NAME`): it signs every e-mail.
+    pub authority: String,
     pub content: Content,
 }
 
@@ -80,6 +82,7 @@ pub async fn load(ctx: &AppContext, row: &outbox::Model) -> AppResult<Letter> {
         public_url: ctx.settings.public_url.clone(),
         from: ctx.settings.mail.from.clone(),
         now: ctx.clock.now(),
+        authority: ctx.settings.authority_name.clone(),
         content,
     })
 }

@@ -121,7 +121,12 @@ pub fn render(letter: &Letter) -> AppResult<Rendered> {
                     p.text.clone().unwrap_or_default(),
                 ),
             };
-            let c = context! { subject => &subject, text => text, link => p.link.clone() };
+            let c = context! {
+                subject => &subject,
+                text => text,
+                link => p.link.clone(),
+                authority => &letter.authority,
+            };
             Ok(Rendered {
                 text: template("simple.txt", c.clone())?,
                 html: template("simple.html", c)?,
@@ -181,6 +186,7 @@ fn render_release(
         files => files,
         files_expire => fmt_time(l.files_expire),
         unsubscribe => &unsubscribe,
+        authority => &letter.authority,
     };
     let calendar = match (&l.conference, kind) {
         (Some(p), MailKind::Release | MailKind::Retraction | MailKind::ConferenceUpdate) => {
@@ -226,7 +232,12 @@ fn render_digest(
             }
         })
         .collect();
-    let c = context! { count => items.len(), releases => items, unsubscribe => &unsubscribe };
+    let c = context! {
+        count => items.len(),
+        releases => items,
+        unsubscribe => &unsubscribe,
+        authority => &letter.authority,
+    };
     Ok(Rendered {
         subject: template("digest.subject", c.clone())?,
         text: template("digest.txt", c.clone())?,
@@ -272,6 +283,7 @@ mod tests {
             public_url: "https://press.example".into(),
             from: "pressnet@example".into(),
             now: chrono::Utc::now(),
+            authority: "Sở Văn hóa, Thể thao và Du lịch".into(),
             content: Content::Digest(vec![DigestLine {
                 release_id: Uuid::nil(),
                 unit_name: "Sở Y tế".into(),
@@ -321,6 +333,7 @@ mod tests {
             public_url: "https://press.example".into(),
             from: "pressnet@example".into(),
             now: chrono::Utc::now(),
+            authority: "Sở Văn hóa, Thể thao và Du lịch".into(),
             content: Content::Simple,
         };
         render(&letter).unwrap_or_else(|e| panic!("{}", e.detail()))
@@ -338,7 +351,17 @@ mod tests {
             .text
             .starts_with("Tài khoản pressnet của bạn (a@b.vn) đã được tạo."));
         assert!(m.text.contains("(hiệu lực 7 ngày)"), "{}", m.text);
-        assert!(m.text.ends_with("https://press.example/#/x"), "{}", m.text);
+        assert!(m.text.contains("https://press.example/#/x\n"), "{}", m.text);
+        // Every e-mail is signed by the authority that runs the system.
+        assert!(
+            m.text
+                .ends_with("-- \nHệ thống pressnet do Sở Văn hóa, Thể thao và Du lịch quản lý."),
+            "{}",
+            m.text
+        );
+        assert!(m
+            .html
+            .contains("Hệ thống pressnet do Sở Văn hóa, Thể thao và Du lịch quản lý."));
         let m = simple(Message::MentionAlert {
             unit: "Sở Y tế".into(),
             day: "07/12/2026".into(),
