@@ -105,7 +105,12 @@ impl Unit {
             .map_err(AppError::from)?
             .unwrap_or_default();
         let ids = crate::graphql::cost::seen(crate::graphql::cost::Size::Lineage, ids);
-        let found = l
+        Unit::many(ctx, &ids).await
+    }
+
+    /// The units `ids` names, in that order, through the request's loader (one query).
+    pub async fn many(ctx: &Context<'_>, ids: &[Uuid]) -> Result<Vec<Unit>> {
+        let found = loaders(ctx)?
             .unit
             .load_many(ids.iter().copied())
             .await

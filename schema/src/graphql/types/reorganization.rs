@@ -1,12 +1,10 @@
 //! Reorganization and its input: units merged, split, renamed or dissolved by a decision.
 use crate::graphql::api_error::Result;
-use crate::graphql::context::loaders;
 use crate::graphql::cost::{seen, Size};
 use crate::graphql::enums::ReorganizationKind;
 use crate::graphql::types::{CreateUnitInput, Unit};
 use async_graphql::{Context, InputObject, Object};
 use chrono::{DateTime, Utc};
-use pressnet_domain::error::AppError;
 use pressnet_domain::services::reorganizations::{self, Decision, NewUnit};
 use uuid::Uuid;
 
@@ -15,16 +13,7 @@ pub struct Reorganization(pub reorganizations::Reorganization);
 impl Reorganization {
     async fn units(&self, ctx: &Context<'_>, ids: &[Uuid]) -> Result<Vec<Unit>> {
         let ids = seen(Size::ReorganizationUnits, ids.to_vec());
-        let found = loaders(ctx)?
-            .unit
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(AppError::from)?;
-        Ok(ids
-            .iter()
-            .filter_map(|id| found.get(id).cloned())
-            .map(Unit)
-            .collect())
+        Unit::many(ctx, &ids).await
     }
 }
 
