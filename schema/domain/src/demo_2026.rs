@@ -10,7 +10,7 @@ use crate::entities::outlet;
 use crate::enums::{OutletKind, OutletScope, PlanItemKind, ReorganizationKind, UnitLevel};
 use crate::error::AppResult;
 use crate::services::registry::{self, NewOutlet, NewUnit};
-use crate::services::reorganizations::{self, Decision, NewUnit as ReorgUnit};
+use crate::services::reorganizations::{self, Decision};
 use crate::services::rules::{self, NewRules};
 use crate::services::{outlet_mergers, plans};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
@@ -89,7 +89,7 @@ pub(crate) async fn load(
             decision_ref: "Nghị quyết 1664/NQ-UBTVQH15".into(),
             from_unit_ids: communes,
             into_unit_ids: Vec::new(),
-            new_units: vec![ReorgUnit {
+            new_units: vec![NewUnit {
                 code: "PHUONG-YEN-THE".into(),
                 name: "UBND phường Yên Thế".into(),
                 level: UnitLevel::Commune,

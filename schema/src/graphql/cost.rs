@@ -69,9 +69,11 @@ pub enum Size {
     Reorganizations,
     /// `Reorganization.from` and `.into`: the most units one names.
     ReorganizationUnits,
+    /// `PlanItem.releases`: the most releases linked to one plan item.
+    PlanItemReleases,
 }
 
-const SIZES: usize = Size::ReorganizationUnits as usize + 1;
+const SIZES: usize = Size::PlanItemReleases as usize + 1;
 
 /// The sizes, shared by every schema of the process (a test process runs several servers;
 /// a larger size only prices a list higher). Sizes only grow: a list that shrank keeps its

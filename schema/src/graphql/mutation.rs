@@ -231,14 +231,8 @@ impl RegistryMutation {
     }
 
     async fn create_unit(&self, ctx: &Context<'_>, input: CreateUnitInput) -> Result<Unit> {
-        let n = registry::NewUnit {
-            code: input.code,
-            name: input.name,
-            level: input.level.into(),
-            parent_id: input.parent_id,
-        };
         Ok(Unit(
-            registry::create_unit(app(ctx)?, viewer(ctx), n).await?,
+            registry::create_unit(app(ctx)?, viewer(ctx), input.into()).await?,
         ))
     }
 
@@ -274,21 +268,8 @@ impl RegistryMutation {
         ctx: &Context<'_>,
         input: RegisterOutletInput,
     ) -> Result<Outlet> {
-        let n = registry::NewOutlet {
-            name: input.name,
-            kind: input.kind.into(),
-            scope: input.scope.into(),
-            licence_number: input.licence_number,
-            email: input.email,
-            media_types: input
-                .media_types
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-        };
         Ok(Outlet(
-            registry::register_outlet(app(ctx)?, viewer(ctx), n).await?,
+            registry::register_outlet(app(ctx)?, viewer(ctx), input.into()).await?,
         ))
     }
 

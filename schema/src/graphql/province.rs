@@ -8,7 +8,6 @@ use crate::graphql::api_error::Result;
 use crate::graphql::cost::{seen, Size};
 use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
-use pressnet_domain::services::registry::NewOutlet;
 use pressnet_domain::services::rules::{self, NewRules};
 use pressnet_domain::services::{outlet_mergers, plans, press_cards, reorganizations};
 use uuid::Uuid;
@@ -105,24 +104,11 @@ impl ProvinceMutation {
         effective_at: DateTime<Utc>,
         decision_ref: String,
     ) -> Result<Outlet> {
-        let into = NewOutlet {
-            name: into.name,
-            kind: into.kind.into(),
-            scope: into.scope.into(),
-            licence_number: into.licence_number,
-            email: into.email,
-            media_types: into
-                .media_types
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-        };
         let o = outlet_mergers::merge(
             app(ctx)?,
             viewer(ctx),
             from_outlet_ids,
-            into,
+            into.into(),
             effective_at,
             &decision_ref,
         )

@@ -1,6 +1,7 @@
 #[allow(unused_imports)]
 use crate::enums::*;
 use sea_orm::entity::prelude::*;
+use sea_orm::ActiveValue::Set;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "units")]
@@ -18,6 +19,41 @@ pub struct Model {
     pub ended_at: Option<DateTimeUtc>,
     /// When ADMIN was last told the unit has been without a spokesperson too long.
     pub vacancy_reminded_at: Option<DateTimeUtc>,
+}
+
+/// A unit as the authority describes it (its code and name checked by the caller).
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub code: String,
+    pub name: String,
+    pub level: UnitLevel,
+    pub parent_id: Option<Uuid>,
+}
+
+/// Writes a unit whose code and name were checked: registered `now`, existing from
+/// `started_at` when a reorganization created it (none: from before pressnet's records). The
+/// one insert of a unit, for `createUnit` and `reorganizeUnits` alike.
+pub(crate) async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    code: String,
+    name: String,
+    input: &NewUnit,
+    now: DateTimeUtc,
+    started_at: Option<DateTimeUtc>,
+) -> Result<Model, DbErr> {
+    ActiveModel {
+        id: Set(Uuid::now_v7()),
+        code: Set(code),
+        name: Set(name),
+        level: Set(input.level),
+        parent_id: Set(input.parent_id),
+        created_at: Set(now),
+        started_at: Set(started_at),
+        ended_at: Set(None),
+        vacancy_reminded_at: Set(None),
+    }
+    .insert(conn)
+    .await
 }
 
 impl Model {

@@ -101,14 +101,10 @@ pub async fn report(
 /// A span of time, `[start, end)`.
 type Span = (DateTime<Utc>, DateTime<Utc>);
 /// A spokesperson's term: from, and until (open-ended: still in office).
-type Term = (DateTime<Utc>, Option<DateTime<Utc>>);
+pub(crate) type Term = (DateTime<Utc>, Option<DateTime<Utc>>);
 
 /// The part of `[from, to)` in which `u` existed, if any.
-fn part_of(
-    u: &unit::Model,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+fn part_of(u: &unit::Model, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<Span> {
     let lo = u.started_at.map_or(from, |s| s.max(from));
     let hi = u.ended_at.map_or(to, |e| e.min(to));
     (lo < hi).then_some((lo, hi))
@@ -116,11 +112,7 @@ fn part_of(
 
 /// Conferences required of a unit of `level` over its part: one cadence per whole quarter,
 /// each quarter by the set in force at its start.
-pub(crate) fn conferences_required(
-    book: &RuleBook,
-    level: UnitLevel,
-    (lo, hi): (DateTime<Utc>, DateTime<Utc>),
-) -> i64 {
+pub(crate) fn conferences_required(book: &RuleBook, level: UnitLevel, (lo, hi): Span) -> i64 {
     (0..quarters(lo, hi))
         .map(|k| {
             let start = u32::try_from(3 * k)
@@ -133,10 +125,7 @@ pub(crate) fn conferences_required(
 }
 
 /// Complete calendar months (Vietnam time) inside `[lo, hi)`, as their bounds.
-pub(crate) fn whole_months(
-    lo: DateTime<Utc>,
-    hi: DateTime<Utc>,
-) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+pub(crate) fn whole_months(lo: DateTime<Utc>, hi: DateTime<Utc>) -> Vec<Span> {
     let first = vn_date(lo);
     let mut month = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
     if vn_start_of(month) < lo {
@@ -155,15 +144,11 @@ pub(crate) fn whole_months(
 }
 
 /// Whole days of `[lo, hi)` that no interval of `terms` covers.
-pub(crate) fn uncovered_days(
-    lo: DateTime<Utc>,
-    hi: DateTime<Utc>,
-    terms: &[(DateTime<Utc>, Option<DateTime<Utc>>)],
-) -> i64 {
+pub(crate) fn uncovered_days(lo: DateTime<Utc>, hi: DateTime<Utc>, terms: &[Term]) -> i64 {
     if hi <= lo {
         return 0;
     }
-    let mut spans: Vec<(DateTime<Utc>, DateTime<Utc>)> = terms
+    let mut spans: Vec<Span> = terms
         .iter()
         .map(|(a, b)| ((*a).max(lo), b.map_or(hi, |b| b.min(hi))))
         .filter(|(a, b)| a < b)

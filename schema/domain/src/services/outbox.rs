@@ -301,7 +301,8 @@ async fn not_sendable(
     let outlets: HashMap<Uuid, outlet::Model> =
         crate::db::by_ids::<outlet::Entity, _>(&ctx.db, outlet::Column::Id, &outlet_ids, |r| r.id)
             .await?;
-    // Addresses of journalists whose card has expired, among the press-only rows'.
+    // The press cards of the journalists among the press-only rows' addresses (a newsroom's
+    // address is nobody's card, and reads as valid).
     let press_only: Vec<String> = rows
         .iter()
         .filter(|d| releases.get(&d.release_id).is_some_and(|r| !r.is_public))
@@ -309,29 +310,29 @@ async fn not_sendable(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let mut expired = HashSet::new();
+    let mut cards: HashMap<String, Option<DateTime<Utc>>> = HashMap::new();
     for cond in any_of(
         ctx.db.get_database_backend(),
         journalist::Column::Email,
         &press_only,
     ) {
-        let emails: Vec<String> = journalist::Entity::find()
+        let found: Vec<(String, Option<DateTime<Utc>>)> = journalist::Entity::find()
             .select_only()
             .column(journalist::Column::Email)
+            .column(journalist::Column::PressCardExpiresAt)
             .filter(cond)
-            .filter(journalist::Column::PressCardExpiresAt.lte(now))
             .into_tuple()
             .all(&ctx.db)
             .await?;
-        expired.extend(emails.into_iter().map(|e| e.to_lowercase()));
+        cards.extend(found.into_iter().map(|(e, t)| (e.to_lowercase(), t)));
     }
     Ok(rows
         .iter()
         .filter(
             |d| match (releases.get(&d.release_id), outlets.get(&d.outlet_id)) {
                 (Some(r), Some(o)) => {
-                    !crate::services::visibility::may_send(o, r, now)
-                        || (!r.is_public && expired.contains(&d.recipient.to_lowercase()))
+                    let card = cards.get(&d.recipient.to_lowercase()).copied().flatten();
+                    !crate::services::visibility::may_send_to_journalist(o, card, r, now)
                 }
                 _ => true,
             },

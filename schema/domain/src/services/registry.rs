@@ -3,7 +3,7 @@ use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::db::begin_write;
 use crate::entities::{journalist, outlet, spokesperson, unit};
-use crate::enums::{AccreditationStatus, OutletKind, OutletScope, Role, UnitLevel};
+use crate::enums::{AccreditationStatus, OutletKind, OutletScope, Role};
 use crate::error::{AppError, AppResult};
 use crate::services::accounts::{self, AccountLink};
 use crate::services::audit::{self, Change};
@@ -16,12 +16,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-pub struct NewUnit {
-    pub code: String,
-    pub name: String,
-    pub level: UnitLevel,
-    pub parent_id: Option<Uuid>,
-}
+pub use crate::entities::unit::NewUnit;
 
 pub struct NewSpokesperson {
     pub unit_id: Uuid,
@@ -152,19 +147,7 @@ pub async fn create_unit(
         )));
     }
     let txn = begin_write(&ctx.db).await?;
-    let model = unit::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        code: Set(code),
-        name: Set(name),
-        level: Set(input.level),
-        parent_id: Set(input.parent_id),
-        created_at: Set(ctx.clock.now()),
-        started_at: Set(None),
-        ended_at: Set(None),
-        vacancy_reminded_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
+    let model = unit::insert(&txn, code, name, &input, ctx.clock.now(), None).await?;
     let change = Change::new(viewer.actor(), "unit.create", "unit", Some(model.id))
         .details(json!({"code": model.code, "name": model.name, "level": model.level.as_str()}));
     audit::append(&txn, ctx.clock.now(), change).await?;

@@ -10,11 +10,10 @@
 use crate::auth::Viewer;
 use crate::context::AppContext;
 use crate::db::{any_of, begin_write};
+use crate::entities::unit::NewUnit;
 use crate::entities::{inquiry, press_report, release, reorganization, reorganization_unit};
 use crate::entities::{spokesperson, unit};
-use crate::enums::{
-    InquiryStatus, PressReportStatus, ReleaseStatus, ReorganizationKind, UnitLevel,
-};
+use crate::enums::{InquiryStatus, PressReportStatus, ReleaseStatus, ReorganizationKind};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, Change};
 use crate::services::release_status;
@@ -36,15 +35,6 @@ pub(crate) const INTO: &str = "INTO";
 const MAX_UNITS: usize = 500;
 /// A reorganization is recorded once it has taken effect; a little clock skew is forgiven.
 const SKEW: i64 = 60;
-
-/// A unit a reorganization creates.
-#[derive(Debug, Clone)]
-pub struct NewUnit {
-    pub code: String,
-    pub name: String,
-    pub level: UnitLevel,
-    pub parent_id: Option<Uuid>,
-}
 
 /// What the authority decided.
 #[derive(Debug, Clone)]
@@ -238,21 +228,8 @@ pub async fn reorganize(
         into.push(id);
     } else {
         for (code, name, n) in &new_units {
-            let id = Uuid::now_v7();
-            unit::ActiveModel {
-                id: Set(id),
-                code: Set(code.clone()),
-                name: Set(name.clone()),
-                level: Set(n.level),
-                parent_id: Set(n.parent_id),
-                created_at: Set(now),
-                started_at: Set(Some(at)),
-                ended_at: Set(None),
-                vacancy_reminded_at: Set(None),
-            }
-            .insert(&txn)
-            .await?;
-            into.push(id);
+            let u = unit::insert(&txn, code.clone(), name.clone(), n, now, Some(at)).await?;
+            into.push(u.id);
         }
         // A dissolution with no one named hands its duties to the parent unit.
         if d.kind == ReorganizationKind::Dissolve && into.is_empty() {
@@ -530,6 +507,7 @@ pub(crate) async fn refuse_if_ended(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::enums::UnitLevel;
 
     fn decision(kind: ReorganizationKind, from: usize, into: usize, new: usize) -> Decision {
         Decision {

@@ -246,7 +246,7 @@ pub async fn recipients<C: ConnectionTrait>(
         .into_iter()
         .filter(|j| addressed.contains(&j.outlet_id) || followers.contains(&j.id))
         // A PRESS_ONLY release is the press's: a journalist whose card expired reads it no more.
-        .filter(|j| release.is_public || crate::services::press_cards::valid(j, now))
+        .filter(|j| crate::services::visibility::card_admits(release, j.press_card_expires_at, now))
         .filter_map(|j| {
             tokens
                 .get(&j.id)

@@ -3,20 +3,19 @@
 //! it has lasted longer than the rules in force when it began allow (`spokespersonVacancyDays`).
 use crate::clock::vn_day;
 use crate::context::AppContext;
-use crate::db::begin_write;
+use crate::db::{any_of, begin_write};
 use crate::entities::{account, spokesperson, unit};
 use crate::enums::{MailKind, Role};
 use crate::error::AppResult;
 use crate::mail::message::{Message, Payload};
+use crate::services::compliance::Term;
+use crate::services::conditions::active_spokesperson_condition;
 use crate::services::{outbox, rules};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// A spokesperson's term: from, and until (open-ended: still in office).
-type Term = (DateTime<Utc>, Option<DateTime<Utc>>);
 
 /// When the vacancy that is open at `now` began, if the unit has no spokesperson in office:
 /// the end of the last term, or the unit's start (or registration) when it never had one.
@@ -47,24 +46,43 @@ pub(crate) fn vacant_since(
 #[tracing::instrument(skip_all, err(Debug, level = "debug"))]
 pub async fn remind(ctx: &AppContext) -> AppResult<usize> {
     let now = ctx.clock.now();
+    // It runs every few seconds: only the active units with nobody in office are read, and
+    // the terms of those alone.
     let active = Condition::any()
         .add(unit::Column::EndedAt.is_null())
         .add(unit::Column::EndedAt.gt(now));
-    let units = unit::Entity::find().filter(active).all(&ctx.db).await?;
+    let in_office = Query::select()
+        .column(spokesperson::Column::UnitId)
+        .from(spokesperson::Entity)
+        .cond_where(active_spokesperson_condition(now))
+        .to_owned();
+    let units = unit::Entity::find()
+        .filter(active)
+        .filter(unit::Column::Id.not_in_subquery(in_office))
+        .all(&ctx.db)
+        .await?;
     if units.is_empty() {
         return Ok(0);
     }
+    let ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
     let mut terms: HashMap<Uuid, Vec<Term>> = HashMap::new();
-    let rows: Vec<(Uuid, DateTime<Utc>, Option<DateTime<Utc>>)> = spokesperson::Entity::find()
-        .select_only()
-        .column(spokesperson::Column::UnitId)
-        .column(spokesperson::Column::ActiveFrom)
-        .column(spokesperson::Column::ActiveUntil)
-        .into_tuple()
-        .all(&ctx.db)
-        .await?;
-    for (u, from, until) in rows {
-        terms.entry(u).or_default().push((from, until));
+    for cond in any_of(
+        ctx.db.get_database_backend(),
+        spokesperson::Column::UnitId,
+        &ids,
+    ) {
+        let rows: Vec<(Uuid, DateTime<Utc>, Option<DateTime<Utc>>)> = spokesperson::Entity::find()
+            .select_only()
+            .column(spokesperson::Column::UnitId)
+            .column(spokesperson::Column::ActiveFrom)
+            .column(spokesperson::Column::ActiveUntil)
+            .filter(cond)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        for (u, from, until) in rows {
+            terms.entry(u).or_default().push((from, until));
+        }
     }
     let book = rules::load(ctx, &ctx.db).await?;
     let mut due = Vec::new();

@@ -82,16 +82,26 @@ pub(crate) fn may_send(
     press.press_outlet(now).is_some() && release(&press, r, now, true)
 }
 
+/// Whether a journalist whose press card expires at `press_card_expires_at` may be sent `r`
+/// personally (live, e-mail, push): a public release always; the press's own only while the
+/// card is valid. The outlet's own rights are `may_send`'s.
+pub(crate) fn card_admits(
+    r: &release::Model,
+    press_card_expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    r.is_public || crate::auth::viewer::press_card_valid(press_card_expires_at, now)
+}
+
 /// Whether a journalist's own device or address may carry `r` now: their outlet may be sent it
-/// (`may_send`) and, unless the release is public, their press card is valid.
+/// (`may_send`) and their card admits it (`card_admits`).
 pub(crate) fn may_send_to_journalist(
     o: &crate::entities::outlet::Model,
     press_card_expires_at: Option<DateTime<Utc>>,
     r: &release::Model,
     now: DateTime<Utc>,
 ) -> bool {
-    may_send(o, r, now)
-        && (r.is_public || crate::auth::viewer::press_card_valid(press_card_expires_at, now))
+    may_send(o, r, now) && card_admits(r, press_card_expires_at, now)
 }
 
 /// The delivery-log rows `viewer` may read: the authority all; an active spokesperson their

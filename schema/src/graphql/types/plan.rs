@@ -1,6 +1,7 @@
 //! The annual communication plan: CommunicationPlan, PlanItem and its input.
 use crate::graphql::api_error::Result;
 use crate::graphql::context::{app, viewer};
+use crate::graphql::cost::{seen, Size};
 use crate::graphql::enums::PlanItemKind;
 use crate::graphql::types::{Release, Unit};
 use async_graphql::{Context, InputObject, Object};
@@ -47,7 +48,10 @@ impl CommunicationPlan {
             .iter()
             .map(|i| PlanItem {
                 done: self.done.contains(&i.id),
-                releases: self.releases.get(&i.id).cloned().unwrap_or_default(),
+                releases: seen(
+                    Size::PlanItemReleases,
+                    self.releases.get(&i.id).cloned().unwrap_or_default(),
+                ),
                 item: i.clone(),
             })
             .collect()
@@ -79,6 +83,7 @@ impl PlanItem {
         self.done
     }
     /// The linked releases the viewer may see.
+    #[graphql(complexity = "crate::graphql::cost::list(Size::PlanItemReleases, child_complexity)")]
     async fn releases(&self) -> Vec<Release> {
         self.releases.iter().cloned().map(Release).collect()
     }

@@ -399,6 +399,17 @@ pub struct CreateUnitInput {
     pub parent_id: Option<Uuid>,
 }
 
+impl From<CreateUnitInput> for pressnet_domain::services::registry::NewUnit {
+    fn from(i: CreateUnitInput) -> Self {
+        Self {
+            code: i.code,
+            name: i.name,
+            level: i.level.into(),
+            parent_id: i.parent_id,
+        }
+    }
+}
+
 #[derive(InputObject)]
 pub struct RegisterSpokespersonInput {
     pub unit_id: Uuid,
@@ -423,6 +434,24 @@ pub struct RegisterOutletInput {
     pub email: String,
     /// A merged provincial "Báo và Phát thanh, Truyền hình" is several kinds at once.
     pub media_types: Option<Vec<OutletKind>>,
+}
+
+impl From<RegisterOutletInput> for pressnet_domain::services::registry::NewOutlet {
+    fn from(i: RegisterOutletInput) -> Self {
+        Self {
+            name: i.name,
+            kind: i.kind.into(),
+            scope: i.scope.into(),
+            licence_number: i.licence_number,
+            email: i.email,
+            media_types: i
+                .media_types
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        }
+    }
 }
 
 #[derive(InputObject)]

@@ -5,7 +5,7 @@ use crate::graphql::enums::ReorganizationKind;
 use crate::graphql::types::{CreateUnitInput, Unit};
 use async_graphql::{Context, InputObject, Object};
 use chrono::{DateTime, Utc};
-use pressnet_domain::services::reorganizations::{self, Decision, NewUnit};
+use pressnet_domain::services::reorganizations::{self, Decision};
 use uuid::Uuid;
 
 pub struct Reorganization(pub reorganizations::Reorganization);
@@ -78,12 +78,7 @@ impl ReorganizeUnitsInput {
                 .new_units
                 .unwrap_or_default()
                 .into_iter()
-                .map(|n| NewUnit {
-                    code: n.code,
-                    name: n.name,
-                    level: n.level.into(),
-                    parent_id: n.parent_id,
-                })
+                .map(Into::into)
                 .collect(),
         }
     }
