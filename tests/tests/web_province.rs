@@ -74,6 +74,9 @@ each!(backends;
         click(&c2, "#plan-add button[type=submit]").await;
         wait_text(&c2, "#plan-items", "Họp báo quý IV").await;
         wait_text(&c2, "#plan-progress", "0/1").await;
+        // The kind chosen is the kind saved (typing the date re-renders the form).
+        let items = text_of(&c2, "#plan-items").await;
+        assert!(!items.contains("Thông cáo báo chí"), "{items}");
         let n = c2.find_all(Locator::Css("#plan-items li")).await.expect("items").len();
         assert_eq!(n, 1);
         check_page(&c2, "plan", "#plan-items li").await;

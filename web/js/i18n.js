@@ -129,7 +129,7 @@ const vi = {
   card_expires: "hết hạn {at}", card_expired: "Thẻ đã hết hạn", merged_outlets: "Hợp nhất cơ quan báo chí", merge_outlets: "Hợp nhất",
   plan: "Kế hoạch truyền thông", plan_progress: "Đã thực hiện {done}/{n} nội dung", plan_add: "Thêm nội dung",
   unit_ended: "Đơn vị đã kết thúc hoạt động từ {at}. Đơn vị tiếp nhận:", predecessors: "Tiếp nhận từ",
-  scope: "Phạm vi", year: "Năm", signed_by: "Hệ thống pressnet do {authority} quản lý.",
+  scope: "Phạm vi", year: "Năm", signed_by: "Hệ thống pressnet do {authority} quản lý.", plan_due: "Hạn thực hiện",
   // The API's input fields, named in errors (extensions.field).
   field_publishAt: "Thời điểm hẹn giờ đăng đã qua hoặc chưa đúng", field_title: "Tiêu đề", field_summary: "Tóm tắt", field_body: "Nội dung", field_email: "E-mail", field_password: "Mật khẩu (ít nhất 8 ký tự)", field_audience: "Gửi tới", field_pressConference: "Thông tin họp báo", field_startsAt: "Thời điểm bắt đầu", field_rsvpDeadline: "Hạn đăng ký", field_phone: "Điện thoại", field_code: "Mã đơn vị", field_url: "Địa chỉ (URL)", field_until: "Hiệu lực đến", field_reason: "Lý do", field_question: "Câu hỏi", field_answer: "Câu trả lời", field_supersedesId: "Thông cáo được đính chính", field_file: "Tệp", field_search: "Từ khóa", field_token: "Liên kết mời đã hết hạn hoặc đã dùng",
 };
@@ -146,7 +146,7 @@ const en = {
   card_expires: "expires {at}", card_expired: "Card expired", merged_outlets: "Merged outlets", merge_outlets: "Merge",
   plan: "Communication plan", plan_progress: "{done} of {n} items done", plan_add: "Add an item",
   unit_ended: "This unit ended on {at}. Its successor:", predecessors: "Took over from",
-  scope: "Scope", year: "Year", signed_by: "pressnet is run by {authority}.",
+  scope: "Scope", year: "Year", signed_by: "pressnet is run by {authority}.", plan_due: "Due by",
   app_title: "Spokesperson network", skip: "Skip navigation", nav: "Navigation", language: "Tiếng Việt",
   home: "Home", feed: "My feed", archive: "Archive", conferences: "Conferences", my_questions: "My questions",
   settings: "Settings", console: "Our releases", inbox: "Press questions", dashboard: "Compliance", registry: "Registry",

@@ -221,6 +221,7 @@ export function PlanPage({ me }) {
   const [items, setItems] = useState(/** @type {any[]|null} */ (null));
   const [error, setError] = useState("");
   const [due, setDue] = useState("");
+  const [kind, setKind] = useState("PRESS_RELEASE");
   const loaded = state.data && state.data.communicationPlan;
   useEffect(() => { if (loaded) setItems(loaded.items); }, [loaded]);
   if (!unitId) return html`<h1>${t("plan")}</h1>`;
@@ -237,7 +238,7 @@ export function PlanPage({ me }) {
     e.preventDefault();
     const f = e.currentTarget;
     if (!due) { setError(t("bad_date")); return; }
-    save([...list, { title: f.title.value, kind: f.kind.value, dueAt: dayStart(due) }]).then(() => f.reset());
+    save([...list, { title: f.title.value, kind, dueAt: dayStart(due) }]).then(() => f.reset());
   };
   const done = list.filter((i) => i.done).length;
   return html`<h1>${t("plan")} ${year}</h1>
@@ -253,8 +254,8 @@ export function PlanPage({ me }) {
     <form id="plan-add" class="card" onSubmit=${add}>
       <h2>${t("plan_add")}</h2>
       <label for="plan-title">${t("title")}</label><input id="plan-title" name="title" required />
-      <label for="plan-kind">${t("kind")}</label><${EnumSelect} id="plan-kind" name="kind" enumName="PlanItemKind" value="PRESS_RELEASE" onChange=${() => {}} />
-      <${DateField} id="plan-due" label=${t("due")} value=${due} required=${true} onChange=${(/** @type {string} */ v) => setDue(v)} />
+      <label for="plan-kind">${t("kind")}</label><${EnumSelect} id="plan-kind" name="kind" enumName="PlanItemKind" value=${kind} onChange=${(/** @type {string} */ v) => setKind(v || "PRESS_RELEASE")} />
+      <${DateField} id="plan-due" label=${t("plan_due")} value=${due} required=${true} onChange=${(/** @type {string} */ v) => setDue(v)} />
       <p class="error" role="alert">${error}</p>
       <p><button type="submit">${t("plan_add")}</button></p>
     </form>`;
