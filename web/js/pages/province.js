@@ -38,6 +38,9 @@ function Reorganizations({ units, list, admin, reload }) {
   const [preview, setPreview] = useState(/** @type {any} */ (null));
   const [day, setDay] = useState(todayInVietnam());
   const [error, setError] = useState("");
+  // Held in state: the form re-renders as units are ticked, which would reset a select to its default.
+  const [kind, setKind] = useState("MERGE");
+  const [level, setLevel] = useState("DEPARTMENT");
   useEffect(() => {
     let live = true;
     if (!from.length) { setPreview(null); return undefined; }
@@ -55,8 +58,8 @@ function Reorganizations({ units, list, admin, reload }) {
   const submit = async (/** @type {any} */ e) => {
     e.preventDefault();
     const f = e.currentTarget;
-    const newUnit = f.newCode.value.trim() ? [{ code: f.newCode.value, name: f.newName.value, level: f.newLevel.value }] : [];
-    const input = { kind: f.kind.value, effectiveAt: dayStart(day), decisionRef: f.decisionRef.value,
+    const newUnit = f.newCode.value.trim() ? [{ code: f.newCode.value, name: f.newName.value, level }] : [];
+    const input = { kind, effectiveAt: dayStart(day), decisionRef: f.decisionRef.value,
       fromUnitIds: from, intoUnitIds: checked(f, "into"), newUnits: newUnit };
     const names = unitNames(active.filter((/** @type {any} */ u) => from.includes(u.id)));
     const yes = await confirmAct({ title: t("reorganize"), lines: [`${label("ReorganizationKind", input.kind)}: ${names}`,
@@ -81,7 +84,7 @@ function Reorganizations({ units, list, admin, reload }) {
       ${u.successors.length > 0 && html` → ${unitNames(u.successors)}`}</li>`)}</ul>
     ${admin && html`<form id="reorganize" class="card" onSubmit=${submit}>
       <h3>${t("reorganize")}</h3>
-      <label for="reorg-kind">${t("kind")}</label><${EnumSelect} id="reorg-kind" name="kind" enumName="ReorganizationKind" value="MERGE" onChange=${() => {}} />
+      <label for="reorg-kind">${t("kind")}</label><${EnumSelect} id="reorg-kind" name="kind" enumName="ReorganizationKind" value=${kind} onChange=${(/** @type {string} */ v) => setKind(v || "MERGE")} />
       <fieldset><legend>${t("reorg_from")}</legend>${active.map((/** @type {any} */ u) => html`<label class="check">
         <input type="checkbox" name="from" value=${u.id} checked=${from.includes(u.id)}
           onChange=${(/** @type {any} */ e) => setFrom(e.currentTarget.checked ? [...from, u.id] : from.filter((x) => x !== u.id))} /> ${u.name}</label>`)}</fieldset>
@@ -90,7 +93,7 @@ function Reorganizations({ units, list, admin, reload }) {
       <fieldset><legend>${t("reorg_new_unit")}</legend>
         <label for="reorg-code">${t("code")}</label><input id="reorg-code" name="newCode" />
         <label for="reorg-name">${t("unit")}</label><input id="reorg-name" name="newName" />
-        <label for="reorg-level">${t("level")}</label><${EnumSelect} id="reorg-level" name="newLevel" enumName="UnitLevel" value="DEPARTMENT" onChange=${() => {}} />
+        <label for="reorg-level">${t("level")}</label><${EnumSelect} id="reorg-level" name="newLevel" enumName="UnitLevel" value=${level} onChange=${(/** @type {string} */ v) => setLevel(v || "DEPARTMENT")} />
       </fieldset>
       <${DateField} id="reorg-day" label=${t("effective_from")} value=${day} required=${true} onChange=${(/** @type {string} */ v) => setDay(v)} />
       <label for="reorg-ref">${t("decision")}</label><input id="reorg-ref" name="decisionRef" required />
@@ -177,13 +180,15 @@ function ExpiringCards({ people, admin, reload }) {
 function OutletMerger({ outlets, admin, reload }) {
   const [error, setError] = useState("");
   const [day, setDay] = useState(todayInVietnam());
+  const [kind, setKind] = useState("PRINT");
+  const [scope, setScope] = useState("LOCAL");
   const active = outlets.filter((/** @type {any} */ o) => o.active);
   const merged = outlets.filter((/** @type {any} */ o) => !o.active);
   const submit = async (/** @type {any} */ e) => {
     e.preventDefault();
     const f = e.currentTarget;
     const from = checked(f, "from");
-    const into = { name: f.name.value, kind: f.kind.value, scope: f.scope.value, licenceNumber: f.licenceNumber.value, email: f.email.value };
+    const into = { name: f.name.value, kind, scope, licenceNumber: f.licenceNumber.value, email: f.email.value };
     const yes = await confirmAct({ title: t("merge_outlets"), lines: [unitNames(active.filter((/** @type {any} */ o) => from.includes(o.id))), `→ ${into.name}`], action: t("merge_outlets"), danger: true });
     if (!yes) return;
     try {
@@ -201,8 +206,8 @@ function OutletMerger({ outlets, admin, reload }) {
       <fieldset><legend>${t("reorg_from")}</legend>${active.map((/** @type {any} */ o) => html`<label class="check">
         <input type="checkbox" name="from" value=${o.id} /> ${o.name} <small class="muted">(${o.mediaTypes.map((/** @type {string} */ k) => label("OutletKind", k)).join(", ")}; ${o.journalists.length} ${t("journalists")})</small></label>`)}</fieldset>
       <label for="merge-name">${t("outlet")}</label><input id="merge-name" name="name" required />
-      <label for="merge-kind">${t("kind")}</label><${EnumSelect} id="merge-kind" name="kind" enumName="OutletKind" value="PRINT" onChange=${() => {}} />
-      <label for="merge-scope">${t("scope")}</label><${EnumSelect} id="merge-scope" name="scope" enumName="OutletScope" value="LOCAL" onChange=${() => {}} />
+      <label for="merge-kind">${t("kind")}</label><${EnumSelect} id="merge-kind" name="kind" enumName="OutletKind" value=${kind} onChange=${(/** @type {string} */ v) => setKind(v || "PRINT")} />
+      <label for="merge-scope">${t("scope")}</label><${EnumSelect} id="merge-scope" name="scope" enumName="OutletScope" value=${scope} onChange=${(/** @type {string} */ v) => setScope(v || "LOCAL")} />
       <label for="merge-licence">${t("licence")}</label><input id="merge-licence" name="licenceNumber" required />
       <label for="merge-email">${t("email")}</label><input id="merge-email" name="email" type="email" required />
       <${DateField} id="merge-day" label=${t("effective_from")} value=${day} required=${true} onChange=${(/** @type {string} */ v) => setDay(v)} />
